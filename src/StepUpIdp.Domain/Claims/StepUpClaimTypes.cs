@@ -1,0 +1,18 @@
+namespace StepUpIdp.Domain.Claims;
+
+/// <summary>Names of the claims StepUpIdp issues (contract section 2). Other software depends on them.</summary>
+public static class StepUpClaimTypes
+{
+    public const string Organisation = "org";
+    public const string UserType = "user_type";
+    public const string Role = "role";
+    public const string Guest = "guest";
+    public const string Spaces = "spaces";
+    public const string VerifiedAt = "verified_at";
+    public const string ReverifyAt = "reverify_at";
+    public const string ApiTokenId = "api_token_id";
+
+    /// <summary>Every custom claim, as discovery lists them in <c>claims_supported</c>.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [Organisation, UserType, Role, Guest, Spaces, VerifiedAt, ReverifyAt, ApiTokenId];
+}

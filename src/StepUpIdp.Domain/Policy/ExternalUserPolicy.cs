@@ -1,0 +1,57 @@
+namespace StepUpIdp.Domain.Policy;
+
+/// <summary>
+/// An organisation's external-user policy (contract section 3). Immutable; validated by
+/// <see cref="ExternalUserPolicyValidator"/> before it is stored.
+/// </summary>
+public sealed record ExternalUserPolicy
+{
+    public VerificationRequirement Verification { get; init; } = VerificationRequirement.Required;
+
+    /// <summary>The admin's re-verification interval. Zero means "verify at every sign-in".</summary>
+    public TimeSpan ReverifyEvery { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>What counts as verification; never empty in a valid policy.</summary>
+    public IReadOnlyList<VerificationMethod> Methods { get; init; } = [VerificationMethod.EmailOtp, VerificationMethod.Totp];
+
+    /// <summary>When true external users must enrol and use an authenticator app; emailed passcodes stop counting.</summary>
+    public bool RequireTwoStepVerification { get; init; }
+
+    public ApiTokenAccess ApiTokens { get; init; } = ApiTokenAccess.Allow;
+
+    public int ApiTokenMaxLifetimeDays { get; init; } = 365;
+
+    /// <summary>The policy of a new organisation: fail closed, verification required weekly.</summary>
+    public static ExternalUserPolicy Default { get; } = new();
+
+    public bool Equals(ExternalUserPolicy? other) =>
+        other is not null
+        && Verification == other.Verification
+        && ReverifyEvery == other.ReverifyEvery
+        && Methods.SequenceEqual(other.Methods)
+        && RequireTwoStepVerification == other.RequireTwoStepVerification
+        && ApiTokens == other.ApiTokens
+        && ApiTokenMaxLifetimeDays == other.ApiTokenMaxLifetimeDays;
+
+    public override int GetHashCode() =>
+        HashCode.Combine(Verification, ReverifyEvery, Methods.Count, RequireTwoStepVerification, ApiTokens, ApiTokenMaxLifetimeDays);
+}
+
+public enum VerificationRequirement
+{
+    Required = 0,
+    Off = 1,
+}
+
+/// <summary>How a verification was (or may be) done. Wire names: <c>email_otp</c>, <c>totp</c>.</summary>
+public enum VerificationMethod
+{
+    EmailOtp = 1,
+    Totp = 2,
+}
+
+public enum ApiTokenAccess
+{
+    Allow = 0,
+    Block = 1,
+}
