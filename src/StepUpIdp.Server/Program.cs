@@ -1,6 +1,12 @@
+using StepUpIdp.Server.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddStepUpIdp();
+
 var app = builder.Build();
+app.UseStepUpIdp();
+await app.InitializeStepUpIdpAsync();
+await app.RunAsync();
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+/// <summary>Entry point; public so integration tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

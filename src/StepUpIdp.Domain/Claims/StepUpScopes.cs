@@ -1,0 +1,15 @@
+namespace StepUpIdp.Domain.Claims;
+
+/// <summary>Scopes StepUpIdp defines beyond the OIDC standard ones.</summary>
+public static class StepUpScopes
+{
+    public const string Admin = "stepup.admin";
+    public const string DirectoryRead = "directory.read";
+    public const string UsersSearch = "users.search";
+    public const string Mentions = "mentions";
+
+    /// <summary>Directory scopes, never granted to guests (contract section 1).</summary>
+    public static readonly IReadOnlyList<string> Directory = [DirectoryRead, UsersSearch, Mentions];
+
+    public static readonly IReadOnlyList<string> All = [Admin, DirectoryRead, UsersSearch, Mentions];
+}

@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace StepUpIdp.Infrastructure.Data;
+
+/// <summary>The relational store: directory (orgs, accounts, apps, grants) and OpenIddict's entities.</summary>
+public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) : DbContext(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<OrganisationDomain> OrganisationDomains => Set<OrganisationDomain>();
+    public DbSet<OrganisationMember> OrganisationMembers => Set<OrganisationMember>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<AppSpace> AppSpaces => Set<AppSpace>();
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<GroupAppRole> GroupAppRoles => Set<GroupAppRole>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.UseOpenIddict();
+
+        model.Entity<Organisation>(org =>
+        {
+            org.HasKey(o => o.Id);
+            org.Property(o => o.Id).HasMaxLength(64);
+            org.Property(o => o.Name).HasMaxLength(200);
+            org.HasMany(o => o.VerifiedDomains).WithOne().HasForeignKey(d => d.OrganisationId);
+            org.OwnsOne(o => o.ExternalPolicy, policy =>
+            {
+                policy.Property(p => p.Verification).HasConversion<string>().HasMaxLength(16);
+                policy.Property(p => p.ApiTokens).HasConversion<string>().HasMaxLength(16);
+                policy.Property(p => p.Methods).HasMaxLength(64);
+            });
+        });
+
+        model.Entity<OrganisationDomain>(domain =>
+        {
+            domain.HasKey(d => new { d.OrganisationId, d.Domain });
+            domain.Property(d => d.Domain).HasMaxLength(253);
+        });
+
+        model.Entity<OrganisationMember>(member =>
+        {
+            member.HasKey(m => new { m.OrganisationId, m.AccountId });
+            member.HasIndex(m => m.AccountId);
+        });
+
+        model.Entity<Account>(account =>
+        {
+            account.HasKey(a => a.Id);
+            account.Property(a => a.Id).HasMaxLength(32);
+            account.Property(a => a.Email).HasMaxLength(254);
+            account.Property(a => a.NormalizedEmail).HasMaxLength(254);
+            account.HasIndex(a => a.NormalizedEmail).IsUnique();
+            account.Property(a => a.Name).HasMaxLength(200);
+        });
+
+        model.Entity<App>(app =>
+        {
+            app.HasKey(a => a.ClientId);
+            app.Property(a => a.ClientId).HasMaxLength(100);
+            app.Property(a => a.Enforcement).HasConversion<string>().HasMaxLength(16);
+            app.HasIndex(a => a.OrganisationId);
+            app.HasMany(a => a.Spaces).WithOne().HasForeignKey(s => s.AppClientId);
+        });
+
+        model.Entity<AppSpace>(space =>
+        {
+            space.HasKey(s => new { s.AppClientId, s.Key });
+            space.Property(s => s.Key).HasMaxLength(100);
+        });
+
+        model.Entity<RoleGrant>(grant =>
+        {
+            grant.HasKey(g => new { g.AppClientId, g.AccountId });
+            grant.Property(g => g.Role).HasConversion<string>().HasMaxLength(16);
+            grant.HasIndex(g => g.AccountId);
+        });
+
+        model.Entity<Group>(group =>
+        {
+            group.HasKey(g => g.Id);
+            group.HasIndex(g => g.OrganisationId);
+            group.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId);
+            group.HasMany(g => g.AppRoles).WithOne().HasForeignKey(r => r.GroupId);
+        });
+
+        model.Entity<GroupMember>(member =>
+        {
+            member.HasKey(m => new { m.GroupId, m.AccountId });
+            member.HasIndex(m => m.AccountId);
+        });
+
+        model.Entity<GroupAppRole>(role =>
+        {
+            role.HasKey(r => new { r.GroupId, r.AppClientId });
+            role.Property(r => r.Role).HasConversion<string>().HasMaxLength(16);
+        });
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Oidc;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+
+namespace StepUpIdp.Server.Hosting;
+
+/// <summary>Composition of the IdP: what <c>Program.cs</c> calls, in one place.</summary>
+public static class StepUpIdpHost
+{
+    /// <summary>The repository's <c>config/</c> folder, copied next to the binaries.</summary>
+    public static string ConfigFolder { get; } = Path.Combine(AppContext.BaseDirectory, "config");
+
+    public static WebApplicationBuilder AddStepUpIdp(this WebApplicationBuilder builder)
+    {
+        AddConfigFolder(builder);
+
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var dataPath = DataPath.Resolve(configuration, builder.Environment);
+
+        services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddRazorPages();
+
+        // Cookies and interaction markers must survive a restart; shared through Redis once nodes share Redis.
+        services.AddDataProtection()
+            .SetApplicationName("StepUpIdp")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys", "data-protection")));
+
+        services.AddStepUpDatabase(configuration, dataPath);
+        services.AddStepUpOidc(configuration, builder.Environment, dataPath);
+        services.AddStepUpSessions(configuration);
+
+        services.AddScoped<AccountDirectory>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        services.AddScoped<DemoDataSeeder>();
+
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return builder;
+    }
+
+    public static WebApplication UseStepUpIdp(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStepUpOidc();
+        app.MapRazorPages();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Creates the database on first start and, in Development, loads the demo data.</summary>
+    public static async Task InitializeStepUpIdpAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        await db.Database.EnsureCreatedAsync();
+
+        var idp = app.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
+        if (idp.LoadDemoData && app.Environment.IsDevelopment())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
+                .SeedAsync(Path.Combine(ConfigFolder, "demo-data.json"), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Settings live in the repository's <c>config/</c> folder; they go first so that environment variables
+    /// (<c>Section__Key</c>) and command-line arguments still override them.
+    /// </summary>
+    private static void AddConfigFolder(WebApplicationBuilder builder)
+    {
+        if (!System.IO.Directory.Exists(ConfigFolder))
+        {
+            return;
+        }
+
+        var files = new PhysicalFileProvider(ConfigFolder);
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource { FileProvider = files, Path = "appsettings.json", Optional = false });
+        builder.Configuration.Sources.Insert(1, new JsonConfigurationSource
+        {
+            FileProvider = files,
+            Path = $"appsettings.{builder.Environment.EnvironmentName}.json",
+            Optional = true,
+        });
+    }
+}

@@ -1,0 +1,14 @@
+using StepUpIdp.Domain.Authentication;
+
+namespace StepUpIdp.Server.Oidc;
+
+/// <summary>
+/// How and when the person proved who they are, as carried into tokens: <c>auth_time</c>, <c>amr</c>,
+/// <c>acr</c> and, for a counting one-time-passcode verification, <c>verified_at</c>/<c>reverify_at</c>.
+/// </summary>
+public sealed record AuthenticationState(
+    DateTimeOffset AuthTime,
+    IReadOnlyList<string> Methods,
+    AcrLevel Acr,
+    DateTimeOffset? VerifiedAt = null,
+    DateTimeOffset? ReverifyAt = null);

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using StepUpIdp.Domain.Claims;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Hosting;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace StepUpIdp.Server.Oidc;
+
+public static class OidcServiceCollectionExtensions
+{
+    public const string AuthorizePath = "/connect/authorize";
+    public const string TokenPath = "/connect/token";
+    public const string UserInfoPath = "/connect/userinfo";
+    public const string EndSessionPath = "/connect/endsession";
+
+    /// <summary>OpenIddict server, with the EF Core stores and local token validation for the IdP's own APIs.</summary>
+    public static IServiceCollection AddStepUpOidc(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string dataPath)
+    {
+        var idp = configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
+        var (signingKey, encryptionKey) = TokenKeys.Load(configuration, environment, dataPath);
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<StepUpDbContext>())
+            .AddServer(server =>
+            {
+                if (idp.Issuer is not null)
+                {
+                    server.SetIssuer(idp.Issuer);
+                }
+
+                server.SetAuthorizationEndpointUris(AuthorizePath)
+                    .SetTokenEndpointUris(TokenPath)
+                    .SetUserInfoEndpointUris(UserInfoPath)
+                    .SetEndSessionEndpointUris(EndSessionPath)
+                    .SetIntrospectionEndpointUris("/connect/introspect")
+                    .SetRevocationEndpointUris("/connect/revoke");
+
+                server.AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .AllowClientCredentialsFlow();
+
+                // OAuth 2.1: PKCE for every authorization code request, public and confidential clients alike.
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, .. StepUpScopes.All]);
+                server.RegisterClaims([
+                    Claims.Subject, Claims.Name, Claims.Email, Claims.EmailVerified,
+                    Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, Claims.AuthenticationTime,
+                ]);
+
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(idp.AccessTokenLifetimeMinutes))
+                    .SetRefreshTokenLifetime(TimeSpan.FromDays(idp.RefreshTokenLifetimeDays))
+                    .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
+
+                server.AddSigningKey(signingKey).AddEncryptionKey(encryptionKey);
+
+                // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
+                server.DisableAccessTokenEncryption();
+
+                server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
+                if (!idp.RequireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
+            });
+
+        services.AddSingleton<InteractionMarker>();
+        services.AddScoped<TokenPrincipalFactory>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStepUpOidc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods(AuthorizePath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeEndpoint.HandleAsync).DisableAntiforgery();
+        endpoints.MapPost(TokenPath, TokenEndpoint.HandleAsync).DisableAntiforgery();
+        endpoints.MapMethods(UserInfoPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoEndpoint.HandleAsync).DisableAntiforgery();
+        endpoints.MapMethods(EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionEndpoint.HandleAsync).DisableAntiforgery();
+        return endpoints;
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Server.Tenancy;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace StepUpIdp.Server.Oidc;
+
+/// <summary>
+/// The token endpoint in passthrough mode. OpenIddict has authenticated the client and validated the
+/// code or refresh token; here the IdP re-checks the person against the directory as it is now, so a
+/// removed role or account stops working at the next refresh.
+/// </summary>
+internal static class TokenEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpContext http, AccountDirectory directory, TokenPrincipalFactory tokens)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        var cancellationToken = http.RequestAborted;
+
+        var app = await directory.FindAppAsync(request.ClientId, cancellationToken);
+        if (app is null)
+        {
+            return OidcResults.Error(Errors.UnauthorizedClient, "The application is not registered to an organisation.");
+        }
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            return SignIn(tokens.ForClient(request.ClientId!, app, request.GetScopes()));
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var granted = result.Principal;
+            var accountId = granted?.GetClaim(Claims.Subject);
+            if (granted is null || accountId is null)
+            {
+                return OidcResults.Error(Errors.InvalidGrant, "The token is no longer valid.");
+            }
+
+            var subject = await directory.DescribeAsync(accountId, app, cancellationToken);
+            if (subject is null || subject.Role is null)
+            {
+                return OidcResults.Error(Errors.InvalidGrant, "The account no longer has access to this application.");
+            }
+
+            var authentication = AuthenticationFrom(granted);
+            return SignIn(tokens.ForUser(subject, app, authentication, granted.GetScopes()));
+        }
+
+        return OidcResults.Error(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    /// <summary>What the original sign-in established; a refresh never upgrades it.</summary>
+    private static AuthenticationState AuthenticationFrom(System.Security.Claims.ClaimsPrincipal granted)
+    {
+        var authTime = long.TryParse(granted.GetClaim(Claims.AuthenticationTime), out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.UnixEpoch;
+        var acr = AcrValues.TryParse(granted.GetClaim(Claims.AuthenticationContextReference), out var level) ? level : AcrLevel.Basic;
+        var methods = AmrValues(granted);
+        return new AuthenticationState(authTime, methods, acr);
+    }
+
+    private static IReadOnlyList<string> AmrValues(System.Security.Claims.ClaimsPrincipal granted)
+    {
+        // amr was signed in as a JSON array; OpenIddict hands it back as one claim per value.
+        return granted.GetClaims(Claims.AuthenticationMethodReference).ToList();
+    }
+
+    private static IResult SignIn(System.Security.Claims.ClaimsPrincipal principal) =>
+        Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+}

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Domain.Claims;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Hosting;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace StepUpIdp.Server.Oidc;
+
+/// <summary>
+/// Turns the facts about a person on an app into the principal OpenIddict signs into ID and access tokens
+/// (contract section 2). The one place that decides which claim goes into which token.
+/// </summary>
+public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProvider clock)
+{
+    public ClaimsPrincipal ForUser(SubjectFacts subject, OrganisationApp app, AuthenticationState authentication, IEnumerable<string> scopes)
+    {
+        var role = subject.Role ?? throw new InvalidOperationException("Tokens are only issued to accounts with a role on the app.");
+        var identity = new ClaimsIdentity(
+            OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+
+        identity.SetClaim(Claims.Subject, subject.AccountId)
+            .SetClaim(Claims.Email, subject.Email)
+            .SetClaim(Claims.EmailVerified, subject.EmailVerified)
+            .SetClaim(Claims.Name, subject.Name)
+            .SetClaim(StepUpClaimTypes.Organisation, app.OrganisationId)
+            .SetClaim(StepUpClaimTypes.UserType, subject.UserType.ToClaimValue())
+            .SetClaim(StepUpClaimTypes.Role, role.ToClaimValue())
+            .SetClaim(Claims.AuthenticationTime, authentication.AuthTime.ToUnixTimeSeconds())
+            .SetClaim(Claims.AuthenticationContextReference, authentication.Acr.ToAcrValue());
+
+        // RFC 8176: amr is always a JSON array, even with one value.
+        identity.AddClaim(Claims.AuthenticationMethodReference, new JsonArray(authentication.Methods.Select(m => (JsonNode)m!).ToArray()));
+
+        if (subject.IsGuest)
+        {
+            identity.SetClaim(StepUpClaimTypes.Guest, true);
+        }
+
+        if (authentication.VerifiedAt is { } verifiedAt && authentication.ReverifyAt is { } reverifyAt)
+        {
+            identity.SetClaim(StepUpClaimTypes.VerifiedAt, verifiedAt.ToUnixTimeSeconds());
+            identity.SetClaim(StepUpClaimTypes.ReverifyAt, reverifyAt.ToUnixTimeSeconds());
+        }
+
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(scopes);
+        principal.SetAccessTokenLifetime(AccessTokenLifetime(authentication.ReverifyAt));
+        principal.SetDestinations(claim => DestinationsOf(claim, principal));
+        return principal;
+    }
+
+    public ClaimsPrincipal ForClient(string clientId, OrganisationApp app, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, clientId)
+            .SetClaim(StepUpClaimTypes.Organisation, app.OrganisationId);
+
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(scopes);
+        principal.SetDestinations(static _ => [Destinations.AccessToken]);
+        return principal;
+    }
+
+    /// <summary>No access token may outlive the external user's verification (contract section 3).</summary>
+    private TimeSpan AccessTokenLifetime(DateTimeOffset? reverifyAt)
+    {
+        var lifetime = TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes);
+        if (reverifyAt is { } until)
+        {
+            var remaining = until - clock.GetUtcNow();
+            if (remaining < lifetime)
+            {
+                lifetime = remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
+            }
+        }
+
+        return lifetime;
+    }
+
+    private static IEnumerable<string> DestinationsOf(Claim claim, ClaimsPrincipal principal)
+    {
+        switch (claim.Type)
+        {
+            case Claims.Name:
+                return principal.HasScope(Scopes.Profile) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
+
+            case Claims.Email:
+            case Claims.EmailVerified:
+                return principal.HasScope(Scopes.Email) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
+
+            case Claims.Subject:
+            case Claims.AuthenticationTime:
+            case Claims.AuthenticationContextReference:
+            case Claims.AuthenticationMethodReference:
+            case StepUpClaimTypes.Organisation:
+            case StepUpClaimTypes.UserType:
+            case StepUpClaimTypes.Role:
+            case StepUpClaimTypes.Guest:
+            case StepUpClaimTypes.Spaces:
+            case StepUpClaimTypes.VerifiedAt:
+            case StepUpClaimTypes.ReverifyAt:
+                return [Destinations.AccessToken, Destinations.IdentityToken];
+
+            // Anything else stays on the server: never leak internal claims into tokens by accident.
+            default:
+                return [];
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace StepUpIdp.Server.Pages;
+
+/// <summary>
+/// A readable page for errors that cannot go back to the relying app (unknown client, wrong redirect URI)
+/// and for unexpected failures. Never shows a stack trace.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "Something went wrong";
+    public string Message { get; private set; } = "The request could not be completed. Please go back to the application and try again.";
+    public string? OAuthError { get; private set; }
+
+    public IActionResult OnGet(int? code) => Describe(code);
+    public IActionResult OnPost(int? code) => Describe(code);
+
+    private IActionResult Describe(int? code)
+    {
+        var response = HttpContext.GetOpenIddictServerResponse();
+        if (response is not null && !string.IsNullOrEmpty(response.Error))
+        {
+            Title = "The application's sign-in request was not valid";
+            Message = response.ErrorDescription ?? "The application sent a request the identity provider cannot accept.";
+            OAuthError = response.Error;
+            return Page();
+        }
+
+        if (code == StatusCodes.Status404NotFound)
+        {
+            Title = "Page not found";
+            Message = "There is no page at this address.";
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,15 @@
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Server.Tenancy;
+
+/// <summary>An app with the organisation that owns it: what every authorize and token request needs to know.</summary>
+public sealed record OrganisationApp(
+    string ClientId,
+    string AppName,
+    AppEnforcement Enforcement,
+    string OrganisationId,
+    string OrganisationName,
+    IReadOnlyList<string> VerifiedDomains,
+    ExternalUserPolicy Policy,
+    IReadOnlySet<string> Spaces);
