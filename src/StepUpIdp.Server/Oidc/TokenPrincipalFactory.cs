@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -36,7 +37,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             .SetClaim(Claims.AuthenticationContextReference, authentication.Acr.ToAcrValue());
 
         // RFC 8176: amr is always a JSON array, even with one value.
-        identity.AddClaim(Claims.AuthenticationMethodReference, new JsonArray(authentication.Methods.Select(m => (JsonNode)m!).ToArray()));
+        identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(authentication.Methods), JsonClaimValueTypes.JsonArray));
 
         if (subject.IsGuest)
         {

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace StepUpIdp.Server.Tests.Fixtures;
+
+/// <summary>Arranges directory data a test needs beyond the demo data (extra orgs, test clients, grants).</summary>
+public static class TestDirectory
+{
+    public static async Task AddOrganisationAsync(this IdpHost idp, string id, string name, params string[] domains)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        db.Organisations.Add(new Organisation
+        {
+            Id = id,
+            Name = name,
+            VerifiedDomains = domains.Select(d => new OrganisationDomain { OrganisationId = id, Domain = d }).ToList(),
+        });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Registers a public client (code + PKCE + refresh) of an org for a relying party's redirect URI.</summary>
+    public static async Task RegisterPublicAppAsync(this IdpHost idp, string clientId, string organisationId, Uri redirectUri,
+        AppEnforcement enforcement = AppEnforcement.Enforced, params string[] spaces)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Public,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = clientId,
+            RedirectUris = { redirectUri },
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+                Permissions.Prefixes.Scope + "stepup.admin", Permissions.Prefixes.Scope + "directory.read",
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        await applications.CreateAsync(descriptor);
+
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        db.Apps.Add(new App
+        {
+            ClientId = clientId,
+            OrganisationId = organisationId,
+            Name = clientId,
+            Enforcement = enforcement,
+            Spaces = spaces.Select(s => new AppSpace { AppClientId = clientId, Key = s }).ToList(),
+        });
+        await db.SaveChangesAsync();
+    }
+
+    public static async Task GrantAsync(this IdpHost idp, string clientId, string email, AppRole role)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.Email == email);
+        db.RoleGrants.Add(new RoleGrant { AppClientId = clientId, AccountId = account.Id, Role = role });
+        await db.SaveChangesAsync();
+    }
+}
