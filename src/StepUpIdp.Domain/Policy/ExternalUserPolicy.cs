@@ -6,6 +6,15 @@ namespace StepUpIdp.Domain.Policy;
 /// </summary>
 public sealed record ExternalUserPolicy
 {
+    /// <summary>Shortest non-zero interval an admin may choose (contract section 3).</summary>
+    public static readonly TimeSpan MinReverifyEvery = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest interval an admin may choose (contract section 3).</summary>
+    public static readonly TimeSpan MaxReverifyEvery = TimeSpan.FromDays(365);
+
+    public const int MinApiTokenLifetimeDays = 1;
+    public const int MaxApiTokenLifetimeDays = 365;
+
     public VerificationRequirement Verification { get; init; } = VerificationRequirement.Required;
 
     /// <summary>The admin's re-verification interval. Zero means "verify at every sign-in".</summary>

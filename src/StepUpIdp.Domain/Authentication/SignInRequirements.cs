@@ -1,0 +1,181 @@
+using System.Globalization;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
+
+namespace StepUpIdp.Domain.Authentication;
+
+/// <summary>
+/// Decides, for one authorization request, whether a code may be issued or what the user must do first.
+/// Modelled on Duende's <c>ProcessLoginAsync</c> (one ordered list of checks, one reason per branch) and
+/// Keycloak's conditional authenticators (each level counts with the time it was reached).
+/// The host gathers <see cref="SignInFacts"/>, asks, acts, and asks again after the user signed in,
+/// verified or enrolled.
+/// </summary>
+public static class SignInRequirements
+{
+    private static readonly IReadOnlyList<VerificationMethod> OtpMethods = [VerificationMethod.EmailOtp, VerificationMethod.Totp];
+    private static readonly IReadOnlyList<VerificationMethod> TwoStepMethods = [VerificationMethod.Totp];
+
+    public static SignInDecision Evaluate(SignInFacts facts)
+    {
+        // OIDC Core 3.1.2.1: "none" must not be combined with any other prompt value.
+        if (facts.PromptNone && facts.PromptLogin)
+        {
+            return new SignInDecision.Deny(OAuthErrors.InvalidRequest, "prompt=none cannot be combined with prompt=login.");
+        }
+
+        if (SignInNeeded(facts) is { } signInReason)
+        {
+            return facts.PromptNone
+                ? new SignInDecision.Deny(OAuthErrors.LoginRequired, "The user must sign in.")
+                : new SignInDecision.RequireSignIn(signInReason);
+        }
+
+        // Contract section 3: an external user (guests included) reaching an enforced app needs a counting
+        // verification before any code is issued, even with a valid SSO session.
+        var policyApplies = PolicyApplies(facts);
+        if (policyApplies && facts.Verification is not VerificationStatus.Counting)
+        {
+            var why = facts.Verification is VerificationStatus.Due due
+                ? $"org policy requires verification ({DescribeDue(due.Reason)})"
+                : "org policy requires verification (no counting verification was given)";
+            return AskToVerify(facts, ReverificationSchedule.CountingMethods(facts.Policy), why);
+        }
+
+        var achieved = AchievedLevel(facts, policyApplies);
+
+        // OIDC Core 3.1.2.1 and 5.5.1.1: acr_values are voluntary and listed in order of preference; the
+        // RP accepts any of them, so the weakest recognised one is what must be met. Unknown values are ignored.
+        if (WeakestRecognised(facts.RequestedAcrValues) is { } requested && achieved < requested)
+        {
+            var candidates = requested == AcrLevel.TwoStep ? TwoStepMethods : OtpMethods;
+            if (policyApplies)
+            {
+                // "a one-time-passcode verification that counts under the org policy" (contract section 2).
+                var counting = ReverificationSchedule.CountingMethods(facts.Policy);
+                candidates = candidates.Where(counting.Contains).ToArray();
+                if (candidates.Count == 0)
+                {
+                    return new SignInDecision.Deny(
+                        OAuthErrors.UnmetAuthenticationRequirements,
+                        $"The organisation's policy allows no verification method that reaches {requested.ToAcrValue()}.");
+                }
+            }
+
+            var why = facts.MaxAge is { } maxAge
+                ? $"acr_values asks for {requested.ToAcrValue()} within max_age {Seconds(maxAge)}s; reached {achieved.ToAcrValue()}"
+                : $"acr_values asks for {requested.ToAcrValue()}; reached {achieved.ToAcrValue()}";
+            return AskToVerify(facts, candidates, why);
+        }
+
+        return new SignInDecision.Proceed(achieved, facts.Verification);
+    }
+
+    /// <summary>The weakest recognised ACR in the list, or null when none is recognised.</summary>
+    public static AcrLevel? WeakestRecognised(IEnumerable<string> acrValues)
+    {
+        AcrLevel? weakest = null;
+        foreach (var value in acrValues)
+        {
+            if (AcrValues.TryParse(value, out var level) && (weakest is null || level < weakest))
+            {
+                weakest = level;
+            }
+        }
+
+        return weakest;
+    }
+
+    private static string? SignInNeeded(SignInFacts facts)
+    {
+        if (!facts.IsAuthenticated)
+        {
+            return "no signed-in session";
+        }
+
+        if (facts.AuthTime is not { } authTime)
+        {
+            return "the session has no auth_time";
+        }
+
+        // OIDC Core 3.1.2.1: prompt=login asks for a fresh sign-in; one made during this interaction is that sign-in.
+        if (facts.PromptLogin && (facts.InteractionStartedAt is not { } started || authTime < started))
+        {
+            return "prompt=login requested";
+        }
+
+        // OIDC Core 3.1.2.1: "If the elapsed time is greater than this value, the OP MUST attempt to actively
+        // re-authenticate". Greater, not equal, so max_age=0 is met by a sign-in made this instant.
+        if (facts.MaxAge is { } maxAge && facts.Now - authTime > maxAge)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"auth_time {authTime:O} is older than max_age {Seconds(maxAge)}s");
+        }
+
+        return null;
+    }
+
+    private static bool PolicyApplies(SignInFacts facts) =>
+        (facts.UserType == UserType.External || facts.IsGuest)
+        && facts.App == AppEnforcement.Enforced
+        && facts.Policy.Verification == VerificationRequirement.Required;
+
+    /// <summary>
+    /// The strongest level reached, counting only what is fresh under max_age when the request gave one.
+    /// Where the org policy applies, only its verification lifts the user above Basic: a session's own
+    /// step-up does not stand in for a verification the policy no longer counts.
+    /// </summary>
+    private static AcrLevel AchievedLevel(SignInFacts facts, bool policyApplies)
+    {
+        var achieved = AcrLevel.Basic;
+
+        if (!policyApplies && facts.SessionAcr > achieved && IsFresh(facts, facts.SessionAcrAchievedAt ?? facts.AuthTime))
+        {
+            achieved = facts.SessionAcr;
+        }
+
+        if (facts.Verification is VerificationStatus.Counting counting && counting.Acr > achieved && IsFresh(facts, counting.VerifiedAt))
+        {
+            achieved = counting.Acr;
+        }
+
+        return achieved;
+    }
+
+    private static bool IsFresh(SignInFacts facts, DateTimeOffset? at) =>
+        at is { } time && (facts.MaxAge is not { } maxAge || facts.Now - time <= maxAge);
+
+    private static SignInDecision AskToVerify(SignInFacts facts, IReadOnlyList<VerificationMethod> methods, string why)
+    {
+        // An authenticator app can only be used once enrolled; emailed passcodes need nothing beforehand.
+        var usable = methods.Where(m => m != VerificationMethod.Totp || facts.HasAuthenticator).ToArray();
+
+        if (facts.PromptNone)
+        {
+            return new SignInDecision.Deny(
+                OAuthErrors.InteractionRequired,
+                usable.Length == 0 ? "The user must set up an authenticator app." : "The user must verify with a one-time passcode.");
+        }
+
+        if (usable.Length == 0)
+        {
+            return methods.Contains(VerificationMethod.Totp)
+                ? new SignInDecision.RequireEnrolment($"{why}; only an authenticator app counts and none is enrolled")
+                : new SignInDecision.Deny(OAuthErrors.UnmetAuthenticationRequirements, "No verification method is available.");
+        }
+
+        return new SignInDecision.RequireVerification(usable, why);
+    }
+
+    private static string DescribeDue(DueReason reason) => reason switch
+    {
+        DueReason.Never => "never verified",
+        DueReason.Expired => "last verification expired",
+        DueReason.MethodNotAccepted => "last verification used a method the policy no longer counts",
+        _ => "verification due",
+    };
+
+    private static string Seconds(TimeSpan span) => ((long)span.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+}

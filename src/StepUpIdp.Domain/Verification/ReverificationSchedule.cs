@@ -1,0 +1,129 @@
+using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Domain.Policy;
+
+namespace StepUpIdp.Domain.Verification;
+
+/// <summary>
+/// When an external user's one-time-passcode verification counts, and for how long (contract section 3).
+/// Always judged under the policy passed in, never the one in force when the verification was made:
+/// shortening the interval takes effect at once, and lengthening it cannot revive a verification beyond
+/// the new window (both follow from <c>now &lt; verifiedAt + reverifyEvery</c>).
+/// </summary>
+public static class ReverificationSchedule
+{
+    /// <summary>
+    /// How long a PT0S ("verify at every sign-in") verification counts after it was made. A zero window
+    /// would give tokens that expire the moment they are issued (their <c>exp</c> may not pass
+    /// <c>reverify_at</c>), so the verification lives just long enough to finish the sign-in that asked
+    /// for it; five minutes is the shortest non-zero interval the contract lets admins choose.
+    /// </summary>
+    public static TimeSpan EverySignInWindow => ExternalUserPolicy.MinReverifyEvery;
+
+    /// <param name="policy">The policy in force now.</param>
+    /// <param name="record">The last verification of this account for this org, or null.</param>
+    /// <param name="now">The current time (from the host's <see cref="TimeProvider"/>).</param>
+    /// <param name="interactionStartedAt">
+    /// When the current authorization interaction began. Under PT0S a verification counts only when it
+    /// was made during this interaction; without an interaction (refresh token, admin listing) a PT0S
+    /// verification never counts.
+    /// </param>
+    public static VerificationStatus Evaluate(
+        ExternalUserPolicy policy,
+        VerificationRecord? record,
+        DateTimeOffset now,
+        DateTimeOffset? interactionStartedAt = null)
+    {
+        if (policy.Verification == VerificationRequirement.Off)
+        {
+            return new VerificationStatus.NotRequired();
+        }
+
+        if (record is null)
+        {
+            return new VerificationStatus.Due(DueReason.Never);
+        }
+
+        if (!Counts(policy, record.Method))
+        {
+            return new VerificationStatus.Due(DueReason.MethodNotAccepted);
+        }
+
+        DateTimeOffset reverifyAt;
+        if (policy.ReverifyEvery == TimeSpan.Zero)
+        {
+            if (interactionStartedAt is not { } started || record.VerifiedAt < started)
+            {
+                return new VerificationStatus.Due(DueReason.Expired);
+            }
+
+            reverifyAt = record.VerifiedAt + EverySignInWindow;
+        }
+        else
+        {
+            reverifyAt = record.VerifiedAt + policy.ReverifyEvery;
+        }
+
+        if (now >= reverifyAt)
+        {
+            return new VerificationStatus.Due(DueReason.Expired);
+        }
+
+        return new VerificationStatus.Counting(record.VerifiedAt, reverifyAt, record.Method, AcrFor(record.Method));
+    }
+
+    /// <summary>
+    /// The methods whose verification counts under the policy, in the policy's order: the policy's
+    /// methods, and of those only TOTP when two-step verification is required.
+    /// </summary>
+    public static IReadOnlyList<VerificationMethod> CountingMethods(ExternalUserPolicy policy) =>
+        policy.Methods
+            .Where(m => !policy.RequireTwoStepVerification || m == VerificationMethod.Totp)
+            .Distinct()
+            .ToArray();
+
+    /// <summary>The ACR level a verification with this method reaches (contract section 2).</summary>
+    public static AcrLevel AcrFor(VerificationMethod method) => method switch
+    {
+        VerificationMethod.Totp => AcrLevel.TwoStep,
+        VerificationMethod.EmailOtp => AcrLevel.Otp,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown verification method."),
+    };
+
+    /// <summary>
+    /// How long the store should keep a verification record: the policy's interval, at least
+    /// <see cref="EverySignInWindow"/>. Expiry in the store is only a clean-up aid; <see cref="Evaluate"/>
+    /// decides. Records cleaned up under a short interval are not revived when the interval is later
+    /// lengthened; such users verify again, which fails closed.
+    /// </summary>
+    public static TimeSpan Retention(ExternalUserPolicy policy) =>
+        policy.ReverifyEvery > EverySignInWindow ? policy.ReverifyEvery : EverySignInWindow;
+
+    /// <summary>
+    /// The lifetime to give a token issued at <paramref name="issuedAt"/> so that its <c>exp</c> is not
+    /// later than <paramref name="reverifyAt"/> (contract section 3). Never negative; zero means the
+    /// verification has already stopped counting and no token may be issued.
+    /// </summary>
+    public static TimeSpan CapTokenLifetime(DateTimeOffset issuedAt, TimeSpan lifetime, DateTimeOffset? reverifyAt)
+    {
+        if (lifetime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "A token lifetime cannot be negative.");
+        }
+
+        if (reverifyAt is not { } limit)
+        {
+            return lifetime;
+        }
+
+        var remaining = limit - issuedAt;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return remaining < lifetime ? remaining : lifetime;
+    }
+
+    private static bool Counts(ExternalUserPolicy policy, VerificationMethod method) =>
+        CountingMethods(policy).Contains(method);
+}
