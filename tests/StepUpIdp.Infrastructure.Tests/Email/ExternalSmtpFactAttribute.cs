@@ -1,0 +1,21 @@
+namespace StepUpIdp.Infrastructure.Tests.Email;
+
+/// <summary>
+/// A fact that needs a real SMTP server writing to a maildir (aiosmtpd's Mailbox handler in <c>.ci/run</c>).
+/// Without <c>STEPUPIDP_TEST_SMTP</c> (host:port) and <c>STEPUPIDP_TEST_SMTP_MAILDIR</c> it is reported as
+/// skipped, never as passed.
+/// </summary>
+public sealed class ExternalSmtpFactAttribute : FactAttribute
+{
+    public const string ServerVariable = "STEPUPIDP_TEST_SMTP";
+    public const string MaildirVariable = "STEPUPIDP_TEST_SMTP_MAILDIR";
+
+    public ExternalSmtpFactAttribute()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ServerVariable))
+            || string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MaildirVariable)))
+        {
+            Skip = $"Set {ServerVariable} (host:port) and {MaildirVariable} to run against a real SMTP server.";
+        }
+    }
+}
