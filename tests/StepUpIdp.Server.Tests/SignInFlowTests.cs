@@ -16,7 +16,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _acmeApp = await RelyingParty.StartAsync(_idp.Address, "acme-portal");
-        await _idp.RegisterPublicAppAsync("acme-portal", "acme", _acmeApp.RedirectUri, StepUpIdp.Infrastructure.Data.AppEnforcement.Exempt);
+        await _idp.RegisterPublicAppAsync("acme-portal", "acme", _acmeApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync("acme-portal", "alice@acme.test", AppRole.Admin);
         await _idp.GrantAsync("acme-portal", "bob@partner.test", AppRole.User);
     }
@@ -48,7 +48,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
     {
         await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
         await using var partnerApp = await RelyingParty.StartAsync(_idp.Address, "partner-portal");
-        await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerApp.RedirectUri, StepUpIdp.Infrastructure.Data.AppEnforcement.Exempt);
+        await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync("partner-portal", "bob@partner.test", AppRole.User);
 
         using var browser = new Browser();

@@ -1,3 +1,4 @@
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 
 namespace StepUpIdp.Infrastructure.Data;
@@ -40,12 +41,6 @@ public sealed class OrganisationMember
     public required string OrganisationId { get; set; }
     public required string AccountId { get; set; }
     public bool IsAdmin { get; set; }
-}
-
-public enum AppEnforcement
-{
-    Enforced = 0,
-    Exempt = 1,
 }
 
 /// <summary>An OIDC client registered to one organisation (the OpenIddict application holds the protocol settings).</summary>

@@ -8,7 +8,7 @@ public sealed record DemoData(
     IReadOnlyList<DemoApp> Apps,
     IReadOnlyList<DemoGrant> Grants);
 
-public sealed record DemoOrganisation(string Id, string Name, IReadOnlyList<string> VerifiedDomains, System.Text.Json.JsonElement? ExternalPolicy);
+public sealed record DemoOrganisation(string Id, string Name, IReadOnlyList<string> VerifiedDomains, StepUpIdp.Domain.Policy.ExternalUserPolicyDocument? ExternalPolicy);
 
 public sealed record DemoAccount(string Email, string Name, string? Password);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -39,7 +40,7 @@ public sealed class DemoDataSeeder(
                 Name = org.Name,
                 CreatedAt = now,
                 VerifiedDomains = org.VerifiedDomains.Select(d => new OrganisationDomain { OrganisationId = org.Id, Domain = d.ToLowerInvariant() }).ToList(),
-                ExternalPolicy = DemoPolicy.Read(org.ExternalPolicy),
+                ExternalPolicy = DemoPolicy.Read(org.Id, org.ExternalPolicy),
             });
         }
 

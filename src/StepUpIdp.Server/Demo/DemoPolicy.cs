@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Xml;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.Data;
 
@@ -7,16 +5,16 @@ namespace StepUpIdp.Server.Demo;
 
 internal static class DemoPolicy
 {
-    public static StoredExternalPolicy Read(JsonElement? document)
-    {
-        if (document is not { ValueKind: JsonValueKind.Object } policy)
-        {
-            return StoredExternalPolicy.From(ExternalUserPolicy.Default);
-        }
-
-        return StoredExternalPolicy.From(ExternalUserPolicy.Default with
-        {
-            ReverifyEvery = XmlConvert.ToTimeSpan(policy.GetProperty("reverifyEvery").GetString()!),
-        });
-    }
+    /// <summary>Demo policies go through the same validation as an admin's PUT; a bad file stops start-up.</summary>
+    public static StoredExternalPolicy Read(string organisationId, ExternalUserPolicyDocument? document) =>
+        document is null
+            ? StoredExternalPolicy.From(ExternalUserPolicy.Default)
+            : ExternalUserPolicyValidator.Validate(document) switch
+            {
+                ExternalUserPolicyValidation.Valid valid => StoredExternalPolicy.From(valid.Policy),
+                ExternalUserPolicyValidation.Invalid invalid => throw new InvalidOperationException(
+                    $"The demo policy of '{organisationId}' is invalid: " +
+                    string.Join("; ", invalid.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))),
+                _ => throw new InvalidOperationException("Unknown validation outcome."),
+            };
 }

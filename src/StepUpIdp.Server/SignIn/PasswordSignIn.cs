@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Tenancy;
 
@@ -20,9 +21,6 @@ public sealed class PasswordSignIn(
     TimeProvider clock,
     ILogger<PasswordSignIn> logger)
 {
-    public const int MaxFailedAttempts = 5;
-    public static readonly TimeSpan LockDuration = TimeSpan.FromMinutes(15);
-
     private static readonly Account Placeholder = new() { Id = "-", Email = "-", NormalizedEmail = "-", Name = "-" };
 
     // Verified against when the account does not exist, so both paths take the same time.
@@ -41,7 +39,8 @@ public sealed class PasswordSignIn(
             return new PasswordSignInResult.Failed();
         }
 
-        if (account.LockedUntil is { } until && until > now)
+        var state = new PasswordLockoutState(account.FailedPasswordAttempts, account.LockedUntil);
+        if (PasswordLockout.Default.Check(state, now) is PasswordAttemptDecision.Locked)
         {
             // Still verify, so a locked account answers in the same time as any other failure.
             hasher.VerifyHashedPassword(account, account.PasswordHash, password);
@@ -52,11 +51,10 @@ public sealed class PasswordSignIn(
         var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            account.FailedPasswordAttempts++;
-            if (account.FailedPasswordAttempts >= MaxFailedAttempts)
+            var after = PasswordLockout.Default.AfterFailure(state, now);
+            (account.FailedPasswordAttempts, account.LockedUntil) = (after.ConsecutiveFailures, after.LockedUntil);
+            if (after.LockedUntil is not null)
             {
-                account.LockedUntil = now + LockDuration;
-                account.FailedPasswordAttempts = 0;
                 Log.AccountLocked(logger, account.Id);
             }
 

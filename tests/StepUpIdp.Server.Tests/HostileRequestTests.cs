@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests;
+
+/// <summary>
+/// Malformed and hostile requests to every endpoint get an OAuth error (JSON or a redirect with
+/// <c>error=</c>) or a readable page — never a 500 or a stack trace.
+/// </summary>
+public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClassFixture<HostileRequestTests.Idp>
+{
+    public sealed class Idp : IAsyncLifetime
+    {
+        public IdpHost Host { get; } = new();
+        public Task InitializeAsync() => Task.CompletedTask;
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
+
+    private const string Redirect = "http%3A%2F%2F127.0.0.1%3A8765%2Fcallback";
+    private const string Challenge = "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+    private static readonly string Huge = new('a', 6000);
+
+    public static TheoryData<string, string> AuthorizeRequests() => new()
+    {
+        { "no parameters", "" },
+        { "unknown client", $"client_id=nope&redirect_uri={Redirect}&response_type=code&scope=openid&{Challenge}" },
+        { "wrong redirect_uri", $"client_id=demo-spa&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&response_type=code&scope=openid&{Challenge}" },
+        { "repeated client_id", $"client_id=demo-spa&client_id=demo-api&redirect_uri={Redirect}&response_type=code&scope=openid&{Challenge}" },
+        { "unsupported response_type", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=token&scope=openid&{Challenge}" },
+        { "missing PKCE", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid" },
+        { "plain PKCE", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&code_challenge=abc&code_challenge_method=plain" },
+        { "unknown scope", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid%20root&{Challenge}" },
+        { "prompt=none without session", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&prompt=none&{Challenge}" },
+        { "oversized state", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&state={Huge}&{Challenge}" },
+        { "garbage max_age", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&max_age=soon&{Challenge}" },
+        { "forged interaction marker", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&stepup_interaction=xyz&{Challenge}" },
+        { "confidential client on authorize", $"client_id=demo-api&redirect_uri={Redirect}&response_type=code&scope=openid&{Challenge}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AuthorizeRequests))]
+    public async Task Authorize_endpoint_answers_bad_requests_with_an_error_not_a_crash(string _, string query)
+    {
+        var response = await SendAsync(HttpMethod.Get, "connect/authorize?" + query);
+        await AssertCleanErrorAsync(response);
+    }
+
+    public static TheoryData<string, string, string> TokenRequests() => new()
+    {
+        { "empty body", "application/x-www-form-urlencoded", "" },
+        { "JSON body", "application/json", """{"grant_type":"client_credentials"}""" },
+        { "unknown grant", "application/x-www-form-urlencoded", "grant_type=magic&client_id=demo-api&client_secret=demo-api-secret" },
+        { "unknown client", "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=nope&client_secret=x" },
+        { "wrong secret", "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=demo-api&client_secret=wrong" },
+        { "repeated grant_type", "application/x-www-form-urlencoded", "grant_type=client_credentials&grant_type=refresh_token&client_id=demo-api&client_secret=demo-api-secret" },
+        { "garbage code", "application/x-www-form-urlencoded", $"grant_type=authorization_code&client_id=demo-spa&code=garbage&redirect_uri={Redirect}&code_verifier=abc" },
+        { "garbage refresh token", "application/x-www-form-urlencoded", "grant_type=refresh_token&client_id=demo-spa&refresh_token=garbage" },
+        { "public client asks client_credentials", "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=demo-spa" },
+        { "oversized value", "application/x-www-form-urlencoded", $"grant_type=client_credentials&client_id=demo-api&client_secret={Huge}{Huge}" },
+        { "token exchange with garbage", "application/x-www-form-urlencoded", "grant_type=urn:ietf:params:oauth:grant-type:token-exchange&client_id=demo-api&client_secret=demo-api-secret&subject_token=x&subject_token_type=urn:stepupidp:token-type:api-token" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TokenRequests))]
+    public async Task Token_endpoint_answers_bad_requests_with_oauth_error_json(string _, string contentType, string body)
+    {
+        var response = await SendAsync(HttpMethod.Post, "connect/token", new StringContent(body, Encoding.UTF8, contentType));
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("error").GetString()));
+    }
+
+    public static TheoryData<string, string, string, string?> OtherRequests() => new()
+    {
+        { "userinfo without token", "GET", "connect/userinfo", null },
+        { "userinfo with garbage token", "GET", "connect/userinfo", "Bearer garbage" },
+        { "introspection without client", "POST", "connect/introspect", null },
+        { "revocation without client", "POST", "connect/revoke", null },
+        { "end session with foreign post-logout URI", "GET", "connect/endsession?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F", null },
+        { "sign-in post without antiforgery token", "POST", "account/signin", null },
+        { "unknown page", "GET", "no/such/page", null },
+        { "error page with odd code", "GET", "error/999", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherRequests))]
+    public async Task Other_endpoints_answer_bad_requests_without_crashing(string _, string method, string path, string? authorization)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), new Uri(fixture.Host.Address, path));
+        if (method == "POST")
+        {
+            request.Content = new FormUrlEncodedContent([new("token", "garbage"), new("Email", "a@b.test"), new("Password", "x")]);
+        }
+
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var http = NoRedirectClient();
+        await AssertCleanErrorAsync(await http.SendAsync(request));
+    }
+
+    [Fact]
+    public async Task Sign_in_never_redirects_to_another_site()
+    {
+        using var browser = new Browser();
+        var page = await browser.OpenAsync(new Uri(fixture.Host.Address, "account/signin?ReturnUrl=https%3A%2F%2Fevil.example%2F"));
+        var landed = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Email"] = "dave@acme.test", ["Password"] = "demo-Passw0rd" });
+        Assert.Equal(fixture.Host.Address.Authority, landed.Url.Authority);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
+    {
+        using var http = NoRedirectClient();
+        return await http.SendAsync(new HttpRequestMessage(method, new Uri(fixture.Host.Address, path)) { Content = content });
+    }
+
+    private static HttpClient NoRedirectClient() => new(new HttpClientHandler { AllowAutoRedirect = false });
+
+    private static async Task AssertCleanErrorAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {body}");
+        Assert.DoesNotContain("   at ", body); // no stack trace
+        Assert.DoesNotContain("Exception", body);
+
+        if (response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.Redirect)
+        {
+            var location = response.Headers.Location!.ToString();
+            // Either an OAuth error sent back to the registered redirect URI, or on to the sign-in page.
+            Assert.True(location.Contains("error=", StringComparison.Ordinal) || location.Contains("/account/signin", StringComparison.Ordinal), location);
+        }
+    }
+}
