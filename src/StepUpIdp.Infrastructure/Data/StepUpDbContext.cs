@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Infrastructure.Audit;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -15,6 +16,7 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<GroupAppRole> GroupAppRoles => Set<GroupAppRole>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -90,6 +92,17 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
         {
             member.HasKey(m => new { m.GroupId, m.AccountId });
             member.HasIndex(m => m.AccountId);
+        });
+
+        model.Entity<AuditEntry>(entry =>
+        {
+            entry.HasKey(e => e.Id);
+            entry.HasIndex(e => new { e.OrganisationId, e.Id });
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.Outcome).HasMaxLength(16);
+            entry.Property(e => e.Detail).HasMaxLength(AuditLog.MaxDetailLength);
+            // SQLite cannot order by DateTimeOffset; the id is monotonic, so "newest first" orders by id.
+            entry.Property(e => e.At).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         });
 
         model.Entity<GroupAppRole>(role =>

@@ -1,0 +1,33 @@
+namespace StepUpIdp.Domain.Audit;
+
+/// <summary>Stable names of audited actions (contract section 3). Reports and alerts depend on them: never rename.</summary>
+public static class AuditActions
+{
+    public const string PasscodeSent = "verification.passcode_sent";
+    public const string PasscodeSendRefused = "verification.passcode_send_refused";
+    public const string Verified = "verification.verified";
+    public const string VerificationFailed = "verification.failed";
+    public const string VerificationLocked = "verification.locked";
+    public const string VerificationUnlocked = "verification.unlocked";
+    public const string VerificationReset = "verification.reset";
+    public const string PolicyChanged = "policy.changed";
+    public const string TotpEnrolled = "totp.enrolled";
+    public const string TotpDisabled = "totp.disabled";
+    public const string RecoveryCodeUsed = "totp.recovery_code_used";
+    public const string GuestInvited = "guest.invited";
+    public const string GuestChanged = "guest.changed";
+    public const string GuestRemoved = "guest.removed";
+    public const string GuestSignInRefused = "guest.sign_in_refused";
+    public const string ApiTokenCreated = "api_token.created";
+    public const string ApiTokenRevoked = "api_token.revoked";
+    public const string ApiTokenExchanged = "api_token.exchanged";
+    public const string ApiTokenRefused = "api_token.refused";
+}
+
+/// <summary>How an audited action ended.</summary>
+public static class AuditOutcomes
+{
+    public const string Success = "success";
+    public const string Failure = "failure";
+    public const string Denied = "denied";
+}

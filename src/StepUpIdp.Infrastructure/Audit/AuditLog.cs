@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Infrastructure.Audit;
+
+/// <summary>What an audited action records; the time is added by <see cref="AuditLog"/>.</summary>
+public sealed record AuditEvent(string OrganisationId, string Action, string Outcome, string? ActorId = null, string? SubjectId = null, string? Detail = null);
+
+/// <summary>A page of audit entries, newest first.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Page, int PageSize, bool HasMore);
+
+/// <summary>Writes and reads the audit log in the relational store (it must outlive Redis data).</summary>
+public sealed class AuditLog(StepUpDbContext db, TimeProvider clock)
+{
+    public const int MaxDetailLength = 500;
+
+    /// <summary>Records the event in its own save, so an audit line never rides on (or spoils) another change.</summary>
+    public async Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        db.AuditEntries.Add(ToEntry(auditEvent));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the event to the caller's unit of work: it is saved with the change it describes, or not at all.</summary>
+    public void Stage(AuditEvent auditEvent) => db.AuditEntries.Add(ToEntry(auditEvent));
+
+    public async Task<AuditPage> ReadAsync(string organisationId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.OrganisationId == organisationId)
+            .OrderByDescending(e => e.Id)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize + 1)
+            .ToListAsync(cancellationToken);
+        var hasMore = entries.Count > pageSize;
+        return new AuditPage(hasMore ? entries[..pageSize] : entries, page, pageSize, hasMore);
+    }
+
+    private AuditEntry ToEntry(AuditEvent e) => new()
+    {
+        At = clock.GetUtcNow(),
+        OrganisationId = e.OrganisationId,
+        ActorId = e.ActorId,
+        Action = e.Action,
+        SubjectId = e.SubjectId,
+        Outcome = e.Outcome,
+        Detail = e.Detail is { Length: > MaxDetailLength } d ? d[..MaxDetailLength] : e.Detail,
+    };
+}
