@@ -52,6 +52,19 @@ public sealed class RedisOutageTests : IDisposable
         await AssertUnavailableQuickly(() => guard.TryUseAsync("account-1", 1, Now));
     }
 
+    [Fact]
+    public async Task Store_reports_unavailable_when_the_server_goes_away()
+    {
+        var server = EmbeddedRespServer.Start();
+        using var redis = RedisConnection.Connect(server.Endpoint);
+        var store = new RedisVerificationStore(redis, _keys);
+        Assert.Null(await store.GetAsync("org-1", "account-1"));
+
+        server.Dispose();
+
+        await AssertUnavailableQuickly(() => store.RecordAsync("org-1", "account-1", new(Now, VerificationMethod.EmailOtp), TimeSpan.FromDays(1)));
+    }
+
     public void Dispose() => _unreachable.Dispose();
 
     private static async Task AssertUnavailableQuickly(Func<Task> operation)
