@@ -1,0 +1,26 @@
+using StepUpIdp.Domain.Policy;
+
+namespace StepUpIdp.Infrastructure.Redis.Passcodes;
+
+/// <summary>
+/// Emailed one-time passcodes (contract section 4). Every decision is made against the
+/// <c>now</c> passed in; every method throws <see cref="VerificationStoreUnavailableException"/>
+/// when Redis is down.
+/// </summary>
+public interface IPasscodeChallengeStore
+{
+    Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now);
+
+    /// <summary>
+    /// Checks a submitted passcode. On success the passcode is used up, the account's consecutive
+    /// failures are cleared and a verification record (<paramref name="methodToRecord"/>, kept for
+    /// <paramref name="recordRetention"/>) is stored for (org, account key), all in one atomic step.
+    /// </summary>
+    Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now, VerificationMethod methodToRecord, TimeSpan recordRetention);
+
+    /// <summary>When the account key's lock-out ends, or null when it is not locked at <paramref name="now"/>.</summary>
+    Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now);
+
+    /// <summary>Ends a lock-out and clears the consecutive-failure count (an admin action).</summary>
+    Task UnlockAsync(string accountKey);
+}

@@ -1,0 +1,113 @@
+namespace StepUpIdp.Infrastructure.Redis.Passcodes;
+
+/// <summary>
+/// The Lua scripts behind <see cref="RedisPasscodeChallengeStore"/>. Each runs atomically (Redis runs
+/// scripts one at a time; the embedded Garnet runs them in transaction mode), so concurrent requests
+/// can't both pass a check, and an outage can't leave half a change. Times are Unix milliseconds from
+/// the caller's clock; key TTLs are only clean-up. The Lua sticks to what both Redis 7 (Lua 5.1) and
+/// Garnet (Lua 5.4) offer: no bit library, no integer division, numbers passed as strings.
+/// </summary>
+internal static class PasscodeScripts
+{
+    /// <summary>
+    /// KEYS: challenge, sends by account, sends by IP, lock-out.
+    /// ARGV: now, passcode hash, expires at, cool-down, window, max sends, send id, challenge TTL, sends TTL.
+    /// Returns {'issued'} | {'locked', until} | {'cooldown', retryAfterMs} | {'ratelimited', 'account'|'ip', retryAfterMs}.
+    /// </summary>
+    public const string Issue = """
+        local now = tonumber(ARGV[1])
+        local lockedUntil = tonumber(redis.call('HGET', KEYS[4], 'until') or '0')
+        if lockedUntil > now then
+          return {'locked', lockedUntil}
+        end
+
+        local cooldown = tonumber(ARGV[4])
+        local window = tonumber(ARGV[5])
+        local maxSends = tonumber(ARGV[6])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+
+        local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+        if last[2] and now - tonumber(last[2]) < cooldown then
+          return {'cooldown', tonumber(last[2]) + cooldown - now}
+        end
+
+        local scopes = {'account', 'ip'}
+        for i = 1, 2 do
+          local sends = KEYS[i + 1]
+          if redis.call('ZCARD', sends) >= maxSends then
+            local oldest = redis.call('ZRANGE', sends, 0, 0, 'WITHSCORES')
+            return {'ratelimited', scopes[i], tonumber(oldest[2]) + window - now}
+          end
+        end
+
+        -- Only the newest passcode is live: replace the whole challenge, tries included.
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'exp', ARGV[3], 'tries', '0')
+        redis.call('PEXPIRE', KEYS[1], ARGV[8])
+        for i = 2, 3 do
+          redis.call('ZADD', KEYS[i], now, ARGV[7])
+          redis.call('PEXPIRE', KEYS[i], ARGV[9])
+        end
+        return {'issued'}
+        """;
+
+    /// <summary>
+    /// KEYS: challenge, lock-out, verification record.
+    /// ARGV: now, submitted hash, max tries, failures before lock, lock duration, record value,
+    /// record retention, lock-out TTL.
+    /// Returns {'verified'} | {'wrong', triesLeft} | {'expired'} | {'too_many'} | {'locked', until}.
+    /// </summary>
+    public const string Verify = """
+        local now = tonumber(ARGV[1])
+        local lockedUntil = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
+        if lockedUntil > now then
+          return {'locked', lockedUntil}
+        end
+
+        local challenge = redis.call('HMGET', KEYS[1], 'hash', 'exp')
+        local stored = challenge[1]
+        local expiresAt = tonumber(challenge[2] or '')
+        if not stored or not expiresAt then
+          return {'expired'}
+        end
+        if now >= expiresAt then
+          redis.call('DEL', KEYS[1])
+          return {'expired'}
+        end
+
+        -- Constant-time comparison: always walk every byte, never stop at the first difference.
+        local submitted = ARGV[2]
+        local difference = 0
+        if #stored ~= #submitted then
+          difference = 1
+        end
+        for i = 1, #stored do
+          local d = string.byte(stored, i) - (string.byte(submitted, i) or 0)
+          difference = difference + d * d
+        end
+
+        if difference == 0 then
+          -- Single use; a success ends the run of consecutive failures.
+          redis.call('DEL', KEYS[1])
+          redis.call('DEL', KEYS[2])
+          redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
+          return {'verified'}
+        end
+
+        local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
+        local failures = redis.call('HINCRBY', KEYS[2], 'failures', 1)
+        redis.call('PEXPIRE', KEYS[2], ARGV[8])
+        if failures >= tonumber(ARGV[4]) then
+          local lockedUntilNow = now + tonumber(ARGV[5])
+          redis.call('HSET', KEYS[2], 'until', lockedUntilNow, 'failures', '0')
+          redis.call('DEL', KEYS[1])
+          return {'locked', lockedUntilNow}
+        end
+        if tries >= tonumber(ARGV[3]) then
+          redis.call('DEL', KEYS[1])
+          return {'too_many'}
+        end
+        return {'wrong', tonumber(ARGV[3]) - tries}
+        """;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using StepUpIdp.Domain.Passcodes;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Redis.Verification;
+
+namespace StepUpIdp.Infrastructure.Redis.Passcodes;
+
+public sealed class RedisPasscodeChallengeStore(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    PasscodeHashing hashing,
+    PasscodeLimits limits) : IPasscodeChallengeStore
+{
+    // Clean-up cushions on top of the contract's durations; decisions never rely on them.
+    private static readonly TimeSpan TtlCushion = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan LockoutRetention = TimeSpan.FromDays(1);
+
+    public Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentException.ThrowIfNullOrEmpty(clientIp);
+
+        var code = PasscodeGenerator.NewCode(limits.Digits);
+        var expiresAt = now + limits.Validity;
+        RedisKey[] scriptKeys =
+        [
+            keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
+            keys.PasscodeSendsByAccount(subject.AccountKey),
+            keys.PasscodeSendsByIp(clientIp),
+            keys.Lockout(subject.AccountKey),
+        ];
+        RedisValue[] args =
+        [
+            Ms(now),
+            hashing.HashPasscode(subject, code),
+            Ms(expiresAt),
+            Ms(limits.ResendCooldown),
+            Ms(limits.SendWindow),
+            limits.MaxSendsPerWindow,
+            Ms(now) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            Ms(limits.Validity + TtlCushion),
+            Ms(limits.SendWindow + TtlCushion),
+        ];
+
+        return RedisOutage.TranslateAsync(async () =>
+        {
+            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(PasscodeScripts.Issue, scriptKeys, args).ConfigureAwait(false))!;
+            return (string?)reply[0] switch
+            {
+                "issued" => (PasscodeIssueResult)new PasscodeIssueResult.Issued(code, expiresAt),
+                "locked" => new PasscodeIssueResult.Locked(At(reply[1])),
+                "cooldown" => new PasscodeIssueResult.CoolingDown(Duration(reply[1])),
+                "ratelimited" => new PasscodeIssueResult.RateLimited(
+                    Duration(reply[2]),
+                    (string?)reply[1] == "ip" ? PasscodeRateLimitScope.ClientIp : PasscodeRateLimitScope.Account),
+                var other => throw UnexpectedReply(other),
+            };
+        });
+    }
+
+    public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now, VerificationMethod methodToRecord, TimeSpan recordRetention)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(submittedCode);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(recordRetention, TimeSpan.Zero);
+
+        var record = new VerificationRecord(now, methodToRecord);
+        RedisKey[] scriptKeys =
+        [
+            keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
+            keys.Lockout(subject.AccountKey),
+            keys.Verification(subject.OrgId, subject.AccountKey),
+        ];
+        RedisValue[] args =
+        [
+            Ms(now),
+            // Hash whatever was typed (trimmed); a malformed code simply won't match.
+            hashing.HashPasscode(subject, submittedCode.Trim()),
+            limits.MaxTriesPerPasscode,
+            limits.ConsecutiveFailuresBeforeLock,
+            Ms(limits.LockDuration),
+            VerificationRecordFormat.Format(record),
+            Ms(recordRetention),
+            Ms(limits.LockDuration + LockoutRetention),
+        ];
+
+        return RedisOutage.TranslateAsync(async () =>
+        {
+            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(PasscodeScripts.Verify, scriptKeys, args).ConfigureAwait(false))!;
+            return (string?)reply[0] switch
+            {
+                "verified" => (PasscodeVerifyResult)new PasscodeVerifyResult.Verified(record),
+                "wrong" => new PasscodeVerifyResult.Wrong((int)reply[1]),
+                "expired" => new PasscodeVerifyResult.Expired(),
+                "too_many" => new PasscodeVerifyResult.TooManyTries(),
+                "locked" => new PasscodeVerifyResult.Locked(At(reply[1])),
+                var other => throw UnexpectedReply(other),
+            };
+        });
+    }
+
+    public Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now) =>
+        RedisOutage.TranslateAsync(async () =>
+        {
+            var until = await redis.GetDatabase().HashGetAsync(keys.Lockout(accountKey), "until").ConfigureAwait(false);
+            return until.TryParse(out long ms) && ms > now.ToUnixTimeMilliseconds()
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : (DateTimeOffset?)null;
+        });
+
+    public Task UnlockAsync(string accountKey) =>
+        RedisOutage.TranslateAsync(() => redis.GetDatabase().KeyDeleteAsync(keys.Lockout(accountKey)));
+
+    private static long Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
+
+    private static long Ms(TimeSpan duration) => (long)duration.TotalMilliseconds;
+
+    private static DateTimeOffset At(RedisResult unixMs) => DateTimeOffset.FromUnixTimeMilliseconds((long)unixMs);
+
+    private static TimeSpan Duration(RedisResult ms) => TimeSpan.FromMilliseconds((long)ms);
+
+    private static InvalidOperationException UnexpectedReply(string? reply) =>
+        new($"The passcode script answered '{reply}', which this version does not understand.");
+}
