@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Api;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
@@ -43,6 +45,7 @@ public static class StepUpIdpHost
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<AuditLog>();
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -60,6 +63,7 @@ public static class StepUpIdpHost
         app.UseAntiforgery();
 
         app.MapStepUpOidc();
+        app.MapOrgApi();
         app.MapRazorPages();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+using StepUpIdp.Domain.Claims;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.SignIn;
+
+namespace StepUpIdp.Server.Api;
+
+/// <summary>The authenticated caller of an organisation API, as established by <see cref="OrgAccess"/>.</summary>
+public sealed record OrgCaller(string AccountId, string OrganisationId, bool IsAdmin, ClaimsPrincipal Principal)
+{
+    public static OrgCaller From(HttpContext http) =>
+        http.Items[typeof(OrgCaller)] as OrgCaller
+        ?? throw new InvalidOperationException("OrgAccess must run before the endpoint.");
+}
+
+/// <summary>
+/// Endpoint filters for <c>/api/orgs/{org}/...</c>. Admin endpoints take a bearer access token with scope
+/// <c>stepup.admin</c>, issued to an app of the same org, held by an admin of that org. Member endpoints take a
+/// bearer token or the browser session of any member. Unknown orgs answer like forbidden ones, so the API does
+/// not reveal which organisations exist.
+/// </summary>
+public static class OrgAccess
+{
+    public static RouteGroupBuilder RequireOrgAdmin(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter((context, next) => CheckAsync(context, next, requireAdmin: true));
+
+    public static RouteHandlerBuilder RequireOrgMember(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter((context, next) => CheckAsync(context, next, requireAdmin: false));
+
+    private static async ValueTask<object?> CheckAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool requireAdmin)
+    {
+        var http = context.HttpContext;
+        var org = http.GetRouteValue("org") as string ?? string.Empty;
+
+        var bearer = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        ClaimsPrincipal? principal = null;
+        if (bearer.Succeeded)
+        {
+            principal = bearer.Principal;
+            var scoped = principal.HasScope(StepUpScopes.Admin) && principal.GetClaim(StepUpClaimTypes.Organisation) == org;
+            if (requireAdmin && !scoped)
+            {
+                return Forbidden(requireAdmin);
+            }
+        }
+        else if (!requireAdmin)
+        {
+            // Members may also use their browser session; the antiforgery middleware protects unsafe methods.
+            var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
+            principal = session.Succeeded ? session.Principal : null;
+        }
+
+        var accountId = principal?.GetClaim(OpenIddictConstants.Claims.Subject);
+        if (principal is null || accountId is null)
+        {
+            return ProblemTypes.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated,
+                requireAdmin ? "A bearer access token with scope stepup.admin is required." : "Sign in or present a bearer access token.");
+        }
+
+        var db = http.RequestServices.GetRequiredService<StepUpDbContext>();
+        var membership = await db.OrganisationMembers.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.OrganisationId == org && m.AccountId == accountId, http.RequestAborted);
+        if (membership is null || (requireAdmin && !membership.IsAdmin))
+        {
+            return Forbidden(requireAdmin);
+        }
+
+        http.Items[typeof(OrgCaller)] = new OrgCaller(accountId, org, membership.IsAdmin, principal);
+        return await next(context);
+    }
+
+    private static IResult Forbidden(bool requireAdmin) => requireAdmin
+        ? ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.NotOrgAdmin,
+            "Only an administrator of this organisation, with a token of scope stepup.admin issued by one of its apps, may do this.")
+        : ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.NotOrgMember, "Only members of this organisation may see this.");
+}
