@@ -35,6 +35,9 @@ public sealed class RedisKeys
     public RedisKey TotpStepUsed(string accountKey, long timeStep) =>
         Key("totp-used", accountKey, timeStep.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The ASP.NET Core Data Protection key ring shared by every node.</summary>
+    public RedisKey DataProtectionKeys => Key("data-protection-keys");
+
     private RedisKey Key(string kind, params ReadOnlySpan<string> parts)
     {
         var key = _prefix + kind;

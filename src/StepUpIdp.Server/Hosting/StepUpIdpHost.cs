@@ -1,4 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using StackExchange.Redis;
+using StepUpIdp.Infrastructure.Email;
+using StepUpIdp.Infrastructure.Redis;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration.Json;
@@ -10,6 +15,7 @@ using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Verification;
 
 namespace StepUpIdp.Server.Hosting;
 
@@ -32,10 +38,10 @@ public static class StepUpIdpHost
         services.AddProblemDetails();
         services.AddRazorPages();
 
-        // Cookies and interaction markers must survive a restart; shared through Redis once nodes share Redis.
-        services.AddDataProtection()
-            .SetApplicationName("StepUpIdp")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys", "data-protection")));
+        DevelopmentSecrets.Apply(builder, dataPath);
+        services.AddStepUpRedis(configuration);
+        services.AddStepUpEmail(configuration, dataPath);
+        AddDataProtection(services, configuration, dataPath);
 
         services.AddStepUpDatabase(configuration, dataPath);
         services.AddStepUpOidc(configuration, builder.Environment, dataPath);
@@ -46,10 +52,30 @@ public static class StepUpIdpHost
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<AuditLog>();
+        services.AddScoped<VerificationStatusReader>();
+        services.AddScoped<PasscodeVerification>();
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return builder;
+    }
+
+    /// <summary>
+    /// Cookies and interaction markers must survive a restart and be readable on every node: the key ring
+    /// lives in Redis when a Redis server is configured, and in the data folder with the embedded one
+    /// (whose memory does not outlive the process).
+    /// </summary>
+    private static void AddDataProtection(IServiceCollection services, IConfiguration configuration, string dataPath)
+    {
+        var dataProtection = services.AddDataProtection().SetApplicationName("StepUpIdp");
+        if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys", "data-protection")));
+            return;
+        }
+
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, RedisKeys>((options, redis, keys) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
     }
 
     public static WebApplication UseStepUpIdp(this WebApplication app)

@@ -3,23 +3,29 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Extensions;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Authentication;
-using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
 using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Verification;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace StepUpIdp.Server.Oidc;
 
 /// <summary>
-/// The authorization endpoint in OpenIddict's passthrough mode: OpenIddict has validated the protocol
-/// request (client, redirect URI, PKCE, scopes); here the IdP decides whether the person must sign in
-/// or verify first, and otherwise hands back the principal to sign into the code.
+/// The authorization endpoint in OpenIddict's passthrough mode. OpenIddict has validated the protocol
+/// request (client, redirect URI, PKCE, scopes); here the IdP gathers the facts, asks
+/// <see cref="SignInRequirements"/> what must happen, and acts: sign-in page, passcode page, OAuth
+/// error, or the principal to sign into the authorization code.
 /// </summary>
 internal static class AuthorizeEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext http,
         AccountDirectory directory,
+        VerificationStatusReader verifications,
         TokenPrincipalFactory tokens,
         InteractionMarker marker,
         TimeProvider clock,
@@ -37,47 +43,105 @@ internal static class AuthorizeEndpoint
 
         var now = clock.GetUtcNow();
         var interactionStartedAt = marker.Read(request.GetParameter(InteractionMarker.Parameter)?.ToString(), request.ClientId, request.State);
+        string ContinueUrl() => ReturnUrl(http, marker.Create(interactionStartedAt ?? now, request.ClientId, request.State));
+
         var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
         var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
-        var authTime = session.Succeeded ? SessionPrincipal.AuthTime(session.Principal!) : null;
-
-        var signInReason = SignInFreshness.Check(accountId, authTime, request.HasPromptValue(PromptValues.Login), MaxAge(request), interactionStartedAt, now);
-        if (signInReason is not null)
-        {
-            AuthorizeRequestLog.SignInRequired(logger, request.ClientId!, signInReason);
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return OidcResults.Error(Errors.LoginRequired, "The user must sign in.");
-            }
-
-            return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = ReturnUrl(http, marker.Create(interactionStartedAt ?? now, request.ClientId, request.State)) },
-                [SessionDefaults.Scheme]);
-        }
-
-        var subject = await directory.DescribeAsync(accountId!, app, cancellationToken);
-        if (subject is null)
+        var subject = accountId is null ? null : await directory.DescribeAsync(accountId, app, cancellationToken);
+        if (accountId is not null && subject is null)
         {
             // The session names an account that no longer exists: end it and start over.
             await http.SignOutAsync(SessionDefaults.Scheme);
-            return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = ReturnUrl(http, marker.Create(now, request.ClientId, request.State)) },
-                [SessionDefaults.Scheme]);
+            accountId = null;
         }
 
-        if (subject.Role is null)
+        var policyApplies = subject is not null && PolicyApplies(subject, app);
+        VerificationStatus verification = new VerificationStatus.Due(DueReason.Never);
+        if (subject is not null)
+        {
+            var status = await verifications.ReadAsync(app.OrganisationId, subject.AccountId, app.Policy, now, interactionStartedAt);
+            if (status is null && policyApplies)
+            {
+                // Fail closed for those who need verification; everyone else goes on without Redis.
+                return request.HasPromptValue(PromptValues.None)
+                    ? OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.")
+                    : Results.Redirect("/account/verification-unavailable?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
+            }
+
+            verification = status ?? verification;
+        }
+
+        var (sessionAcr, sessionAcrAt) = session.Succeeded && subject is not null ? SessionPrincipal.StepUp(session.Principal!) : (AcrLevel.Basic, null);
+        var decision = SignInRequirements.Evaluate(new SignInFacts
+        {
+            Now = now,
+            IsAuthenticated = subject is not null,
+            AuthTime = subject is null ? null : SessionPrincipal.AuthTime(session.Principal!),
+            SessionAcr = sessionAcr,
+            SessionAcrAchievedAt = sessionAcrAt,
+            InteractionStartedAt = interactionStartedAt,
+            PromptLogin = request.HasPromptValue(PromptValues.Login),
+            PromptNone = request.HasPromptValue(PromptValues.None),
+            MaxAge = request.MaxAge is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            RequestedAcrValues = request.GetAcrValues().ToList(),
+            UserType = subject?.UserType ?? UserType.External,
+            IsGuest = subject?.IsGuest ?? false,
+            App = app.Enforcement,
+            Policy = app.Policy,
+            Verification = verification,
+        });
+
+        switch (decision)
+        {
+            case SignInDecision.RequireSignIn signIn:
+                AuthorizeRequestLog.SignInRequired(logger, request.ClientId!, signIn.Reason);
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = ContinueUrl() }, [SessionDefaults.Scheme]);
+
+            case SignInDecision.Deny deny:
+                AuthorizeRequestLog.Denied(logger, request.ClientId!, deny.Error, deny.Description);
+                return OidcResults.Error(deny.Error, deny.Description);
+        }
+
+        if (subject!.Role is null)
         {
             AuthorizeRequestLog.NotAssigned(logger, request.ClientId!, subject.AccountId);
             return OidcResults.Error(Errors.AccessDenied, $"The account has no access to {app.AppName}. Ask an administrator of {app.OrganisationName} to assign it.");
         }
 
-        var authentication = new AuthenticationState(authTime!.Value, SessionPrincipal.Methods(session.Principal!), AcrLevel.Basic);
-        var principal = tokens.ForUser(subject, app, authentication, request.GetScopes());
-        return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        switch (decision)
+        {
+            case SignInDecision.RequireVerification verify:
+                VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
+                return Results.Redirect("/account/verify?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
+
+            case SignInDecision.RequireEnrolment enrol:
+                VerificationLog.VerificationRequired(logger, request.ClientId!, enrol.Reason);
+                return OidcResults.Error(Errors.UnmetAuthenticationRequirements,
+                    "An authenticator app is required for this account, and none is set up yet.");
+
+            case SignInDecision.Proceed proceed:
+                var authentication = new AuthenticationState(
+                    SessionPrincipal.AuthTime(session.Principal!)!.Value,
+                    AmrValues.For(SessionPrincipal.Methods(session.Principal!), proceed.Acr),
+                    proceed.Acr);
+                if (policyApplies && proceed.Verification is VerificationStatus.Counting counting)
+                {
+                    authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                }
+
+                var principal = tokens.ForUser(subject, app, authentication, request.GetScopes());
+                return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+            default:
+                throw new InvalidOperationException($"Unhandled sign-in decision {decision.GetType().Name}.");
+        }
     }
 
-    private static TimeSpan? MaxAge(OpenIddictRequest request) =>
-        request.MaxAge is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+    /// <summary>Contract section 3: the external-user policy applies to external users (guests included) on enforced apps.</summary>
+    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) =>
+        subject.UserType == UserType.External
+        && app.Enforcement == AppEnforcement.Enforced
+        && app.Policy.Verification == VerificationRequirement.Required;
 
     /// <summary>The same authorization request, to come back to after the interaction, carrying the marker.</summary>
     private static string ReturnUrl(HttpContext http, string interactionMarker)
@@ -111,4 +175,7 @@ internal sealed partial class AuthorizeRequestLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Account {AccountId} has no role on {ClientId}; access denied.")]
     public static partial void NotAssigned(ILogger logger, string clientId, string accountId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Authorization for {ClientId} denied: {Error} ({Description}).")]
+    public static partial void Denied(ILogger logger, string clientId, string error, string description);
 }

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Domain.Claims;
+using StepUpIdp.Domain.Verification;
+using StepUpIdp.Server.Verification;
 using StepUpIdp.Server.Tenancy;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -15,7 +18,8 @@ namespace StepUpIdp.Server.Oidc;
 /// </summary>
 internal static class TokenEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, AccountDirectory directory, TokenPrincipalFactory tokens)
+    public static async Task<IResult> HandleAsync(
+        HttpContext http, AccountDirectory directory, TokenPrincipalFactory tokens, VerificationStatusReader verifications, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -49,6 +53,24 @@ internal static class TokenEndpoint
             }
 
             var authentication = AuthenticationFrom(granted);
+            if (request.IsRefreshTokenGrantType() && AuthorizeEndpoint.PolicyApplies(subject, app))
+            {
+                // Contract section 3: an external user's refresh token works only while the verification counts,
+                // judged under the policy in force now.
+                var status = await verifications.ReadAsync(app.OrganisationId, subject.AccountId, app.Policy, clock.GetUtcNow());
+                switch (status)
+                {
+                    case null:
+                        return OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.");
+                    case VerificationStatus.Counting counting:
+                        authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                        break;
+                    default:
+                        return OidcResults.Error(Errors.InvalidGrant,
+                            $"Re-verification is due: {app.OrganisationName} asks external users to verify again. Sign in again to continue.");
+                }
+            }
+
             return SignIn(tokens.ForUser(subject, app, authentication, granted.GetScopes()));
         }
 
@@ -58,13 +80,19 @@ internal static class TokenEndpoint
     /// <summary>What the original sign-in established; a refresh never upgrades it.</summary>
     private static AuthenticationState AuthenticationFrom(System.Security.Claims.ClaimsPrincipal granted)
     {
-        var authTime = long.TryParse(granted.GetClaim(Claims.AuthenticationTime), out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.UnixEpoch;
         var acr = AcrValues.TryParse(granted.GetClaim(Claims.AuthenticationContextReference), out var level) ? level : AcrLevel.Basic;
-        var methods = AmrValues(granted);
-        return new AuthenticationState(authTime, methods, acr);
+        return new AuthenticationState(
+            UnixTime(granted, Claims.AuthenticationTime) ?? DateTimeOffset.UnixEpoch,
+            AmrValues(granted),
+            acr,
+            UnixTime(granted, StepUpClaimTypes.VerifiedAt),
+            UnixTime(granted, StepUpClaimTypes.ReverifyAt));
     }
+
+    private static DateTimeOffset? UnixTime(System.Security.Claims.ClaimsPrincipal principal, string claim) =>
+        long.TryParse(principal.GetClaim(claim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private static IReadOnlyList<string> AmrValues(System.Security.Claims.ClaimsPrincipal granted)
     {

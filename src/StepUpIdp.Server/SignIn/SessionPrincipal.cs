@@ -22,6 +22,30 @@ public static class SessionPrincipal
         return new ClaimsPrincipal(identity);
     }
 
+    private const string StepUpAcr = "stepup_acr";
+    private const string StepUpAt = "stepup_at";
+
+    /// <summary>
+    /// The session after a passcode step-up: the level reached and when, and <c>otp</c> among its methods.
+    /// It keeps the original <c>auth_time</c>: a step-up is not a new sign-in.
+    /// </summary>
+    public static ClaimsPrincipal WithStepUp(ClaimsPrincipal session, AcrLevel level, DateTimeOffset at)
+    {
+        var methods = Methods(session).Append(AuthenticationMethods.OneTimePasscode);
+        var principal = Create(AccountId(session)!, AuthTime(session) ?? at, methods);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(StepUpAcr, level.ToAcrValue()));
+        identity.AddClaim(new Claim(StepUpAt, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        return principal;
+    }
+
+    /// <summary>The level the session itself reached (Basic unless stepped up) and when.</summary>
+    public static (AcrLevel Level, DateTimeOffset? At) StepUp(ClaimsPrincipal session) =>
+        AcrValues.TryParse(session.FindFirst(StepUpAcr)?.Value, out var level)
+        && long.TryParse(session.FindFirst(StepUpAt)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? (level, DateTimeOffset.FromUnixTimeSeconds(seconds))
+            : (AcrLevel.Basic, null);
+
     public static string? AccountId(ClaimsPrincipal principal) => principal.FindFirst(OpenIddictConstants.Claims.Subject)?.Value;
 
     public static DateTimeOffset? AuthTime(ClaimsPrincipal principal) =>

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using StepUpIdp.Server.Verification;
+
+namespace StepUpIdp.Server.Pages.Account;
+
+/// <summary>Shown when Redis cannot be reached and the person needs verification (contract section 8). Answers 503.</summary>
+public sealed class VerificationUnavailableModel : PageModel
+{
+    public string? ReturnUrl { get; private set; }
+
+    public void OnGet(string? returnUrl)
+    {
+        ReturnUrl = AuthorizeReturnUrl.IsValid(returnUrl) ? returnUrl : null;
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        Response.Headers.RetryAfter = "60";
+    }
+}

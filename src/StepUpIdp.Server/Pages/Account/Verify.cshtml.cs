@@ -1,0 +1,188 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Infrastructure.Email;
+using StepUpIdp.Infrastructure.Redis;
+using StepUpIdp.Infrastructure.Redis.Passcodes;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Verification;
+
+namespace StepUpIdp.Server.Pages.Account;
+
+/// <summary>
+/// The emailed one-time passcode step: says which organisation asks and why, sends a code on request
+/// (never on a GET), checks it, then returns to the authorization request that asked for it.
+/// </summary>
+public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification passcodes, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    public string? OrganisationName { get; private set; }
+    public string? Why { get; private set; }
+    public string? MaskedEmail { get; private set; }
+    public string? Notice { get; private set; }
+    public string? Error { get; private set; }
+    public bool CodeSent { get; private set; }
+    public bool CanSend { get; private set; } = true;
+
+    private OrganisationApp? _app;
+    private SubjectFacts? _subject;
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ?? Page();
+
+    public async Task<IActionResult> OnPostSendAsync()
+    {
+        if (await LoadAsync() is { } redirect)
+        {
+            return redirect;
+        }
+
+        var clientIp = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        try
+        {
+            var result = await passcodes.SendAsync(_app!, _subject!, clientIp, HttpContext.RequestAborted);
+            switch (result)
+            {
+                case PasscodeIssueResult.Issued:
+                    CodeSent = true;
+                    Notice = $"We emailed a code to {MaskedEmail}. It works for {Minutes(passcodes.Validity)} and only once.";
+                    break;
+                case PasscodeIssueResult.CoolingDown cooling:
+                    CodeSent = true;
+                    Error = $"A code was sent moments ago. You can ask for a new one in {Math.Max(1, (int)Math.Ceiling(cooling.RetryAfter.TotalSeconds))} seconds.";
+                    break;
+                case PasscodeIssueResult.RateLimited limited:
+                    Error = $"Too many codes were sent. Try again in {Minutes(limited.RetryAfter)}.";
+                    break;
+                case PasscodeIssueResult.Locked locked:
+                    Locked(locked.Until);
+                    break;
+            }
+        }
+        catch (EmailDeliveryException)
+        {
+            Error = "We couldn't send the email just now. Please try again in a minute.";
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            return Unavailable();
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCheckAsync()
+    {
+        if (await LoadAsync() is { } redirect)
+        {
+            return redirect;
+        }
+
+        CodeSent = true;
+        var code = (Code ?? string.Empty).Trim().Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (code.Length is 0 or > 12 || !code.All(char.IsAsciiDigit))
+        {
+            Error = "Enter the code from the email: digits only.";
+            return Page();
+        }
+
+        try
+        {
+            switch (await passcodes.CheckAsync(_app!, _subject!, code, HttpContext.RequestAborted))
+            {
+                case PasscodeVerifyResult.Verified verified:
+                    var session = (await HttpContext.AuthenticateAsync(SessionDefaults.Scheme)).Principal!;
+                    var level = Domain.Verification.ReverificationSchedule.AcrFor(verified.Record.Method);
+                    await HttpContext.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.WithStepUp(session, level, clock.GetUtcNow()));
+                    return LocalRedirect(ReturnUrl!);
+                case PasscodeVerifyResult.Wrong wrong:
+                    Error = wrong.TriesLeft == 1 ? "That code isn't right. One try left for this code." : $"That code isn't right. {wrong.TriesLeft} tries left for this code.";
+                    break;
+                case PasscodeVerifyResult.Expired:
+                    Error = "That code has expired, was already used, or a newer one was sent. Ask for a new code.";
+                    break;
+                case PasscodeVerifyResult.TooManyTries:
+                    Error = "Too many wrong tries for this code. Ask for a new code.";
+                    break;
+                case PasscodeVerifyResult.Locked locked:
+                    Locked(locked.Until);
+                    break;
+            }
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            return Unavailable();
+        }
+
+        return Page();
+    }
+
+    /// <summary>Reads who is asking and for which org; null when the page can be shown.</summary>
+    private async Task<IActionResult?> LoadAsync()
+    {
+        if (!AuthorizeReturnUrl.IsValid(ReturnUrl))
+        {
+            return BadRequestPage();
+        }
+
+        _app = await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(ReturnUrl!), HttpContext.RequestAborted);
+        var session = await HttpContext.AuthenticateAsync(SessionDefaults.Scheme);
+        var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
+        _subject = _app is null || accountId is null ? null : await directory.DescribeAsync(accountId, _app, HttpContext.RequestAborted);
+        if (_app is null || _subject is null)
+        {
+            // No session (or it expired): the authorization request takes the person through sign-in first.
+            return _app is null ? BadRequestPage() : LocalRedirect(ReturnUrl!);
+        }
+
+        OrganisationName = _app.OrganisationName;
+        MaskedEmail = Mask(_subject.Email);
+        Why = _app.Policy.ReverifyEvery == TimeSpan.Zero
+            ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
+            : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(_app.Policy.ReverifyEvery)} before using {_app.AppName}.";
+        if (_subject.UserType == Domain.Accounts.UserType.Internal)
+        {
+            Why = $"{_app.AppName} asks for a one-time code to confirm it's you before you continue.";
+        }
+
+        return null;
+    }
+
+    private void Locked(DateTimeOffset until)
+    {
+        CanSend = false;
+        CodeSent = false;
+        var minutes = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow()).TotalMinutes));
+        Error = $"Verification is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {OrganisationName} to unlock it.";
+    }
+
+    private IActionResult Unavailable() => RedirectToPage("/Account/VerificationUnavailable", new { returnUrl = ReturnUrl });
+
+    private IActionResult BadRequestPage()
+    {
+        Error = "This link is not valid. Go back to the application and sign in again.";
+        CanSend = false;
+        return BadRequest();
+    }
+
+    /// <summary>Shows enough of the address to recognise it, not enough to harvest it: b••@partner.test.</summary>
+    public static string Mask(string email)
+    {
+        var at = email.LastIndexOf('@');
+        return at <= 0 ? "your email address" : email[0] + new string('•', Math.Max(2, at - 1)) + email[at..];
+    }
+
+    private static string Minutes(TimeSpan span)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(span.TotalMinutes));
+        return minutes == 1 ? "1 minute" : $"{minutes} minutes";
+    }
+
+    private static string Describe(TimeSpan interval) => ReverifyPresets.Find(interval)?.Label.ToLowerInvariant() ?? IsoDuration.Format(interval);
+}

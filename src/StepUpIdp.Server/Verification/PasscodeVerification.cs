@@ -1,0 +1,91 @@
+using StepUpIdp.Domain.Audit;
+using StepUpIdp.Domain.Passcodes;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Email;
+using StepUpIdp.Infrastructure.Redis.Passcodes;
+using StepUpIdp.Server.Tenancy;
+
+namespace StepUpIdp.Server.Verification;
+
+/// <summary>
+/// Emailed one-time passcodes for an account and an org (contract section 4): sends them within the
+/// limits, checks them, records the verification and writes the audit log. Never logs a passcode.
+/// Throws <see cref="StepUpIdp.Infrastructure.Redis.VerificationStoreUnavailableException"/> when Redis is down.
+/// </summary>
+public sealed class PasscodeVerification(
+    IPasscodeChallengeStore challenges,
+    IEmailSender email,
+    AuditLog audit,
+    PasscodeLimits limits,
+    TimeProvider clock,
+    ILogger<PasscodeVerification> logger)
+{
+    public TimeSpan Validity => limits.Validity;
+
+    public async Task<PasscodeIssueResult> SendAsync(OrganisationApp app, SubjectFacts subject, string clientIp, CancellationToken cancellationToken)
+    {
+        var result = await challenges.IssueAsync(new PasscodeSubject(app.OrganisationId, subject.AccountId), clientIp, clock.GetUtcNow());
+        if (result is PasscodeIssueResult.Issued issued)
+        {
+            try
+            {
+                await email.SendAsync(PasscodeEmail.Compose(app.OrganisationName, issued.Code, limits.Validity, subject.Email), cancellationToken);
+            }
+            catch (EmailDeliveryException ex)
+            {
+                VerificationLog.PasscodeDeliveryFailed(logger, subject.Email[(subject.Email.LastIndexOf('@') + 1)..], ex);
+                throw;
+            }
+
+            await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeSent, AuditOutcomes.Success,
+                subject.AccountId, subject.AccountId, $"emailed passcode for {app.ClientId}"), cancellationToken);
+        }
+        else
+        {
+            await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeSendRefused, AuditOutcomes.Denied,
+                subject.AccountId, subject.AccountId, Describe(result)), cancellationToken);
+        }
+
+        return result;
+    }
+
+    public async Task<PasscodeVerifyResult> CheckAsync(OrganisationApp app, SubjectFacts subject, string code, CancellationToken cancellationToken)
+    {
+        var result = await challenges.VerifyAsync(
+            new PasscodeSubject(app.OrganisationId, subject.AccountId),
+            code,
+            clock.GetUtcNow(),
+            VerificationMethod.EmailOtp,
+            ReverificationSchedule.Retention(app.Policy));
+
+        var (action, outcome) = result switch
+        {
+            PasscodeVerifyResult.Verified => (AuditActions.Verified, AuditOutcomes.Success),
+            PasscodeVerifyResult.Locked => (AuditActions.VerificationLocked, AuditOutcomes.Denied),
+            _ => (AuditActions.VerificationFailed, AuditOutcomes.Failure),
+        };
+        await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, subject.AccountId, subject.AccountId,
+            $"email_otp for {app.ClientId}: {Describe(result)}"), cancellationToken);
+        return result;
+    }
+
+    private static string Describe(PasscodeIssueResult result) => result switch
+    {
+        PasscodeIssueResult.CoolingDown => "resend cool-down",
+        PasscodeIssueResult.RateLimited limited => $"send limit per {limited.Scope.ToString().ToLowerInvariant()}",
+        PasscodeIssueResult.Locked => "verification locked",
+        _ => "sent",
+    };
+
+    private static string Describe(PasscodeVerifyResult result) => result switch
+    {
+        PasscodeVerifyResult.Verified => "verified",
+        PasscodeVerifyResult.Wrong wrong => $"wrong code, {wrong.TriesLeft} tries left",
+        PasscodeVerifyResult.Expired => "no live passcode (expired, used or replaced)",
+        PasscodeVerifyResult.TooManyTries => "too many wrong tries; passcode discarded",
+        PasscodeVerifyResult.Locked => "verification locked",
+        _ => "unknown",
+    };
+}
