@@ -7,6 +7,8 @@ public static class OrgApi
     {
         var admin = endpoints.MapGroup("/api/orgs/{org}").RequireOrgAdmin().DisableAntiforgery();
         admin.MapAuditApi();
+        admin.MapExternalPolicyApi();
+        admin.MapExternalUsersApi();
         return endpoints;
     }
 }

@@ -12,6 +12,7 @@ using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
@@ -48,6 +49,7 @@ public static class StepUpIdpHost
         services.AddStepUpSessions(configuration);
 
         services.AddScoped<AccountDirectory>();
+        services.AddScoped<OrganisationPeople>();
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
@@ -92,6 +94,10 @@ public static class StepUpIdpHost
         app.MapOrgApi();
         app.MapRazorPages();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDevelopmentOutbox();
+        }
         return app;
     }
 

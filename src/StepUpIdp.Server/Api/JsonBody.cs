@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace StepUpIdp.Server.Api;
+
+/// <summary>
+/// Reads a JSON request body so that a wrong content type, malformed JSON or a value of the wrong type
+/// becomes an RFC 9457 problem naming the field, not a framework 400 without words or a 500.
+/// </summary>
+public static class JsonBody
+{
+    public const long MaxBytes = 64 * 1024;
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http) where T : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, ProblemTypes.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.Validation,
+                "Send the body as application/json."));
+        }
+
+        if (http.Request.ContentLength > MaxBytes)
+        {
+            return (null, ProblemTypes.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.Validation, "The body is too large."));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Options, http.RequestAborted);
+            return value is null
+                ? (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { ["$"] = ["A JSON object is required."] }))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
+            return (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]>
+            {
+                [field] = [field == "$" ? "The body is not valid JSON." : "This value has the wrong type."],
+            }));
+        }
+    }
+}

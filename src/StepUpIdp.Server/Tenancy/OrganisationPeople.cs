@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Server.Tenancy;
+
+/// <summary>An account that acts in an organisation, classified for it.</summary>
+public sealed record OrganisationPerson(string AccountId, string Email, string Name, UserType UserType, bool IsGuestSomewhere);
+
+/// <summary>
+/// The people of an organisation: its members and everyone holding a role on one of its apps (directly
+/// or through a group), each classified internal or external for the org.
+/// </summary>
+public sealed class OrganisationPeople(StepUpDbContext db)
+{
+    public async Task<IReadOnlyList<OrganisationPerson>> ListAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var domains = await db.OrganisationDomains.AsNoTracking()
+            .Where(d => d.OrganisationId == organisationId).Select(d => d.Domain).ToListAsync(cancellationToken);
+        var appIds = db.Apps.Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId);
+
+        var members = db.OrganisationMembers.Where(m => m.OrganisationId == organisationId).Select(m => m.AccountId);
+        var direct = db.RoleGrants.Where(g => appIds.Contains(g.AppClientId)).Select(g => g.AccountId);
+        var viaGroups = from member in db.GroupMembers
+                        join grant in db.GroupAppRoles on member.GroupId equals grant.GroupId
+                        where appIds.Contains(grant.AppClientId)
+                        select member.AccountId;
+        var ids = members.Union(direct).Union(viaGroups);
+
+        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+        var guests = (await db.RoleGrants.AsNoTracking()
+                .Where(g => appIds.Contains(g.AppClientId) && g.Role == AppRole.Guest)
+                .Select(g => g.AccountId).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+
+        return accounts.Select(a =>
+        {
+            var guest = guests.Contains(a.Id);
+            return new OrganisationPerson(a.Id, a.Email, a.Name, AccountClassifier.Classify(a.Email, domains, guest), guest);
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<OrganisationPerson>> ListExternalAsync(string organisationId, CancellationToken cancellationToken) =>
+        (await ListAsync(organisationId, cancellationToken)).Where(p => p.UserType == UserType.External).ToList();
+}
