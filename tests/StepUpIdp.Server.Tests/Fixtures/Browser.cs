@@ -21,6 +21,9 @@ public sealed class Browser : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>Redirects to addresses starting with this are not followed: the page returned is the redirect itself.</summary>
+    public Uri? StopAt { get; set; }
+
     /// <summary>The last page the browser landed on (after following redirects).</summary>
     public Page? Current { get; private set; }
 
@@ -66,6 +69,11 @@ public sealed class Browser : IDisposable
                 or HttpStatusCode.TemporaryRedirect or HttpStatusCode.MovedPermanently)
             {
                 var next = new Uri(url, response.Headers.Location!);
+                if (StopAt is not null && next.ToString().StartsWith(StopAt.ToString(), StringComparison.Ordinal))
+                {
+                    return Current = new Page(next, response.StatusCode, string.Empty, null, Parser.ParseDocument(string.Empty));
+                }
+
                 request = new HttpRequestMessage(HttpMethod.Get, next);
                 continue;
             }

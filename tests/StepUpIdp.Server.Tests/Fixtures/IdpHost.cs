@@ -4,26 +4,51 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StepUpIdp.Testing;
+using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Server.Tests.Fixtures;
 
 /// <summary>
-/// The real IdP on Kestrel at 127.0.0.1 (a random port), in Development with the demo data, a data folder
-/// of its own and whatever settings a test adds. Relying parties talk to it over real HTTP.
+/// The real IdP on Kestrel at 127.0.0.1 (a random port), in Development with the demo data and a data
+/// folder of its own. Redis is the IdP's own embedded server, or the server named by
+/// <c>STEPUPIDP_TEST_REDIS</c> (with a key prefix of its own); mail goes to a real SMTP listener when
+/// one is given; the clock can be a <see cref="FakeTimeProvider"/>.
 /// </summary>
 public sealed class IdpHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly FakeTimeProvider? _clock;
 
-    public IdpHost(string? dataPath = null, IDictionary<string, string?>? settings = null)
+    public IdpHost(string? dataPath = null, SmtpSink? smtp = null, string? redis = null, FakeTimeProvider? clock = null,
+        IDictionary<string, string?>? settings = null)
     {
         DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        _clock = clock;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["DataPath"] = DataPath,
         };
+
+        redis ??= Environment.GetEnvironmentVariable(RedisTestServer.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            _settings["Redis:Configuration"] = redis;
+            _settings["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix();
+        }
+
+        if (smtp is not null)
+        {
+            _settings["Smtp:Host"] = smtp.Host;
+            _settings["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _settings["Smtp:Security"] = "None";
+            _settings["Smtp:From"] = "StepUpIdp <no-reply@idp.test>";
+        }
+
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
@@ -49,6 +74,10 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_clock));
+        }
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -60,6 +60,31 @@ public static class TestDirectory
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Adds an account with a password (and org membership), returning its id.</summary>
+    public static async Task<string> AddAccountAsync(this IdpHost idp, string email, string? organisationId = "acme", string password = "demo-Passw0rd")
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var hasher = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.IPasswordHasher<Account>>();
+        var account = new Account
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Email = email,
+            NormalizedEmail = email.ToUpperInvariant(),
+            Name = email[..email.IndexOf('@')],
+            EmailVerified = true,
+        };
+        account.PasswordHash = hasher.HashPassword(account, password);
+        db.Accounts.Add(account);
+        if (organisationId is not null)
+        {
+            db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisationId, AccountId = account.Id });
+        }
+
+        await db.SaveChangesAsync();
+        return account.Id;
+    }
+
     public static async Task GrantAsync(this IdpHost idp, string clientId, string email, AppRole role)
     {
         await using var scope = idp.Services.CreateAsyncScope();

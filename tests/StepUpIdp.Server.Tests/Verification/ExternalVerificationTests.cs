@@ -1,0 +1,152 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.Verification;
+
+/// <summary>
+/// Contract section 3 end to end: an external user reaching an enforced app proves who they are with a
+/// passcode that arrives by email over SMTP, and the relying party's tokens say so; internal users are not asked.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class ExternalVerificationTests : IAsyncLifetime
+{
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+    private RelyingParty _app = null!;
+    private RelyingParty _exemptApp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail);
+        _app = await RelyingParty.StartAsync(_idp.Address, "acme-wiki");
+        _exemptApp = await RelyingParty.StartAsync(_idp.Address, "acme-relay");
+        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", _app.RedirectUri, AppEnforcement.Enforced);
+        await _idp.RegisterPublicAppAsync("acme-relay", "acme", _exemptApp.RedirectUri, AppEnforcement.Exempt);
+        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
+        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _exemptApp.DisposeAsync();
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task External_user_verifies_with_an_emailed_passcode_and_the_tokens_say_so()
+    {
+        using var browser = new Browser();
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), "bob@partner.test");
+
+        Assert.Equal("/account/verify", verifyPage.Url.AbsolutePath);
+        Assert.Contains("Acme", verifyPage.Text("#why"));
+        var outcome = SignInOutcome.From(await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test")).Succeeded();
+
+        var email = _mail.Messages.Last(m => m.To.Mailboxes.Any(b => b.Address == "bob@partner.test"));
+        Assert.Contains("Acme", email.Subject);
+        Assert.DoesNotMatch(@"\d{6}", email.Subject);
+        Assert.Contains("10 minutes", email.TextBody);
+
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, "acme-wiki");
+        Assert.Equal("external", idToken.GetClaim("user_type").Value);
+        Assert.Equal("urn:stepupidp:acr:otp", idToken.GetClaim("acr").Value);
+        Assert.Equal(["pwd", "otp", "mfa"], idToken.StringArray("amr"));
+        var verifiedAt = idToken.GetPayloadValue<long>("verified_at");
+        var reverifyAt = idToken.GetPayloadValue<long>("reverify_at");
+        Assert.Equal(TimeSpan.FromDays(1).TotalSeconds, reverifyAt - verifiedAt); // demo policy: P1D
+        Assert.True(Tokens.Read(outcome.AccessToken!).GetPayloadValue<long>("exp") <= reverifyAt);
+    }
+
+    [Fact]
+    public async Task Internal_user_signs_in_to_the_same_app_without_a_passcode()
+    {
+        using var browser = new Browser();
+        var landed = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), "alice@acme.test");
+
+        var idToken = Tokens.Read(SignInOutcome.From(landed).Succeeded().IdToken!);
+        Assert.Equal("internal", idToken.GetClaim("user_type").Value);
+        Assert.Equal("urn:stepupidp:acr:basic", idToken.GetClaim("acr").Value);
+        Assert.False(idToken.TryGetPayloadValue<long>("verified_at", out _));
+    }
+
+    [Fact]
+    public async Task A_live_single_sign_on_session_does_not_skip_the_passcode()
+    {
+        var email = await NewExternalUserAsync();
+        using var browser = new Browser();
+        SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
+
+        var next = await browser.OpenAsync(_app.LoginUri());
+
+        Assert.Equal("/account/verify", next.Url.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Prompt_none_answers_interaction_required_when_a_passcode_is_due()
+    {
+        var email = await NewExternalUserAsync();
+        using var browser = new Browser();
+        SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
+
+        var outcome = SignInOutcome.From(await browser.OpenAsync(_app.LoginUri("prompt=none")));
+
+        Assert.Equal("interaction_required", outcome.Error);
+    }
+
+    [Fact]
+    public async Task Wrong_codes_say_how_many_tries_are_left_until_the_code_is_discarded()
+    {
+        var email = await NewExternalUserAsync();
+        using var browser = new Browser();
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
+        var page = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
+        var code = await People.ReadCodeAsync(_mail, email, 0);
+        var wrong = code == "000000" ? "111111" : "000000";
+
+        page = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = wrong }, "#verify-form");
+        Assert.Contains("4 tries left", page.Text("#code-error"));
+        for (var i = 0; i < 4; i++)
+        {
+            page = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = wrong }, "#verify-form");
+        }
+
+        Assert.Contains("Too many wrong tries", page.Text("#code-error"));
+        page = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = code }, "#verify-form");
+        Assert.Contains("Ask for a new code", page.Text("#code-error"));
+    }
+
+    [Fact]
+    public async Task The_audit_log_records_sends_and_verifications_but_never_the_code()
+    {
+        var email = await NewExternalUserAsync();
+        using var browser = new Browser();
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
+        var before = _mail.Messages.Count;
+        SignInOutcome.From(await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, email)).Succeeded();
+        var code = await People.ReadCodeAsync(_mail, email, before);
+
+        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        var audit = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200");
+        var entries = audit.GetProperty("entries").EnumerateArray().ToList();
+
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "verification.passcode_sent");
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "verification.verified" && e.GetProperty("outcome").GetString() == "success");
+        Assert.DoesNotContain(code, audit.GetRawText());
+    }
+
+    private async Task<string> NewExternalUserAsync()
+    {
+        var email = $"ext-{Guid.NewGuid():N}@partner.test";
+        await _idp.AddAccountAsync(email);
+        await _idp.GrantAsync("acme-wiki", email, AppRole.User);
+        await _idp.GrantAsync("acme-relay", email, AppRole.User);
+        return email;
+    }
+}
