@@ -53,10 +53,14 @@ public sealed class PasscodeVerification(
 
     public async Task<PasscodeVerifyResult> CheckAsync(OrganisationApp app, SubjectFacts subject, string code, CancellationToken cancellationToken)
     {
+        // Whole seconds: tokens carry verified_at/reverify_at as Unix seconds, and the verification must stop
+        // counting exactly at the reverify_at the relying app was told, not up to a second later.
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var result = await challenges.VerifyAsync(
             new PasscodeSubject(app.OrganisationId, subject.AccountId),
             code,
-            clock.GetUtcNow(),
+            now,
             VerificationMethod.EmailOtp,
             ReverificationSchedule.Retention(app.Policy));
 
