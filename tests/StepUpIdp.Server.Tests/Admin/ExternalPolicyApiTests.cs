@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests.Admin;
+
+/// <summary>The admin API for the external-user policy: who may use it, how it validates, what it records.</summary>
+public sealed class ExternalPolicyApiTests : IAsyncLifetime
+{
+    private readonly IdpHost _idp = new();
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _idp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Admin_reads_the_demo_policy()
+    {
+        var policy = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+
+        Assert.Equal("required", policy.GetProperty("verification").GetString());
+        Assert.Equal("P1D", policy.GetProperty("reverifyEvery").GetString());
+    }
+
+    [Fact]
+    public async Task Invalid_fields_are_refused_by_name_and_the_stored_policy_is_unchanged()
+    {
+        var response = await _alice.PutAsJsonAsync("api/orgs/acme/external-policy", new
+        {
+            verification = "sometimes",
+            reverifyEvery = "PT1M",
+            methods = new[] { "email_otp", "sms" },
+            requireTwoStepVerification = false,
+            apiTokens = "allow",
+            apiTokenMaxLifetimeDays = 365,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://stepupidp.dev/problems/validation", problem.GetProperty("type").GetString());
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("verification", out _));
+        Assert.True(errors.TryGetProperty("reverifyEvery", out _));
+        Assert.True(errors.TryGetProperty("methods", out _));
+
+        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        Assert.Equal("P1D", stored.GetProperty("reverifyEvery").GetString());
+    }
+
+    [Theory]
+    [InlineData("application/json", "{not json", HttpStatusCode.BadRequest)]
+    [InlineData("application/json", """{"apiTokenMaxLifetimeDays": "many"}""", HttpStatusCode.BadRequest)]
+    [InlineData("text/plain", "verification=off", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Malformed_bodies_get_problem_details(string contentType, string body, HttpStatusCode expected)
+    {
+        var response = await _alice.PutAsync("api/orgs/acme/external-policy", new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_valid_policy_is_stored_and_the_change_is_audited()
+    {
+        var response = await _alice.PutAsJsonAsync("api/orgs/acme/external-policy", new
+        {
+            verification = "required",
+            reverifyEvery = "PT12H",
+            methods = new[] { "email_otp", "totp" },
+            requireTwoStepVerification = false,
+            apiTokens = "block",
+            apiTokenMaxLifetimeDays = 90,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        Assert.Equal("PT12H", stored.GetProperty("reverifyEvery").GetString());
+        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        var change = audit.GetProperty("entries").EnumerateArray().First(e => e.GetProperty("action").GetString() == "policy.changed");
+        Assert.Contains("reverifyEvery P1D -> PT12H", change.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Preview_names_who_would_lose_api_tokens_without_changing_anything()
+    {
+        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policy/preview", new
+        {
+            verification = "required",
+            reverifyEvery = "P1D",
+            methods = new[] { "email_otp" },
+            requireTwoStepVerification = false,
+            apiTokens = "block",
+            apiTokenMaxLifetimeDays = 365,
+        });
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "bob@partner.test");
+        Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "alice@acme.test");
+        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        Assert.Equal("allow", stored.GetProperty("apiTokens").GetString());
+    }
+
+    [Fact]
+    public async Task External_users_lists_bob_as_due_and_not_alice()
+    {
+        var listing = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-users");
+        var users = listing.GetProperty("users").EnumerateArray().ToList();
+
+        var bob = Assert.Single(users, u => u.GetProperty("email").GetString() == "bob@partner.test");
+        Assert.Equal("due", bob.GetProperty("status").GetString());
+        Assert.False(bob.GetProperty("locked").GetBoolean());
+        Assert.DoesNotContain(users, u => u.GetProperty("email").GetString() == "alice@acme.test");
+    }
+
+    [Fact]
+    public async Task A_member_who_is_not_admin_is_forbidden_and_no_token_is_unauthenticated()
+    {
+        using var dave = await AdminClient.ForAsync(_idp, "dave@acme.test");
+        var asDave = await dave.GetAsync("api/orgs/acme/external-policy");
+        Assert.Equal(HttpStatusCode.Forbidden, asDave.StatusCode);
+
+        using var anonymous = new HttpClient { BaseAddress = _idp.Address };
+        var noToken = await anonymous.GetAsync("api/orgs/acme/external-policy");
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
+
+        var otherOrg = await _alice.GetAsync("api/orgs/globex/external-policy");
+        Assert.Equal(HttpStatusCode.Forbidden, otherOrg.StatusCode);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+using StepUpIdp.Testing.Redis;
+
+namespace StepUpIdp.Server.Tests.Verification;
+
+/// <summary>
+/// Contract section 8: while Redis cannot be reached, external users get a clear "temporarily unavailable"
+/// answer, internal users still sign in, and when Redis is back verification works again without a restart.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class RedisOutageTests : IAsyncLifetime
+{
+    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
+    private readonly RedisTestServer _redis = new();
+    private TcpProxy _link = null!;
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _link = new TcpProxy(_redis.Configuration);
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail, redis: _link.Endpoint);
+        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
+        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.User);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _idp.DisposeAsync();
+        await _link.DisposeAsync();
+        await _mail.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task External_users_are_told_verification_is_unavailable_internal_users_sign_in_and_it_recovers_by_itself()
+    {
+        using var bob = new Browser { StopAt = Callback };
+        var bobSignIn = await bob.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri());
+
+        _link.Cut();
+
+        var unavailable = await bob.SignInAsync(bobSignIn, "bob@partner.test");
+        Assert.Equal("/account/verification-unavailable", unavailable.Url.AbsolutePath);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.Status);
+        Assert.NotNull(unavailable.Text("#unavailable"));
+
+        using var alice = new Browser { StopAt = Callback };
+        var aliceCallback = await alice.SignInAsync(await alice.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "alice@acme.test");
+        Assert.NotNull(CodeFlow.ReadCallback(aliceCallback).Code);
+
+        _link.Restore();
+
+        // "Try again" goes back to the same authorization request; the IdP reconnects on its own.
+        var retry = unavailable.Document.QuerySelector("#retry")!.GetAttribute("href")!;
+        var verifyPage = await RetryUntilAsync(() => bob.OpenAsync(new Uri(_idp.Address, retry)), page => page.Url.AbsolutePath == "/account/verify");
+        var callback = await bob.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test");
+        Assert.NotNull(CodeFlow.ReadCallback(callback).Code);
+    }
+
+    /// <summary>The client reconnects within a second or two of Redis coming back; allow it that long.</summary>
+    private static async Task<Page> RetryUntilAsync(Func<Task<Page>> open, Func<Page, bool> done)
+    {
+        Page page = await open();
+        for (var attempt = 0; attempt < 20 && !done(page); attempt++)
+        {
+            await Task.Delay(250);
+            page = await open();
+        }
+
+        return page;
+    }
+}
