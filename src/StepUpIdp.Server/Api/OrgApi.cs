@@ -7,6 +7,7 @@ public static class OrgApi
     {
         var admin = endpoints.MapGroup("/api/orgs/{org}").RequireOrgAdmin().DisableAntiforgery();
         admin.MapAuditApi();
+        ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         return endpoints;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.FileProviders;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
+using StepUpIdp.Server.ApiTokens;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
@@ -46,6 +47,7 @@ public static class StepUpIdpHost
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<AuditLog>();
+        services.AddApiTokens(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -64,6 +66,7 @@ public static class StepUpIdpHost
 
         app.MapStepUpOidc();
         app.MapOrgApi();
+        app.MapApiTokens();
         app.MapRazorPages();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
