@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
 
 namespace StepUpIdp.Infrastructure.Data;
@@ -17,10 +18,12 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<GroupAppRole> GroupAppRoles => Set<GroupAppRole>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
+        model.ApplyConfiguration(new ApiTokenConfiguration());
 
         model.Entity<Organisation>(org =>
         {

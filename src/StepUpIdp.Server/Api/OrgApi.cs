@@ -9,6 +9,7 @@ public static class OrgApi
         admin.MapAuditApi();
         admin.MapExternalPolicyApi();
         admin.MapExternalUsersApi();
+        ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         return endpoints;
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.FileProviders;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
+using StepUpIdp.Server.ApiTokens;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
@@ -56,6 +57,7 @@ public static class StepUpIdpHost
         services.AddScoped<AuditLog>();
         services.AddScoped<VerificationStatusReader>();
         services.AddScoped<PasscodeVerification>();
+        services.AddApiTokens(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -92,6 +94,7 @@ public static class StepUpIdpHost
 
         app.MapStepUpOidc();
         app.MapOrgApi();
+        app.MapApiTokens();
         app.MapRazorPages();
         app.MapGet("/healthz", () => Results.Text("ok"));
         if (app.Environment.IsDevelopment())

@@ -36,6 +36,11 @@ internal static class TokenEndpoint
             return SignIn(tokens.ForClient(request.ClientId!, app, request.GetScopes()));
         }
 
+        if (request.IsTokenExchangeGrantType())
+        {
+            return await ApiTokens.ApiTokenExchange.HandleAsync(http, request, app);
+        }
+
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
             var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

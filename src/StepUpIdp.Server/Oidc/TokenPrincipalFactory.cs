@@ -69,6 +69,30 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         return principal;
     }
 
+    /// <summary>
+    /// An access token for an API-token exchange (contract section 5): who and in which role, at <c>acr</c> basic
+    /// with no <c>amr</c> and no <c>auth_time</c> (nobody authenticated just now, so it never satisfies a step-up
+    /// or <c>max_age</c> requirement), no scopes, and <c>api_token_id</c> naming the API token. Access token only.
+    /// </summary>
+    public ClaimsPrincipal ForApiToken(SubjectFacts subject, OrganisationApp app, string apiTokenId, TimeSpan lifetime)
+    {
+        var role = subject.Role ?? throw new InvalidOperationException("Tokens are only issued to accounts with a role on the app.");
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, subject.AccountId)
+            .SetClaim(StepUpClaimTypes.Organisation, app.OrganisationId)
+            .SetClaim(StepUpClaimTypes.UserType, subject.UserType.ToClaimValue())
+            .SetClaim(StepUpClaimTypes.Role, role.ToClaimValue())
+            .SetClaim(Claims.AuthenticationContextReference, AcrLevel.Basic.ToAcrValue())
+            .SetClaim(StepUpClaimTypes.ApiTokenId, apiTokenId);
+
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(Array.Empty<string>());
+        principal.SetAudiences(app.ClientId);
+        principal.SetAccessTokenLifetime(lifetime);
+        principal.SetDestinations(static _ => [Destinations.AccessToken]);
+        return principal;
+    }
+
     /// <summary>No access token may outlive the external user's verification (contract section 3).</summary>
     private TimeSpan AccessTokenLifetime(DateTimeOffset? reverifyAt)
     {

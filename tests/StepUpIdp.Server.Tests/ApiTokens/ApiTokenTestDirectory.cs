@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests.ApiTokens;
+
+/// <summary>
+/// Arrangements the API-token tests need: the org policy and role grants changed in the directory (the admin
+/// policy endpoint is built elsewhere), bearer tokens from an exempt app, and calls to the token endpoint.
+/// </summary>
+internal static class ApiTokenTestDirectory
+{
+    public const string ExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string ApiTokenType = "urn:stepupidp:token-type:api-token";
+
+    public static async Task SetApiTokenAccessAsync(this WebApplicationFactory<Program> idp, string org, ApiTokenAccess access, int? maxLifetimeDays = null)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == org);
+        organisation.ExternalPolicy.ApiTokens = access;
+        if (maxLifetimeDays is { } max)
+        {
+            organisation.ExternalPolicy.ApiTokenMaxLifetimeDays = max;
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Replaces every direct grant of the account on the app with <paramref name="role"/>.</summary>
+    public static async Task SetRoleAsync(this WebApplicationFactory<Program> idp, string clientId, string email, AppRole role)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.Email == email);
+        db.RoleGrants.RemoveRange(db.RoleGrants.Where(g => g.AccountId == account.Id && g.AppClientId == clientId));
+        db.RoleGrants.Add(new RoleGrant { AppClientId = clientId, AccountId = account.Id, Role = role });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Signs in through an exempt app (no passcode step for external users) and returns the access token.</summary>
+    public static async Task<string> AccessTokenAsync(RelyingParty app, string email)
+    {
+        using var browser = new Browser();
+        var outcome = (await SignInFlowTests.SignInAsync(browser, app, email)).Succeeded();
+        return outcome.AccessToken!;
+    }
+
+    public static HttpClient Bearer(Uri idp, string accessToken)
+    {
+        var http = new HttpClient { BaseAddress = idp };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return http;
+    }
+
+    public static async Task<(string Id, string Token)> CreateTokenAsync(HttpClient http, string name = "ci", int days = 30)
+    {
+        var response = await http.PostAsJsonAsync("api/me/api-tokens", new { name, lifetimeDays = days });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("token").GetString()!);
+    }
+
+    public static async Task<(int Status, JsonElement Body)> PostTokenAsync(Uri idp, IDictionary<string, string> form)
+    {
+        using var http = new HttpClient();
+        var response = await http.PostAsync(new Uri(idp, "connect/token"), new FormUrlEncodedContent(form));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public static Task<(int Status, JsonElement Body)> ExchangeAsync(Uri idp, string? apiToken,
+        string clientId = "demo-api", string? clientSecret = "demo-api-secret", string subjectTokenType = ApiTokenType)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = ExchangeGrant, ["client_id"] = clientId, ["subject_token_type"] = subjectTokenType };
+        if (clientSecret is not null)
+        {
+            form["client_secret"] = clientSecret;
+        }
+
+        if (apiToken is not null)
+        {
+            form["subject_token"] = apiToken;
+        }
+
+        return PostTokenAsync(idp, form);
+    }
+
+    public static string? Error(this JsonElement body) => body.TryGetProperty("error", out var e) ? e.GetString() : null;
+
+    public static string? Description(this JsonElement body) => body.TryGetProperty("error_description", out var e) ? e.GetString() : null;
+}
