@@ -52,6 +52,7 @@ public static class ExternalPolicyApi
             var organisation = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == caller.OrganisationId, http.RequestAborted);
             var current = organisation.ExternalPolicy.ToPolicy();
             var externals = await people.ListExternalAsync(caller.OrganisationId, http.RequestAborted);
+            var now = clock.GetUtcNow();
 
             IReadOnlyDictionary<string, VerificationRecord> records;
             try
@@ -64,16 +65,25 @@ public static class ExternalPolicyApi
                     "Verification state is temporarily unavailable; try the preview again in a few minutes.");
             }
 
-            var now = clock.GetUtcNow();
             var mustVerifyAgain = externals.Where(p =>
             {
                 var record = records.GetValueOrDefault(p.AccountId);
                 return ReverificationSchedule.Evaluate(current, record, now) is VerificationStatus.Counting or VerificationStatus.NotRequired
                     && ReverificationSchedule.Evaluate(candidate!, record, now) is VerificationStatus.Due;
             });
-            var loseApiTokens = current.ApiTokens == ApiTokenAccess.Allow && candidate!.ApiTokens == ApiTokenAccess.Block
-                ? externals.Where(p => !p.IsGuestSomewhere)
-                : [];
+            IEnumerable<OrganisationPerson> loseApiTokens = [];
+            if (current.ApiTokens == ApiTokenAccess.Allow && candidate!.ApiTokens == ApiTokenAccess.Block)
+            {
+                // Those holding a live token of this org: it would be refused at its next exchange.
+                var holders = (await db.ApiTokens.AsNoTracking()
+                        .Where(t => t.OrganisationId == caller.OrganisationId && t.RevokedAt == null)
+                        .Select(t => new { t.AccountId, t.ExpiresAt })
+                        .ToListAsync(http.RequestAborted))
+                    .Where(t => t.ExpiresAt > now)
+                    .Select(t => t.AccountId)
+                    .ToHashSet(StringComparer.Ordinal);
+                loseApiTokens = externals.Where(p => holders.Contains(p.AccountId));
+            }
 
             return Results.Ok(new
             {

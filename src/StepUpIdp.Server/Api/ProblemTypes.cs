@@ -15,6 +15,8 @@ public static class ProblemTypes
     public const string GuestAllowanceExceeded = Base + "guest-allowance-exceeded";
     public const string VerificationUnavailable = Base + "verification-unavailable";
     public const string Conflict = Base + "conflict";
+    public const string Antiforgery = Base + "antiforgery";
+    public const string ApiTokensNotAllowed = Base + "api-tokens-not-allowed";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

@@ -24,9 +24,6 @@ namespace StepUpIdp.Server.ApiTokens;
 /// </summary>
 public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
 {
-    public const string AntiforgeryProblem = "https://stepupidp.dev/problems/antiforgery";
-    public const string NotAllowedProblem = "https://stepupidp.dev/problems/api-tokens-not-allowed";
-
     /// <returns>The caller, or the problem to answer instead.</returns>
     public static async Task<(ApiTokenCaller? Caller, IResult? Problem)> ResolveAsync(HttpContext http)
     {
@@ -40,7 +37,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
             var principal = bearer.Principal;
             if (principal.HasClaim(c => c.Type == StepUpClaimTypes.ApiTokenId))
             {
-                return (null, ProblemTypes.Problem(StatusCodes.Status403Forbidden, NotAllowedProblem,
+                return (null, ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.ApiTokensNotAllowed,
                     "An access token obtained with an API token cannot manage API tokens."));
             }
 
@@ -68,7 +65,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
                 }
                 catch (AntiforgeryValidationException)
                 {
-                    return (null, ProblemTypes.Problem(StatusCodes.Status400BadRequest, AntiforgeryProblem,
+                    return (null, ProblemTypes.Problem(StatusCodes.Status400BadRequest, ProblemTypes.Antiforgery,
                         "The request lacks a valid antiforgery token.",
                         "Send the token from the account page in the RequestVerificationToken header."));
                 }

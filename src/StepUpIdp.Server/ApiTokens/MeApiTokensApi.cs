@@ -39,7 +39,7 @@ public static class MeApiTokensApi
                 case ApiTokenCreation.Refused { Field: { } field } refused:
                     return ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { [field] = [refused.Description] });
                 case ApiTokenCreation.Refused refused:
-                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ApiTokenCaller.NotAllowedProblem,
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.ApiTokensNotAllowed,
                         title: refused.Description, extensions: new Dictionary<string, object?> { ["rule"] = refused.Rule });
                 default:
                     throw new InvalidOperationException("Unknown creation outcome.");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests.Admin;
@@ -91,6 +92,7 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task Preview_names_who_would_lose_api_tokens_without_changing_anything()
     {
+        await GiveBobAnApiTokenAsync();
         var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policy/preview", new
         {
             verification = "required",
@@ -106,6 +108,24 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "alice@acme.test");
         var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
         Assert.Equal("allow", stored.GetProperty("apiTokens").GetString());
+    }
+
+    private async Task GiveBobAnApiTokenAsync()
+    {
+        await using var scope = _idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpIdp.Infrastructure.Data.StepUpDbContext>();
+        var bob = db.Accounts.Single(a => a.Email == "bob@partner.test");
+        db.ApiTokens.Add(new StepUpIdp.Infrastructure.ApiTokens.ApiToken
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            OrganisationId = "acme",
+            AccountId = bob.Id,
+            Name = "ci",
+            SecretHash = new byte[32],
+            CreatedAt = DateTimeOffset.UtcNow,
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+        });
+        await db.SaveChangesAsync();
     }
 
     [Fact]
