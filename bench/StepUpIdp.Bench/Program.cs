@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using StepUpIdp.Domain.Passcodes;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Redis;
+using StepUpIdp.Infrastructure.Redis.Passcodes;
+using StepUpIdp.Infrastructure.Redis.Verification;
+
+// Usage: dotnet run -c Release --project bench/StepUpIdp.Bench -- [redis-endpoint] [iterations]
+// Without an endpoint it starts the embedded Garnet server. One caller, sequential: latency, not throughput.
+var endpoint = args.Length > 0 ? args[0] : null;
+var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5000;
+
+using var embedded = endpoint is null ? EmbeddedRespServer.Start() : null;
+using var redis = RedisConnection.Connect(endpoint ?? embedded!.Endpoint);
+var keys = new RedisKeys($"bench:{Guid.NewGuid():N}:");
+var verifications = new RedisVerificationStore(redis, keys);
+var passcodes = new RedisPasscodeChallengeStore(redis, keys, new PasscodeHashing(RandomNumberGenerator.GetBytes(32)), PasscodeLimits.Default);
+var policy = ExternalUserPolicy.Default;
+var database = redis.GetDatabase();
+
+await verifications.RecordAsync("acme", "bob", new VerificationRecord(DateTimeOffset.UtcNow, VerificationMethod.EmailOtp), TimeSpan.FromDays(1));
+
+var ping = await MeasureAsync("PING (bare Redis round trip)", iterations, async _ => await database.PingAsync());
+var check = await MeasureAsync("authorize-time check (GET + evaluate)", iterations, async _ =>
+{
+    var record = await verifications.GetAsync("acme", "bob");
+    GC.KeepAlive(ReverificationSchedule.Evaluate(policy, record, DateTimeOffset.UtcNow));
+});
+
+// Each passcode is issued to a fresh account key (send limits are per account), then verified once;
+// only the verification is timed. Client IPs rotate so the per-IP send limit never bites.
+var verifyTimes = new List<double>(iterations);
+for (var i = 0; i < iterations; i++)
+{
+    var subject = new PasscodeSubject("acme", $"user-{i}");
+    var issued = (PasscodeIssueResult.Issued)await passcodes.IssueAsync(subject, $"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}", DateTimeOffset.UtcNow);
+    var started = Stopwatch.GetTimestamp();
+    var result = await passcodes.VerifyAsync(subject, issued.Code, DateTimeOffset.UtcNow, VerificationMethod.EmailOtp, TimeSpan.FromDays(1));
+    verifyTimes.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+    if (result is not PasscodeVerifyResult.Verified)
+    {
+        throw new InvalidOperationException($"Unexpected {result}");
+    }
+}
+
+var verify = Summary.Of("passcode verification (one Lua script)", verifyTimes);
+
+Console.WriteLine($"server: {(endpoint ?? "embedded Garnet")}, iterations: {iterations}");
+Console.WriteLine($"{"operation",-42} {"p50 µs",8} {"p90 µs",8} {"p99 µs",8} {"× PING p50",10}");
+foreach (var row in new[] { ping, check, verify })
+{
+    Console.WriteLine($"{row.Name,-42} {row.P50,8:F0} {row.P90,8:F0} {row.P99,8:F0} {row.P50 / ping.P50,10:F2}");
+}
+
+static async Task<Summary> MeasureAsync(string name, int iterations, Func<int, Task> operation)
+{
+    for (var i = 0; i < Math.Min(500, iterations); i++)
+    {
+        await operation(i); // warm-up: JIT, connection, script cache
+    }
+
+    var times = new List<double>(iterations);
+    for (var i = 0; i < iterations; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await operation(i);
+        times.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+    }
+
+    return Summary.Of(name, times);
+}
+
+internal sealed record Summary(string Name, double P50, double P90, double P99)
+{
+    public static Summary Of(string name, List<double> times)
+    {
+        times.Sort();
+        double At(double q) => times[Math.Min(times.Count - 1, (int)(q * times.Count))];
+        return new Summary(name, At(0.50), At(0.90), At(0.99));
+    }
+}
