@@ -112,6 +112,22 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         Assert.Equal(fixture.Host.Address.Authority, landed.Url.Authority);
     }
 
+    [Fact]
+    public async Task A_code_redeemed_with_the_wrong_PKCE_verifier_is_refused()
+    {
+        var callbackUri = new Uri("http://127.0.0.1:9/pkce/callback");
+        await fixture.Host.RegisterPublicAppAsync("acme-pkce", "acme", callbackUri, Domain.Policy.AppEnforcement.Exempt);
+        await fixture.Host.GrantAsync("acme-pkce", "alice@acme.test", Domain.Roles.AppRole.User);
+        var flow = new CodeFlow(fixture.Host.Address, "acme-pkce", callbackUri);
+        using var browser = new Browser { StopAt = callbackUri };
+        var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test");
+
+        var (status, body) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!, verifier: new string('x', 43));
+
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
     {
         using var http = NoRedirectClient();

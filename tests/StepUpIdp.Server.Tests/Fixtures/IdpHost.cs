@@ -25,7 +25,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     private readonly FakeTimeProvider? _clock;
 
     public IdpHost(string? dataPath = null, SmtpSink? smtp = null, string? redis = null, FakeTimeProvider? clock = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, int port = 0)
     {
         DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
         _clock = clock;
@@ -49,10 +49,20 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             _settings["Smtp:From"] = "StepUpIdp <no-reply@idp.test>";
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
     public string DataPath { get; }
+
+    /// <summary>A port free right now on 127.0.0.1, for a host that must come back at the same address.</summary>
+    public static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
 
     /// <summary>The IdP's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Address
