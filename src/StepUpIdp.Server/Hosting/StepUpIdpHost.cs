@@ -109,7 +109,7 @@ public static class StepUpIdpHost
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-        await db.Database.EnsureCreatedAsync();
+        await SchemaGuard.EnsureSchemaAsync(db, recreateWhenOutdated: app.Environment.IsDevelopment(), CancellationToken.None);
 
         var idp = app.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
         if (idp.LoadDemoData && app.Environment.IsDevelopment())
