@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Guests;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -17,10 +18,12 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<GroupAppRole> GroupAppRoles => Set<GroupAppRole>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<GuestAssignment> GuestAssignments => Set<GuestAssignment>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
+        model.ApplyConfiguration(new GuestAssignmentConfiguration());
 
         model.Entity<Organisation>(org =>
         {

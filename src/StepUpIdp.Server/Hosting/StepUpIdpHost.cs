@@ -12,6 +12,7 @@ using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
@@ -56,6 +57,7 @@ public static class StepUpIdpHost
         services.AddScoped<AuditLog>();
         services.AddScoped<VerificationStatusReader>();
         services.AddScoped<PasscodeVerification>();
+        services.AddStepUpGuests(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
