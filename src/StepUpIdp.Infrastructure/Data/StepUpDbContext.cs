@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Guests;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -19,11 +20,13 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
     public DbSet<GroupAppRole> GroupAppRoles => Set<GroupAppRole>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<GuestAssignment> GuestAssignments => Set<GuestAssignment>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
         model.ApplyConfiguration(new ApiTokenConfiguration());
+        model.ApplyConfiguration(new GuestAssignmentConfiguration());
 
         model.Entity<Organisation>(org =>
         {

@@ -10,6 +10,7 @@ public static class OrgApi
         admin.MapExternalPolicyApi();
         admin.MapExternalUsersApi();
         ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
+        admin.MapGuestsApi();
         return endpoints;
     }
 }

@@ -13,6 +13,7 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
 using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
@@ -58,6 +59,7 @@ public static class StepUpIdpHost
         services.AddScoped<VerificationStatusReader>();
         services.AddScoped<PasscodeVerification>();
         services.AddApiTokens(configuration);
+        services.AddStepUpGuests(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -7,6 +7,7 @@ using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
+using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.Verification;
@@ -28,6 +29,7 @@ internal static class AuthorizeEndpoint
         VerificationStatusReader verifications,
         TokenPrincipalFactory tokens,
         InteractionMarker marker,
+        GuestSignInGate guests,
         TimeProvider clock,
         ILogger<AuthorizeRequestLog> logger)
     {
@@ -108,6 +110,11 @@ internal static class AuthorizeEndpoint
             return OidcResults.Error(Errors.AccessDenied, $"The account has no access to {app.AppName}. Ask an administrator of {app.OrganisationName} to assign it.");
         }
 
+        if (await guests.RefuseAsync(subject, app, request.HasPromptValue(PromptValues.None), ContinueUrl(), cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         switch (decision)
         {
             case SignInDecision.RequireVerification verify:
@@ -129,6 +136,7 @@ internal static class AuthorizeEndpoint
                     authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
                 }
 
+                await guests.RecordSignInAsync(subject, app, cancellationToken);
                 var principal = tokens.ForUser(subject, app, authentication, request.GetScopes());
                 return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 

@@ -5,6 +5,7 @@ using OpenIddict.Server.AspNetCore;
 using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Claims;
 using StepUpIdp.Domain.Verification;
+using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Verification;
 using StepUpIdp.Server.Tenancy;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -55,6 +56,11 @@ internal static class TokenEndpoint
             if (subject is null || subject.Role is null)
             {
                 return OidcResults.Error(Errors.InvalidGrant, "The account no longer has access to this application.");
+            }
+
+            if (GuestSignInGate.Refusal(subject, clock.GetUtcNow()) is { } guestRefusal)
+            {
+                return OidcResults.Error(Errors.InvalidGrant, $"Guest access to {app.AppName} is not granted: {GuestSignInGate.Describe(guestRefusal)}.");
             }
 
             var authentication = AuthenticationFrom(granted);

@@ -7,6 +7,7 @@ using OpenIddict.Server.AspNetCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Claims;
+using StepUpIdp.Domain.Guests;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.Hosting;
@@ -42,6 +43,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         if (subject.IsGuest)
         {
             identity.SetClaim(StepUpClaimTypes.Guest, true);
+            identity.AddClaim(new Claim(StepUpClaimTypes.Spaces, JsonSerializer.Serialize(subject.Spaces), JsonClaimValueTypes.JsonArray));
         }
 
         if (authentication.VerifiedAt is { } verifiedAt && authentication.ReverifyAt is { } reverifyAt)
@@ -51,7 +53,8 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         }
 
         var principal = new ClaimsPrincipal(identity);
-        principal.SetScopes(scopes);
+        // Guests never get the directory scopes (contract section 1), at authorization or at refresh.
+        principal.SetScopes(subject.IsGuest ? ScopePolicy.FilterForGuest(scopes) : scopes);
         principal.SetAccessTokenLifetime(AccessTokenLifetime(authentication.ReverifyAt));
         principal.SetDestinations(claim => DestinationsOf(claim, principal));
         return principal;

@@ -69,6 +69,15 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
-        return new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked);
+        var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked);
+        if (role != AppRole.Guest)
+        {
+            return facts;
+        }
+
+        // A guest without an assignment row has no space, so it cannot sign in (contract section 1).
+        var assignment = await db.GuestAssignments.AsNoTracking()
+            .SingleOrDefaultAsync(a => a.AppClientId == app.ClientId && a.AccountId == accountId, cancellationToken);
+        return facts with { Spaces = assignment?.Spaces ?? [], GuestAccessEndsAt = assignment?.ExpiresAt };
     }
 }

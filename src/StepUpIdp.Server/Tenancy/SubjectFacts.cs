@@ -14,4 +14,10 @@ public sealed record SubjectFacts(
     bool IsLocked)
 {
     public bool IsGuest => Role == AppRole.Guest;
+
+    /// <summary>Guests only: the space keys assigned on the app. Empty for everyone else.</summary>
+    public IReadOnlyList<string> Spaces { get; init; } = [];
+
+    /// <summary>Guests only: when the guest's access to the app ends, if an end was set.</summary>
+    public DateTimeOffset? GuestAccessEndsAt { get; init; }
 }

@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.Guests;
+
+/// <summary>
+/// Contract sections 1, 2, 4 and 6 for guests, end to end: an admin invites over the API, the invitation and the
+/// passcode arrive over SMTP, the guest signs in through a real relying party, and the rules hold at sign-in.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed partial class GuestTests : IAsyncLifetime
+{
+    private const string AppId = "acme-portal";
+    private const string Guests = "api/orgs/acme/apps/acme-portal/guests";
+
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+    private RelyingParty _app = null!;
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail);
+        _app = await RelyingParty.StartAsync(_idp.Address, AppId, "openid profile email directory.read");
+        await _idp.RegisterPublicAppAsync(AppId, "acme", _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales");
+        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _app.DisposeAsync();
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Invited_guest_signs_in_with_an_emailed_passcode_and_gets_guest_claims_without_directory_scopes()
+    {
+        var invited = await InviteAsync(["carol@vendor.test"], ["eng", "sales"]);
+        var carol = invited.GetProperty("guests")[0];
+        Assert.Equal("invited", carol.GetProperty("result").GetString());
+        Assert.True(carol.GetProperty("emailed").GetBoolean());
+
+        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == "carol@vendor.test"), TimeSpan.FromSeconds(10));
+        Assert.Contains("Acme", invitation.Subject);
+        Assert.Contains(new Uri(_idp.Address, "account/guest?app=acme-portal").ToString(), invitation.TextBody);
+
+        using var browser = new Browser();
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
+        Assert.True(idToken.GetPayloadValue<bool>("guest"));
+        Assert.Equal(["eng", "sales"], idToken.StringArray("spaces"));
+        Assert.Equal("external", idToken.GetClaim("user_type").Value);
+        Assert.Equal("guest", idToken.GetClaim("role").Value);
+        Assert.Equal(["otp"], idToken.StringArray("amr"));
+        var granted = Tokens.Read(outcome.AccessToken!).GetPayloadValue<string>("scope").Split(' ');
+        Assert.Contains("openid", granted);
+        Assert.DoesNotContain("directory.read", granted);
+
+        var listed = (await ListAsync()).Single();
+        Assert.Equal("carol@vendor.test", listed.GetProperty("email").GetString());
+        Assert.Equal(JsonValueKind.String, listed.GetProperty("lastSignInAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Removing_a_guests_last_space_blocks_the_next_sign_in_with_a_page_and_an_audit_entry()
+    {
+        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
+        var changed = await _alice.PutAsJsonAsync($"{Guests}/{id}", new { spaces = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+
+        using var browser = new Browser();
+        var page = await GuestSignInAsync(browser, "carol@vendor.test");
+
+        Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Contains("hasn't given you access", page.Text("#reason"));
+        Assert.Contains("alice@acme.test", page.Text("#who-to-ask"));
+        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.sign_in_refused");
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.changed");
+    }
+
+    [Fact]
+    public async Task A_guest_past_the_access_end_is_refused()
+    {
+        await InviteAsync(["carol@vendor.test"], ["eng"], DateTimeOffset.UtcNow.AddDays(30));
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var assignment = await db.GuestAssignments.SingleAsync(a => a.AppClientId == AppId);
+            assignment.ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.SaveChangesAsync();
+        }
+
+        using var browser = new Browser();
+        var page = await GuestSignInAsync(browser, "carol@vendor.test");
+
+        Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
+        Assert.Contains("ended on", page.Text("#reason"));
+    }
+
+    [Fact]
+    public async Task Eleven_addresses_are_refused_whole_and_nothing_is_created()
+    {
+        var emails = Enumerable.Range(1, 11).Select(i => $"guest{i}@vendor.test").ToArray();
+
+        var response = await _alice.PostAsJsonAsync(Guests, new { emails, spaces = new[] { "eng" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://stepupidp.dev/problems/validation", problem.GetProperty("type").GetString());
+        Assert.Contains("at most 10", problem.GetProperty("errors").GetProperty("emails")[0].GetString());
+        Assert.Empty(await ListAsync());
+    }
+
+    [Fact]
+    public async Task An_invitation_over_the_guest_allowance_is_refused_whole_with_the_numbers()
+    {
+        // Demo seats: alice, dave and bob hold the user or admin role, so the allowance is 3 × 5 = 15.
+        await InviteAsync(Enumerable.Range(1, 10).Select(i => $"first{i}@vendor.test").ToArray(), ["eng"]);
+
+        var response = await _alice.PostAsJsonAsync(Guests, new { emails = Enumerable.Range(1, 6).Select(i => $"second{i}@vendor.test"), spaces = new[] { "eng" } });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://stepupidp.dev/problems/guest-allowance-exceeded", problem.GetProperty("type").GetString());
+        Assert.Equal(15, problem.GetProperty("allowance").GetInt32());
+        Assert.Equal(16, problem.GetProperty("wouldBe").GetInt32());
+        var listed = await ListAsync();
+        Assert.Equal(10, listed.Count);
+        Assert.All(listed, g => Assert.StartsWith("first", g.GetProperty("email").GetString()));
+    }
+
+    [Fact]
+    public async Task Unknown_spaces_and_an_unknown_app_are_refused_by_name()
+    {
+        var spaces = await _alice.PostAsJsonAsync(Guests, new { emails = new[] { "carol@vendor.test" }, spaces = new[] { "hr" } });
+        var app = await _alice.PostAsJsonAsync("api/orgs/acme/apps/nope/guests", new { emails = new[] { "carol@vendor.test" }, spaces = new[] { "eng" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, spaces.StatusCode);
+        Assert.True((await spaces.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("spaces", out _));
+        Assert.Equal(HttpStatusCode.NotFound, app.StatusCode);
+        Assert.Empty(await ListAsync());
+    }
+
+    [Fact]
+    public async Task Inviting_someone_who_already_holds_the_user_role_says_they_are_a_user()
+    {
+        await _idp.GrantAsync(AppId, "dave@acme.test", AppRole.User);
+
+        var dave = (await InviteAsync(["dave@acme.test"], ["eng"])).GetProperty("guests")[0];
+
+        Assert.Equal("already_user", dave.GetProperty("result").GetString());
+        Assert.Equal("user", dave.GetProperty("role").GetString());
+        Assert.Empty(await ListAsync());
+    }
+
+    [Fact]
+    public async Task A_guest_in_a_group_with_the_user_role_signs_in_as_a_user_without_guest_claims()
+    {
+        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString()!;
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            db.Groups.Add(new StepUpIdp.Infrastructure.Data.Group
+            {
+                Id = "vendors",
+                OrganisationId = "acme",
+                Name = "Vendors",
+                Members = [new GroupMember { GroupId = "vendors", AccountId = id }],
+                AppRoles = [new GroupAppRole { GroupId = "vendors", AppClientId = AppId, Role = AppRole.User }],
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var browser = new Browser();
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+
+        var idToken = Tokens.Read(outcome.IdToken!);
+        Assert.Equal("user", idToken.GetClaim("role").Value);
+        Assert.False(idToken.TryGetPayloadValue<bool>("guest", out _));
+        Assert.False(idToken.TryGetPayloadValue<JsonElement>("spaces", out _));
+        Assert.Equal("user", (await ListAsync()).Single().GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Removed_guest_can_no_longer_sign_in_and_the_removal_is_audited()
+    {
+        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
+
+        var removed = await _alice.DeleteAsync($"{Guests}/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Empty(await ListAsync());
+        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.removed");
+    }
+
+    [Fact]
+    public async Task The_guest_sign_in_page_answers_a_known_and_an_unknown_address_byte_for_byte_alike()
+    {
+        await InviteAsync(["carol@vendor.test"], ["eng"]);
+
+        var known = await AnswerForAsync("carol@vendor.test");
+        var unknown = await AnswerForAsync("nobody@vendor.test");
+
+        Assert.Equal(HttpStatusCode.OK, known.Status);
+        Assert.Equal(unknown.Status, known.Status);
+        Assert.Equal(WithoutAntiforgery(unknown.Html), WithoutAntiforgery(known.Html));
+        Assert.NotNull(known.Document.QuerySelector("#code-form"));
+    }
+
+    private async Task<Page> AnswerForAsync(string email)
+    {
+        using var browser = new Browser();
+        var page = await browser.OpenAsync(new Uri(_idp.Address, "account/guest?app=" + AppId));
+        return await browser.SubmitAsync(page, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
+    }
+
+    /// <summary>From the relying app's sign-in to its callback, by the guest link on the sign-in page.</summary>
+    private async Task<Page> GuestSignInAsync(Browser browser, string email)
+    {
+        var signIn = await browser.OpenAsync(_app.LoginUri());
+        Assert.Equal("/account/signin", signIn.Url.AbsolutePath);
+        var link = signIn.Document.QuerySelector("#guest-sign-in a") as IHtmlAnchorElement
+            ?? throw new InvalidOperationException("The sign-in page has no guest link.");
+        var guestPage = await browser.OpenAsync(new Uri(signIn.Url, link.GetAttribute("href")));
+        Assert.Contains("Acme", guestPage.Text("#why"));
+
+        var before = _mail.Messages.Count;
+        var codePage = await browser.SubmitAsync(guestPage, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
+        var code = await People.ReadCodeAsync(_mail, email, before);
+        return await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = code }, "#code-form");
+    }
+
+    private async Task<JsonElement> InviteAsync(string[] emails, string[] spaces, DateTimeOffset? expiresAt = null)
+    {
+        var response = await _alice.PostAsJsonAsync(Guests, new { emails, spaces, expiresAt });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    private async Task<List<JsonElement>> ListAsync() =>
+        (await _alice.GetFromJsonAsync<JsonElement>(Guests)).GetProperty("guests").EnumerateArray().ToList();
+
+    private static string WithoutAntiforgery(string html) => Antiforgery().Replace(html, "$1");
+
+    [GeneratedRegex("(name=\"__RequestVerificationToken\" type=\"hidden\" value=\")[^\"]*")]
+    private static partial Regex Antiforgery();
+}
