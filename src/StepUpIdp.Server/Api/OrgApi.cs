@@ -9,6 +9,7 @@ public static class OrgApi
         admin.MapAuditApi();
         admin.MapExternalPolicyApi();
         admin.MapExternalUsersApi();
+        admin.MapAuthenticatorResetApi();
         return endpoints;
     }
 }

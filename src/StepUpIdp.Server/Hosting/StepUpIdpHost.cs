@@ -16,6 +16,7 @@ using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
 
 namespace StepUpIdp.Server.Hosting;
@@ -56,6 +57,7 @@ public static class StepUpIdpHost
         services.AddScoped<AuditLog>();
         services.AddScoped<VerificationStatusReader>();
         services.AddScoped<PasscodeVerification>();
+        services.AddStepUpTwoStep(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
