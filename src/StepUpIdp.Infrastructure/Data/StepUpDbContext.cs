@@ -116,5 +116,7 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
             role.HasKey(r => new { r.GroupId, r.AppClientId });
             role.Property(r => r.Role).HasConversion<string>().HasMaxLength(16);
         });
+
+        TwoStep.TwoStepModel.Configure(model);
     }
 }

@@ -11,6 +11,7 @@ public static class OrgApi
         admin.MapExternalUsersApi();
         ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         admin.MapGuestsApi();
+        admin.MapAuthenticatorResetApi();
         return endpoints;
     }
 }

@@ -18,6 +18,7 @@ using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
 
 namespace StepUpIdp.Server.Hosting;
@@ -60,6 +61,7 @@ public static class StepUpIdpHost
         services.AddScoped<PasscodeVerification>();
         services.AddApiTokens(configuration);
         services.AddStepUpGuests(configuration);
+        services.AddStepUpTwoStep(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

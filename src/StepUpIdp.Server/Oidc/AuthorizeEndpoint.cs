@@ -10,6 +10,7 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -30,6 +31,7 @@ internal static class AuthorizeEndpoint
         TokenPrincipalFactory tokens,
         InteractionMarker marker,
         GuestSignInGate guests,
+        StepUpIdp.Infrastructure.TwoStep.AuthenticatorStore authenticators,
         TimeProvider clock,
         ILogger<AuthorizeRequestLog> logger)
     {
@@ -91,6 +93,7 @@ internal static class AuthorizeEndpoint
             App = app.Enforcement,
             Policy = app.Policy,
             Verification = verification,
+            HasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken),
         });
 
         switch (decision)
@@ -119,12 +122,13 @@ internal static class AuthorizeEndpoint
         {
             case SignInDecision.RequireVerification verify:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
-                return Results.Redirect("/account/verify?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
+                return Results.Redirect(TwoStepInteraction.VerifyUrl(verify.Methods, ContinueUrl()));
 
             case SignInDecision.RequireEnrolment enrol:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, enrol.Reason);
-                return OidcResults.Error(Errors.UnmetAuthenticationRequirements,
-                    "An authenticator app is required for this account, and none is set up yet.");
+                return TwoStepInteraction.EnrolmentDeclined(request)
+                    ? OidcResults.Error(TwoStepInteraction.DeclinedError, TwoStepInteraction.DeclinedDescription)
+                    : Results.Redirect(TwoStepInteraction.EnrolUrl(ContinueUrl()));
 
             case SignInDecision.Proceed proceed:
                 var authentication = new AuthenticationState(

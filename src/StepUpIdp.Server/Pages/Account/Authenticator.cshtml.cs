@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Redis;
+using StepUpIdp.Infrastructure.TwoStep;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TwoStep;
+using StepUpIdp.Server.Verification;
+
+namespace StepUpIdp.Server.Pages.Account;
+
+/// <summary>
+/// Sets up an authenticator app (QR code and manual key; stored only after a correct code; recovery codes shown
+/// once), and removes it after a fresh code. Reached from an authorization request, it says which org asks and
+/// why, and offers "Not now", which sends the app an OAuth error instead of looping.
+/// </summary>
+public sealed class AuthenticatorModel(
+    StepUpDbContext db,
+    AccountDirectory directory,
+    AuthenticatorStore authenticators,
+    AuthenticatorEnrolment enrolment,
+    TimeProvider clock) : PageModel
+{
+    public enum View { Enrol, RecoveryCodes, Enrolled, Removed }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty]
+    public string? Enrolment { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    public View Showing { get; private set; } = View.Enrol;
+    public PendingEnrolment? Pending { get; private set; }
+    public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
+    public int RecoveryCodesLeft { get; private set; }
+    public string? Why { get; private set; }
+    public string? Error { get; private set; }
+    public bool FromAuthorization => Context?.App is not null;
+
+    private TwoStepPageContext? Context { get; set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await LoadAsync() is { } redirect)
+        {
+            return redirect;
+        }
+
+        if (await authenticators.IsEnrolledAsync(Context!.AccountId, HttpContext.RequestAborted))
+        {
+            // Nothing to set up: the authorization request asks for a code on the verification page.
+            return FromAuthorization ? LocalRedirect(ReturnUrl!) : await ShowEnrolledAsync();
+        }
+
+        Pending = enrolment.Start(Context.AccountId, Context.Email);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnrolAsync()
+    {
+        if (await LoadAsync() is { } redirect)
+        {
+            return redirect;
+        }
+
+        if (await authenticators.IsEnrolledAsync(Context!.AccountId, HttpContext.RequestAborted))
+        {
+            // Replacing a working authenticator needs a fresh code from it: remove it first.
+            return FromAuthorization ? LocalRedirect(ReturnUrl!) : await ShowEnrolledAsync();
+        }
+
+        var codes = await enrolment.ConfirmAsync(Context.AccountId, Enrolment, Code, Context.App, HttpContext.RequestAborted);
+        if (codes is null)
+        {
+            Pending = enrolment.Resume(Context.AccountId, Context.Email, Enrolment);
+            Error = Pending is null
+                ? "This set-up took too long. Scan the new code below and enter the code your app shows."
+                : TotpAlgorithm.Normalize(Code) is null
+                    ? "Enter the 6-digit code your authenticator app shows."
+                    : "That code isn't right. Check that your phone's time is set automatically, then enter the code your app shows now.";
+            Pending ??= enrolment.Start(Context.AccountId, Context.Email);
+            return Page();
+        }
+
+        if (FromAuthorization)
+        {
+            // The confirmed code is this sign-in's verification with the new authenticator.
+            await HttpContext.SignInAsync(SessionDefaults.Scheme,
+                SessionPrincipal.WithStepUp(Context.Session, AcrLevel.TwoStep, TotpVerification.WholeSeconds(clock.GetUtcNow())));
+        }
+
+        Showing = View.RecoveryCodes;
+        NewRecoveryCodes = codes;
+        return Page();
+    }
+
+    public IActionResult OnPostDecline() =>
+        AuthorizeReturnUrl.IsValid(ReturnUrl)
+            ? LocalRedirect(ReturnUrl + "&" + TwoStepInteraction.DeclinedParameter + "=" + TwoStepInteraction.DeclinedValue)
+            : BadRequest();
+
+    public async Task<IActionResult> OnPostRemoveAsync()
+    {
+        if (await LoadAsync() is { } redirect)
+        {
+            return redirect;
+        }
+
+        // One field takes either kind of code: six digits are the app's, anything else is a recovery code.
+        var recovery = TotpAlgorithm.Normalize(Code) is null;
+        TotpCheckResult result;
+        try
+        {
+            result = await enrolment.RemoveAsync(Context!.AccountId, Code ?? string.Empty, recovery, HttpContext.RequestAborted);
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            Error = "This can't be done right now. Please try again in a few minutes.";
+            return await ShowEnrolledAsync();
+        }
+
+        switch (result)
+        {
+            case TotpCheckResult.Verified:
+            case TotpCheckResult.NotEnrolled:
+                Showing = View.Removed;
+                return Page();
+            case TotpCheckResult.Locked locked:
+                Error = $"Verification is paused for {Math.Max(1, (int)Math.Ceiling((locked.Until - clock.GetUtcNow()).TotalMinutes))} minutes after too many wrong codes.";
+                break;
+            case TotpCheckResult.Replayed:
+                Error = "That code was already used. Wait for your app to show a new one.";
+                break;
+            default:
+                Error = "That code isn't right. Enter the code your authenticator app shows now, or one of your recovery codes.";
+                break;
+        }
+
+        return await ShowEnrolledAsync();
+    }
+
+    /// <summary>Null when the page can be shown; else where to go (sign-in first, or a bad link).</summary>
+    private async Task<IActionResult?> LoadAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (!string.IsNullOrEmpty(ReturnUrl) && !AuthorizeReturnUrl.IsValid(ReturnUrl))
+        {
+            return BadRequest();
+        }
+
+        Context = await TwoStepPageContext.LoadAsync(HttpContext, db, directory, ReturnUrl);
+        if (Context is null)
+        {
+            // The authorization request takes the person through sign-in and back here; without one, sign in first.
+            return !string.IsNullOrEmpty(ReturnUrl)
+                ? LocalRedirect(ReturnUrl)
+                : Challenge(new AuthenticationProperties { RedirectUri = TwoStepInteraction.EnrolPath }, SessionDefaults.Scheme);
+        }
+
+        if (Context is { App: { } app, Subject: { } subject })
+        {
+            Why = subject.UserType == UserType.External && app.Policy.RequireTwoStepVerification
+                ? $"{app.OrganisationName} asks people from outside the organisation to use an authenticator app when they sign in to {app.AppName}. Set one up to continue."
+                : $"{app.AppName} of {app.OrganisationName} asks for a sign-in with an authenticator app. Set one up to continue.";
+        }
+
+        return null;
+    }
+
+    private async Task<IActionResult> ShowEnrolledAsync()
+    {
+        Showing = View.Enrolled;
+        RecoveryCodesLeft = await authenticators.RecoveryCodesLeftAsync(Context!.AccountId, HttpContext.RequestAborted);
+        return Page();
+    }
+}

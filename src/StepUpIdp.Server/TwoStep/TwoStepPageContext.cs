@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Verification;
+
+namespace StepUpIdp.Server.TwoStep;
+
+/// <summary>
+/// Who is on a two-step page and, when the page was reached from an authorization request, for which app
+/// (<see cref="App"/> and <see cref="Subject"/> are then set).
+/// </summary>
+public sealed record TwoStepPageContext(string AccountId, string Email, ClaimsPrincipal Session, OrganisationApp? App, SubjectFacts? Subject)
+{
+    /// <summary>Null when nobody is signed in (or the account is gone).</summary>
+    public static async Task<TwoStepPageContext?> LoadAsync(HttpContext http, StepUpDbContext db, AccountDirectory directory, string? returnUrl)
+    {
+        var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
+        var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
+        var account = accountId is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var app = AuthorizeReturnUrl.IsValid(returnUrl)
+            ? await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(returnUrl!), http.RequestAborted)
+            : null;
+        var subject = app is null ? null : await directory.DescribeAsync(account.Id, app, http.RequestAborted);
+        return new TwoStepPageContext(account.Id, account.Email, session.Principal!, subject is null ? null : app, subject);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+using static StepUpIdp.Server.Tests.TwoStep.TwoStepSteps;
+
+namespace StepUpIdp.Server.Tests.TwoStep;
+
+/// <summary>
+/// Contract section 3 with two-step verification required, and step-up on request for every user (OIDC Core
+/// 3.1.2.1): acr_values, max_age and prompt=login, and an acr that cannot be reached ending in an OAuth error.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class StepUpTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = NewClock();
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440" });
+        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
+        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
+        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_the_org_requiring_2sv_bobs_emailed_passcode_no_longer_counts_and_he_is_taken_through_enrolment()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "bob@partner.test");
+        Assert.Equal("urn:stepupidp:acr:otp", (await IdTokenAsync(flow, await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test"))).GetClaim("acr").Value);
+
+        await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var enrolPage = await browser.OpenAsync(flow.AuthorizeUri());
+
+        Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
+        Assert.Contains("Acme", enrolPage.Text("#why"));
+        Assert.Equal("one-time-code", enrolPage.Document.QuerySelector("#code")?.GetAttribute("autocomplete"));
+        var app = AuthenticatorApp.ReadFrom(enrolPage, _clock);
+        var (codesPage, _) = await app.EnrolAsync(browser, enrolPage);
+        var continueUrl = codesPage.Document.QuerySelector("#continue")?.GetAttribute("href");
+        Assert.StartsWith("/connect/authorize?", continueUrl);
+
+        var idToken = await IdTokenAsync(flow, await browser.OpenAsync(new Uri(_idp.Address, continueUrl)));
+        Assert.Equal("urn:stepupidp:acr:2sv", idToken.GetClaim("acr").Value);
+        Assert.Equal(["pwd", "otp", "mfa"], idToken.StringArray("amr"));
+        Assert.Equal(_clock.GetUtcNow().ToUnixTimeSeconds(), idToken.GetPayloadValue<long>("verified_at"));
+    }
+
+    [Fact]
+    public async Task Declining_enrolment_sends_the_app_unmet_authentication_requirements_instead_of_looping()
+    {
+        await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
+        using var browser = new Browser { StopAt = Callback };
+        var enrolPage = await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
+        Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
+
+        var callback = await browser.SubmitAsync(enrolPage, new Dictionary<string, string>(), "#decline-form");
+
+        Assert.Equal("unmet_authentication_requirements", CodeFlow.ReadCallback(callback).Error);
+        Assert.Empty(_mail.Messages); // no emailed passcode was offered or sent
+    }
+
+    [Fact]
+    public async Task Prompt_none_answers_interaction_required_when_enrolment_is_needed()
+    {
+        await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
+        using var browser = new Browser { StopAt = Callback };
+        await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
+
+        var callback = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri(extra: "prompt=none"));
+
+        Assert.Equal("interaction_required", CodeFlow.ReadCallback(callback).Error);
+    }
+
+    [Fact]
+    public async Task Alice_asking_for_2sv_is_stepped_up_through_enrolment_and_later_with_a_code()
+    {
+        const string TwoStep = "acr_values=urn%3Astepupidp%3Aacr%3A2sv";
+        using var browser = new Browser { StopAt = Callback };
+        var plain = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var basic = await IdTokenAsync(plain, await browser.SignInAsync(await browser.OpenAsync(plain.AuthorizeUri()), "alice@acme.test"));
+        Assert.Equal("urn:stepupidp:acr:basic", basic.GetClaim("acr").Value);
+
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var enrolPage = await browser.OpenAsync(flow.AuthorizeUri(extra: TwoStep));
+        Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
+        Assert.Contains("acme-wiki", enrolPage.Text("#why"));
+        var app = AuthenticatorApp.ReadFrom(enrolPage, _clock);
+        var (codesPage, _) = await app.EnrolAsync(browser, enrolPage);
+        var steppedUp = await IdTokenAsync(flow, await browser.OpenAsync(new Uri(_idp.Address, codesPage.Document.QuerySelector("#continue")!.GetAttribute("href"))));
+        Assert.Equal("urn:stepupidp:acr:2sv", steppedUp.GetClaim("acr").Value);
+        Assert.Equal("internal", steppedUp.GetClaim("user_type").Value);
+        Assert.Equal(["pwd", "otp", "mfa"], steppedUp.StringArray("amr"));
+        Assert.Equal(basic.GetPayloadValue<long>("auth_time"), steppedUp.GetPayloadValue<long>("auth_time")); // a step-up is not a new sign-in
+
+        // A verification counts for the org's interval (P1D), like an emailed one; after it, another browser asks for
+        // the password and then a code from the app.
+        _clock.Advance(TimeSpan.FromDays(1));
+        using var other = new Browser { StopAt = Callback };
+        var next = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var verifyPage = await other.SignInAsync(await other.OpenAsync(next.AuthorizeUri(extra: TwoStep)), "alice@acme.test");
+        Assert.Equal("/account/verify-authenticator", verifyPage.Url.AbsolutePath);
+        Assert.Null(verifyPage.Document.QuerySelector("#use-email")); // an emailed code never reaches 2sv
+        var idToken = await IdTokenAsync(next, await other.SubmitAsync(verifyPage, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form"));
+        Assert.Equal("urn:stepupidp:acr:2sv", idToken.GetClaim("acr").Value);
+    }
+
+    [Fact]
+    public async Task Max_age_0_prompt_login_and_a_small_max_age_ask_for_sign_in_again_and_auth_time_moves()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var first = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var firstAuthTime = (await IdTokenAsync(first, await browser.SignInAsync(await browser.OpenAsync(first.AuthorizeUri()), "alice@acme.test"))).GetPayloadValue<long>("auth_time");
+
+        var previous = firstAuthTime;
+        foreach (var extra in new[] { "max_age=0", "prompt=login", "max_age=60" })
+        {
+            _clock.Advance(TimeSpan.FromMinutes(2));
+            var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+            var signIn = await browser.OpenAsync(flow.AuthorizeUri(extra: extra));
+            Assert.Equal("/account/signin", signIn.Url.AbsolutePath);
+            var authTime = (await IdTokenAsync(flow, await browser.SignInAsync(signIn, "alice@acme.test"))).GetPayloadValue<long>("auth_time");
+            Assert.Equal(_clock.GetUtcNow().ToUnixTimeSeconds(), authTime);
+            Assert.True(authTime > previous, extra);
+            previous = authTime;
+        }
+
+        // Within max_age the session still counts: no new sign-in.
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var sso = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        Assert.Equal(previous, (await IdTokenAsync(sso, await browser.OpenAsync(sso.AuthorizeUri(extra: "max_age=60")))).GetPayloadValue<long>("auth_time"));
+    }
+
+    [Fact]
+    public async Task An_org_admin_resets_an_external_users_authenticator_and_he_enrols_again()
+    {
+        await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
+        var (_, _) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
+        var bobId = await AccountIdAsync("bob@partner.test");
+
+        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        var reset = await admin.PostAsync($"api/orgs/acme/external-users/{bobId}/reset-authenticator", null);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, reset.StatusCode);
+        var internalUser = await admin.PostAsync($"api/orgs/acme/external-users/{await AccountIdAsync("dave@acme.test")}/reset-authenticator", null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, internalUser.StatusCode);
+
+        using var browser = new Browser { StopAt = Callback };
+        var next = await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
+        Assert.Equal("/account/authenticator", next.Url.AbsolutePath);
+
+        var audit = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200");
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "totp.disabled" && e.GetProperty("subject").GetString() == bobId);
+    }
+
+    private async Task<string> AccountIdAsync(string email)
+    {
+        await using var scope = _idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpIdp.Infrastructure.Data.StepUpDbContext>();
+        return db.Accounts.Single(a => a.Email == email).Id;
+    }
+}
