@@ -107,6 +107,8 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
         using var browser = new Browser();
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
         var page = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
+        PageAssert.FieldsAreLabelled(page);
+        Assert.Equal("one-time-code", page.Document.QuerySelector("#code")!.GetAttribute("autocomplete"));
         var code = await People.ReadCodeAsync(_mail, email, 0);
         var wrong = code == "000000" ? "111111" : "000000";
 

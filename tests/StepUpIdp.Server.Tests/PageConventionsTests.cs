@@ -1,0 +1,49 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests;
+
+/// <summary>
+/// Contract section 10: pages work in a plain browser, every field has a label and the standard
+/// autocomplete token, so password managers and phones can fill them.
+/// </summary>
+public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : IClassFixture<PageConventionsTests.Idp>
+{
+    public sealed class Idp : IAsyncLifetime
+    {
+        public IdpHost Host { get; } = new();
+        public Task InitializeAsync() => Task.CompletedTask;
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
+
+    private const string Authorize = "/connect/authorize?client_id=demo-spa&response_type=code&scope=openid&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+
+    [Theory]
+    [InlineData("account/signin", "username current-password")]
+    [InlineData("account/guest?app=demo-spa", "email")]
+    public async Task Every_field_has_a_label_and_an_autocomplete_token(string path, string expectedTokens)
+    {
+        using var browser = new Browser();
+        var page = await browser.OpenAsync(new Uri(fixture.Host.Address, path + (path.Contains('?') ? "&" : "?") + "returnUrl=" + Uri.EscapeDataString(Authorize)));
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        PageAssert.FieldsAreLabelled(page);
+        var tokens = page.Document.QuerySelectorAll("input").OfType<IHtmlInputElement>()
+            .Where(i => i.Type != "hidden").Select(i => i.GetAttribute("autocomplete")).ToList();
+        Assert.Equal(expectedTokens.Split(' '), tokens);
+    }
+
+    [Fact]
+    public async Task The_stylesheet_pages_link_to_is_served()
+    {
+        using var browser = new Browser();
+        var page = await browser.OpenAsync(new Uri(fixture.Host.Address, "account/signin"));
+        var href = page.Document.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
+
+        using var http = new HttpClient();
+        var css = await http.GetAsync(new Uri(fixture.Host.Address, href));
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+    }
+}
