@@ -184,5 +184,12 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         return minutes == 1 ? "1 minute" : $"{minutes} minutes";
     }
 
-    private static string Describe(TimeSpan interval) => ReverifyPresets.Find(interval)?.Label.ToLowerInvariant() ?? IsoDuration.Format(interval);
+    /// <summary>"day", "7 days", "hour", "12 hours", "90 minutes": the interval in words, as in "every day".</summary>
+    private static string Describe(TimeSpan interval)
+    {
+        static string Count(long n, string unit) => n == 1 ? unit : $"{n} {unit}s";
+        return interval.TotalDays % 1 == 0 ? Count((long)interval.TotalDays, "day")
+            : interval.TotalHours % 1 == 0 ? Count((long)interval.TotalHours, "hour")
+            : Count((long)Math.Ceiling(interval.TotalMinutes), "minute");
+    }
 }

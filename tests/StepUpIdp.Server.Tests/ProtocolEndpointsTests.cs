@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests;
+
+/// <summary>Discovery, introspection, revocation and end-session as a relying party and a resource server use them.</summary>
+public sealed class ProtocolEndpointsTests : IAsyncLifetime
+{
+    private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
+    private static readonly Uri SignedOut = new("http://127.0.0.1:9/portal/signed-out");
+    private readonly IdpHost _idp = new();
+
+    public async Task InitializeAsync()
+    {
+        await _idp.RegisterPublicAppAsync("acme-portal", "acme", Callback, AppEnforcement.Exempt);
+        await _idp.GrantAsync("acme-portal", "alice@acme.test", AppRole.Admin);
+    }
+
+    public async Task DisposeAsync() => await _idp.DisposeAsync();
+
+    [Fact]
+    public async Task Discovery_lists_the_acr_values_weakest_first_and_the_custom_claims()
+    {
+        using var http = new HttpClient();
+        var discovery = await http.GetFromJsonAsync<JsonElement>(new Uri(_idp.Address, ".well-known/openid-configuration"));
+
+        Assert.Equal(["urn:stepupidp:acr:basic", "urn:stepupidp:acr:otp", "urn:stepupidp:acr:2sv"],
+            discovery.GetProperty("acr_values_supported").EnumerateArray().Select(v => v.GetString()));
+        var claims = discovery.GetProperty("claims_supported").EnumerateArray().Select(v => v.GetString()).ToList();
+        foreach (var claim in new[] { "org", "user_type", "role", "guest", "spaces", "acr", "amr", "auth_time", "verified_at", "reverify_at" })
+        {
+            Assert.Contains(claim, claims);
+        }
+
+        Assert.Equal(["S256"], discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public async Task A_confidential_client_introspects_its_token_and_a_revoked_refresh_token_stops_working()
+    {
+        using var issued = await Tokens.PostFormAsync(new Uri(_idp.Address, "connect/token"), new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "demo-api",
+            ["client_secret"] = "demo-api-secret",
+        });
+        using var introspection = await Tokens.PostFormAsync(new Uri(_idp.Address, "connect/introspect"), new Dictionary<string, string>
+        {
+            ["client_id"] = "demo-api",
+            ["client_secret"] = "demo-api-secret",
+            ["token"] = issued.RootElement.GetProperty("access_token").GetString()!,
+        });
+        Assert.True(introspection.RootElement.GetProperty("active").GetBoolean());
+
+        var flow = new CodeFlow(_idp.Address, "acme-portal", Callback);
+        using var browser = new Browser { StopAt = Callback };
+        var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test");
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!);
+        var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
+        using var http = new HttpClient();
+        var revoke = await http.PostAsync(new Uri(_idp.Address, "connect/revoke"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = "acme-portal",
+            ["token"] = refreshToken,
+            ["token_type_hint"] = "refresh_token",
+        }));
+        Assert.True(revoke.IsSuccessStatusCode);
+
+        var (status, refused) = await flow.RefreshAsync(refreshToken);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task End_session_ends_the_idp_session_so_the_next_sign_in_asks_for_the_password()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-portal", Callback);
+        var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test");
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!);
+
+        var signedOut = await browser.OpenAsync(new Uri(_idp.Address,
+            "connect/endsession?id_token_hint=" + Uri.EscapeDataString(tokens.GetProperty("id_token").GetString()!)));
+        Assert.Equal("/account/signed-out", signedOut.Url.AbsolutePath);
+
+        var next = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-portal", Callback).AuthorizeUri());
+        Assert.Equal("/account/signin", next.Url.AbsolutePath);
+    }
+}
