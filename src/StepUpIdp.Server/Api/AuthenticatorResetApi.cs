@@ -1,6 +1,5 @@
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Infrastructure.Audit;
-using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Verification;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TwoStep;
@@ -17,32 +16,16 @@ public static class AuthenticatorResetApi
 {
     public static RouteGroupBuilder MapAuthenticatorResetApi(this RouteGroupBuilder org)
     {
-        org.MapPost("/external-users/{id}/reset-authenticator", async (HttpContext http, string id, OrganisationPeople people,
+        org.MapPost("/external-users/{id}/reset-authenticator", (HttpContext http, string id, OrganisationPeople people,
             AuthenticatorEnrolment enrolment, IVerificationStore verifications, AuditLog audit) =>
-        {
-            var caller = OrgCaller.From(http);
-            var externals = await people.ListExternalAsync(caller.OrganisationId, http.RequestAborted);
-            if (externals.All(p => p.AccountId != id))
-            {
-                return ProblemTypes.NotFoundProblem("An external user with this id");
-            }
-
-            try
+            ExternalUsersApi.ActOnExternalUserAsync(http, id, people, audit, AuditActions.TotpDisabled, async () =>
             {
                 // A verification made with the removed app must not keep counting.
-                await verifications.ResetAsync(caller.OrganisationId, id);
-            }
-            catch (VerificationStoreUnavailableException)
-            {
-                return ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
-                    "Verification state is temporarily unavailable; try again in a few minutes.");
-            }
-
-            var removed = await enrolment.ResetAsync(id, http.RequestAborted);
-            await audit.WriteAsync(new AuditEvent(caller.OrganisationId, AuditActions.TotpDisabled, AuditOutcomes.Success, caller.AccountId, id,
-                removed ? "authenticator app reset by an admin" : "authenticator reset by an admin (none was set up)"), http.RequestAborted);
-            return Results.NoContent();
-        });
+                await verifications.ResetAsync(OrgCaller.From(http).OrganisationId, id);
+                return await enrolment.ResetAsync(id, http.RequestAborted)
+                    ? "authenticator app reset by an admin"
+                    : "authenticator reset by an admin (none was set up)";
+            }));
 
         return org;
     }

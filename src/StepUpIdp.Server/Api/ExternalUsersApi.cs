@@ -61,18 +61,28 @@ public static class ExternalUsersApi
         });
 
         org.MapPost("/external-users/{id}/reset-verification", (HttpContext http, string id, OrganisationPeople people, IVerificationStore verifications, AuditLog audit) =>
-            ActOnExternalUserAsync(http, id, people, audit, AuditActions.VerificationReset, "verification reset by an admin",
-                () => verifications.ResetAsync(OrgCaller.From(http).OrganisationId, id)));
+            ActOnExternalUserAsync(http, id, people, audit, AuditActions.VerificationReset, async () =>
+            {
+                await verifications.ResetAsync(OrgCaller.From(http).OrganisationId, id);
+                return "verification reset by an admin";
+            }));
 
         org.MapPost("/external-users/{id}/unlock", (HttpContext http, string id, OrganisationPeople people, IPasscodeChallengeStore challenges, AuditLog audit) =>
-            ActOnExternalUserAsync(http, id, people, audit, AuditActions.VerificationUnlocked, "verification unlocked by an admin",
-                () => challenges.UnlockAsync(id)));
+            ActOnExternalUserAsync(http, id, people, audit, AuditActions.VerificationUnlocked, async () =>
+            {
+                await challenges.UnlockAsync(id);
+                return "verification unlocked by an admin";
+            }));
 
         return org;
     }
 
-    private static async Task<IResult> ActOnExternalUserAsync(HttpContext http, string id, OrganisationPeople people, AuditLog audit,
-        string action, string detail, Func<Task> act)
+    /// <summary>
+    /// An admin action on one external user of the caller's org: 404 unless the id is one, 503 when Redis is
+    /// down, otherwise the action and an audit line with the detail it returns.
+    /// </summary>
+    internal static async Task<IResult> ActOnExternalUserAsync(HttpContext http, string id, OrganisationPeople people, AuditLog audit,
+        string action, Func<Task<string>> act)
     {
         var caller = OrgCaller.From(http);
         var externals = await people.ListExternalAsync(caller.OrganisationId, http.RequestAborted);
@@ -81,9 +91,10 @@ public static class ExternalUsersApi
             return ProblemTypes.NotFoundProblem("An external user with this id");
         }
 
+        string detail;
         try
         {
-            await act();
+            detail = await act();
         }
         catch (VerificationStoreUnavailableException)
         {

@@ -10,6 +10,7 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Email;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.Verification;
 
 namespace StepUpIdp.Server.Guests;
 
@@ -52,7 +53,7 @@ public sealed class GuestPasscodeSignIn(
             ? (AuditActions.PasscodeSent, AuditOutcomes.Success)
             : (AuditActions.PasscodeSendRefused, AuditOutcomes.Denied);
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, guest, guest,
-            $"guest sign-in to {app.ClientId}: {(guest is null ? "no guest invitation for the address given" : Describe(result))}"), cancellationToken);
+            $"guest sign-in to {app.ClientId}: {(guest is null ? "no guest invitation for the address given" : PasscodeAuditDetail.Of(result))}"), cancellationToken);
         return result;
     }
 
@@ -83,7 +84,7 @@ public sealed class GuestPasscodeSignIn(
             _ => (AuditActions.VerificationFailed, AuditOutcomes.Failure),
         };
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, guest, guest,
-            $"guest sign-in to {app.ClientId} with email_otp: {Describe(result)}"), cancellationToken);
+            $"guest sign-in to {app.ClientId} with email_otp: {PasscodeAuditDetail.Of(result)}"), cancellationToken);
         return new GuestPasscodeCheck(result, verified ? guest : null);
     }
 
@@ -101,22 +102,4 @@ public sealed class GuestPasscodeSignIn(
                 select account.Id)
             .SingleOrDefaultAsync(cancellationToken);
     }
-
-    private static string Describe(PasscodeIssueResult result) => result switch
-    {
-        PasscodeIssueResult.CoolingDown => "resend cool-down",
-        PasscodeIssueResult.RateLimited limited => $"send limit per {limited.Scope.ToString().ToLowerInvariant()}",
-        PasscodeIssueResult.Locked => "verification locked",
-        _ => "sent",
-    };
-
-    private static string Describe(PasscodeVerifyResult result) => result switch
-    {
-        PasscodeVerifyResult.Verified => "verified",
-        PasscodeVerifyResult.Wrong wrong => $"wrong code, {wrong.TriesLeft} tries left",
-        PasscodeVerifyResult.Expired => "no live passcode (expired, used or replaced)",
-        PasscodeVerifyResult.TooManyTries => "too many wrong tries; passcode discarded",
-        PasscodeVerifyResult.Locked => "verification locked",
-        _ => "unknown",
-    };
 }

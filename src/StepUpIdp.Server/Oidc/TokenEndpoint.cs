@@ -94,7 +94,7 @@ internal static class TokenEndpoint
         var acr = AcrValues.TryParse(granted.GetClaim(Claims.AuthenticationContextReference), out var level) ? level : AcrLevel.Basic;
         return new AuthenticationState(
             UnixTime(granted, Claims.AuthenticationTime) ?? DateTimeOffset.UnixEpoch,
-            AmrValues(granted),
+            MethodsOf(granted),
             acr,
             UnixTime(granted, StepUpClaimTypes.VerifiedAt),
             UnixTime(granted, StepUpClaimTypes.ReverifyAt));
@@ -105,7 +105,7 @@ internal static class TokenEndpoint
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
-    private static IReadOnlyList<string> AmrValues(System.Security.Claims.ClaimsPrincipal granted)
+    private static IReadOnlyList<string> MethodsOf(System.Security.Claims.ClaimsPrincipal granted)
     {
         // amr was signed in as a JSON array; OpenIddict hands it back as one claim per value.
         return granted.GetClaims(Claims.AuthenticationMethodReference).ToList();

@@ -45,7 +45,7 @@ public sealed class PasscodeVerification(
         else
         {
             await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeSendRefused, AuditOutcomes.Denied,
-                subject.AccountId, subject.AccountId, Describe(result)), cancellationToken);
+                subject.AccountId, subject.AccountId, PasscodeAuditDetail.Of(result)), cancellationToken);
         }
 
         return result;
@@ -71,25 +71,7 @@ public sealed class PasscodeVerification(
             _ => (AuditActions.VerificationFailed, AuditOutcomes.Failure),
         };
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, subject.AccountId, subject.AccountId,
-            $"email_otp for {app.ClientId}: {Describe(result)}"), cancellationToken);
+            $"email_otp for {app.ClientId}: {PasscodeAuditDetail.Of(result)}"), cancellationToken);
         return result;
     }
-
-    private static string Describe(PasscodeIssueResult result) => result switch
-    {
-        PasscodeIssueResult.CoolingDown => "resend cool-down",
-        PasscodeIssueResult.RateLimited limited => $"send limit per {limited.Scope.ToString().ToLowerInvariant()}",
-        PasscodeIssueResult.Locked => "verification locked",
-        _ => "sent",
-    };
-
-    private static string Describe(PasscodeVerifyResult result) => result switch
-    {
-        PasscodeVerifyResult.Verified => "verified",
-        PasscodeVerifyResult.Wrong wrong => $"wrong code, {wrong.TriesLeft} tries left",
-        PasscodeVerifyResult.Expired => "no live passcode (expired, used or replaced)",
-        PasscodeVerifyResult.TooManyTries => "too many wrong tries; passcode discarded",
-        PasscodeVerifyResult.Locked => "verification locked",
-        _ => "unknown",
-    };
 }
