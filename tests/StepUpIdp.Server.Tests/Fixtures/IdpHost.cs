@@ -38,7 +38,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         if (!string.IsNullOrWhiteSpace(redis))
         {
             _settings["Redis:Configuration"] = redis;
-            _settings["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix();
+            _settings.TryAdd("Redis:KeyPrefix", RedisTestServer.NewKeyPrefix());
         }
 
         if (smtp is not null)

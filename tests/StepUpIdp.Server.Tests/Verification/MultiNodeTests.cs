@@ -1,0 +1,62 @@
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+using StepUpIdp.Testing.Redis;
+
+namespace StepUpIdp.Server.Tests.Verification;
+
+/// <summary>
+/// Contract section 8: several IdP nodes share one database and one Redis, so a verification made on one
+/// node counts on every other, and the session cookie one node issued is honoured by the next.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
+    private readonly RedisTestServer _redis = new();
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+    private SmtpSink _mail = null!;
+    private IdpHost _nodeA = null!;
+    private IdpHost _nodeB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        var prefix = RedisTestServer.NewKeyPrefix();
+        var shared = new Dictionary<string, string?> { ["Redis:KeyPrefix"] = prefix };
+        _nodeA = new IdpHost(_dataPath, _mail, _redis.Configuration, settings: shared);
+        await _nodeA.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
+        await _nodeA.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+        _nodeB = new IdpHost(_dataPath, _mail, _redis.Configuration, settings: shared);
+        _ = _nodeB.Address;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _nodeA.DisposeAsync();
+        await _nodeB.DisposeAsync();
+        await _mail.DisposeAsync();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task A_verification_made_on_one_node_counts_on_the_other()
+    {
+        // One browser, as behind a load balancer: cookies for 127.0.0.1 go to both nodes.
+        using var browser = new Browser { StopAt = Callback };
+        var onA = new CodeFlow(_nodeA.Address, "acme-wiki", Callback);
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(onA.AuthorizeUri()), "bob@partner.test");
+        var callbackA = await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test");
+        Assert.NotNull(CodeFlow.ReadCallback(callbackA).Code);
+
+        var onB = new CodeFlow(_nodeB.Address, "acme-wiki", Callback);
+        var callbackB = await browser.OpenAsync(onB.AuthorizeUri());
+
+        var (code, error, description) = CodeFlow.ReadCallback(callbackB);
+        Assert.True(code is not null, $"node B asked again: {callbackB.Url} {error} {description}");
+        var (status, tokens) = await onB.RedeemAsync(code);
+        Assert.Equal(200, status);
+        Assert.Equal("urn:stepupidp:acr:otp", Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetClaim("acr").Value);
+    }
+}
