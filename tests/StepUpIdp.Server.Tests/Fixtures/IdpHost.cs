@@ -41,6 +41,22 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             _settings.TryAdd("Redis:KeyPrefix", RedisTestServer.NewKeyPrefix());
         }
 
+        // With STEPUPIDP_TEST_POSTGRES (an Npgsql connection string without a database name) every host gets a
+        // database of its own on that server, so the whole suite runs against PostgreSQL as well as SQLite.
+        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (!string.IsNullOrWhiteSpace(postgres) && dataPath is null)
+        {
+            _settings["Database:Provider"] = "Postgres";
+            _settings["Database:ConnectionString"] = $"{postgres};Database=stepupidp_test_{Guid.NewGuid():N}";
+        }
+        else if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            // Hosts that share a data folder (restarts, several nodes) share one database too.
+            var name = "stepupidp_test_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DataPath)))[..16].ToLowerInvariant();
+            _settings["Database:Provider"] = "Postgres";
+            _settings["Database:ConnectionString"] = $"{postgres};Database={name}";
+        }
+
         if (smtp is not null)
         {
             _settings["Smtp:Host"] = smtp.Host;
@@ -51,6 +67,8 @@ public sealed class IdpHost : WebApplicationFactory<Program>
 
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
+
+    public const string PostgresVariable = "STEPUPIDP_TEST_POSTGRES";
 
     public string DataPath { get; }
 
