@@ -34,6 +34,20 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
         Assert.Equal(expectedTokens.Split(' '), tokens);
     }
 
+    [Theory]
+    [InlineData("account/signin")]
+    [InlineData("connect/authorize")]
+    public async Task Pages_cannot_be_framed_cached_or_leak_their_address(string path)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var response = await http.GetAsync(new Uri(fixture.Host.Address, path));
+
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
     [Fact]
     public async Task The_stylesheet_pages_link_to_is_served()
     {

@@ -89,6 +89,12 @@ public static class StepUpIdpHost
     public static WebApplication UseStepUpIdp(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        if (app.Configuration.GetValue(IdpOptions.Section + ":" + nameof(IdpOptions.RequireHttps), true))
+        {
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaticFiles();

@@ -1,0 +1,32 @@
+namespace StepUpIdp.Server.Hosting;
+
+/// <summary>
+/// Headers every answer of an identity provider carries: its pages must never be framed (clickjacking of the
+/// sign-in and passcode forms), never sniffed, never leak a URL with a code through Referer, and never be
+/// cached (they show passcodes, secrets shown once and recovery codes).
+/// </summary>
+public static class SecurityHeaders
+{
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        http.Response.OnStarting(() =>
+        {
+            var headers = http.Response.Headers;
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            // frame-ancestors only: OpenIddict's form_post answer submits itself with an inline script.
+            headers.ContentSecurityPolicy = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+            if (!http.Request.Path.StartsWithSegments("/.well-known") && !IsStaticAsset(http.Request.Path))
+            {
+                headers.CacheControl = "no-store";
+                headers.Pragma = "no-cache";
+            }
+
+            return Task.CompletedTask;
+        });
+        await next(http);
+    });
+
+    private static bool IsStaticAsset(PathString path) => path.Value?.EndsWith(".css", StringComparison.Ordinal) == true;
+}
