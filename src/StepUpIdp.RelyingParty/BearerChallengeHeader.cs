@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace StepUpIdp.RelyingParty;
+
+/// <summary>Formats RFC 9470's step-up challenge as a <c>WWW-Authenticate</c> header value.</summary>
+/// <example>
+/// <code>
+/// BearerChallengeHeader.Format(new StepUpChallenge(StepUpAcr.Otp, TimeSpan.FromMinutes(5), "A stronger authentication level is required."));
+/// // Bearer error="insufficient_user_authentication", error_description="A stronger authentication level is required.",
+/// //        acr_values="urn:stepupidp:acr:otp", max_age="300"
+/// </code>
+/// </example>
+public static class BearerChallengeHeader
+{
+    /// <summary>The error code RFC 9470 section 3 defines.</summary>
+    public const string InsufficientUserAuthentication = "insufficient_user_authentication";
+
+    /// <summary>
+    /// The header value, in RFC 9470 section 3's form: <c>error</c>, <c>error_description</c>, then
+    /// <c>acr_values</c> and/or <c>max_age</c> (quoted, as in the RFC's examples), on one line.
+    /// </summary>
+    public static string Format(StepUpChallenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+
+        var header = new StringBuilder("Bearer error=\"").Append(InsufficientUserAuthentication).Append('"');
+        header.Append(", error_description=\"").Append(Sanitize(challenge.Description)).Append('"');
+        if (challenge.AcrValues is { } acr)
+        {
+            header.Append(", acr_values=\"").Append(Sanitize(acr)).Append('"');
+        }
+
+        if (challenge.MaxAge is { } maxAge)
+        {
+            header.Append(", max_age=\"").Append(((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture)).Append('"');
+        }
+
+        return header.ToString();
+    }
+
+    // RFC 6750 section 3: error_description is limited to %x20-21 / %x23-5B / %x5D-7E, so no quote or
+    // backslash can break out of the quoted string and no CR/LF can split the header.
+    private static string Sanitize(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c is >= '\x20' and <= '\x7E' and not '"' and not '\\')
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

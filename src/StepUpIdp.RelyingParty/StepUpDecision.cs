@@ -1,0 +1,110 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+
+namespace StepUpIdp.RelyingParty;
+
+/// <summary>
+/// Whether a principal meets a <see cref="StepUpRequirement"/>: <see cref="IsSatisfied"/>, or a
+/// <see cref="Challenge"/> saying what would. Made only by <see cref="Evaluate"/>, which denies unless
+/// every condition is positively met.
+/// </summary>
+/// <example>
+/// <code>
+/// var decision = StepUpDecision.Evaluate(user, new StepUpRequirement(StepUpAcr.Otp, TimeSpan.FromMinutes(10)), timeProvider.GetUtcNow());
+/// if (!decision.IsSatisfied)
+/// {
+///     logger.LogInformation("Step-up needed: {Reason}", decision.Challenge.Description);
+/// }
+/// </code>
+/// </example>
+public sealed class StepUpDecision
+{
+    private static readonly StepUpDecision SatisfiedDecision = new(null);
+
+    private StepUpDecision(StepUpChallenge? challenge) => Challenge = challenge;
+
+    /// <summary>True when the principal meets the requirement.</summary>
+    [MemberNotNullWhen(false, nameof(Challenge))]
+    public bool IsSatisfied => Challenge is null;
+
+    /// <summary>What the person must do when the requirement is not met; null when it is.</summary>
+    public StepUpChallenge? Challenge { get; }
+
+    /// <summary>Decides whether <paramref name="principal"/> meets <paramref name="requirement"/> at <paramref name="now"/>.</summary>
+    /// <remarks>
+    /// Fails closed: a missing or unknown <c>acr</c> meets no acr requirement, a missing <c>auth_time</c>
+    /// meets no age requirement, and a principal carrying <c>api_token_id</c> meets no requirement at
+    /// all (contract section 5: an API token never satisfies a step-up requirement).
+    /// </remarks>
+    public static StepUpDecision Evaluate(ClaimsPrincipal principal, StepUpRequirement requirement, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(requirement);
+
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            return Required(requirement, "Authentication is required.");
+        }
+
+        if (StepUpClaims.IsFromApiToken(principal))
+        {
+            return Required(requirement, "A token exchanged from an API token cannot satisfy this step-up requirement; sign in interactively.");
+        }
+
+        string? acrValues = null;
+        var reasons = new List<string>(2);
+        if (requirement.MinimumAcr is { } minimumAcr && !StepUpAcr.Satisfies(StepUpClaims.Acr(principal), minimumAcr))
+        {
+            acrValues = minimumAcr;
+            reasons.Add("A stronger authentication level is required.");
+        }
+
+        TimeSpan? maxAge = null;
+        if (requirement.MaxAge is { } age)
+        {
+            // "More than max_age seconds ago" is too old (OIDC Core 3.1.2.1); exactly max_age still counts.
+            var authTime = StepUpClaims.AuthTime(principal);
+            if (authTime is null || now - authTime.Value > age)
+            {
+                maxAge = age;
+                reasons.Add("More recent authentication is required.");
+            }
+        }
+
+        return reasons.Count == 0
+            ? SatisfiedDecision
+            : new StepUpDecision(new StepUpChallenge(acrValues, maxAge, string.Join(" ", reasons)));
+    }
+
+    /// <summary>
+    /// Decides whether the verification a signed-in external user's token vouches for is due again:
+    /// <c>reverify_at</c> is at or before <paramref name="now"/>. A principal without <c>reverify_at</c>
+    /// (internal users) is never due; one with a malformed value always is.
+    /// </summary>
+    public static StepUpDecision EvaluateReverification(ClaimsPrincipal principal, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+
+        var claim = principal.FindFirst(StepUpClaimTypes.ReverifyAt);
+        if (claim is null)
+        {
+            return SatisfiedDecision;
+        }
+
+        var reverifyAt = StepUpClaims.ReverifyAt(principal);
+        if (reverifyAt is { } due && now < due)
+        {
+            return SatisfiedDecision;
+        }
+
+        // The IdP asks for a passcode when the verification no longer counts, even with an SSO session
+        // (contract section 3); asking for at least otp keeps a 2sv user at 2sv.
+        var acr = StepUpClaims.Acr(principal) is { } current && StepUpAcr.IsKnown(current)
+            ? StepUpAcr.Stronger(current, StepUpAcr.Otp)
+            : StepUpAcr.Otp;
+        return new StepUpDecision(new StepUpChallenge(acr, null, "Re-verification is due."));
+    }
+
+    private static StepUpDecision Required(StepUpRequirement requirement, string description) =>
+        new(new StepUpChallenge(requirement.MinimumAcr, requirement.MaxAge, description));
+}

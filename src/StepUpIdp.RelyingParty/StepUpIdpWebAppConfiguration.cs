@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace StepUpIdp.RelyingParty;
+
+/// <summary>
+/// Hooks the app's cookie and OpenIdConnect schemes once, at start-up: the cookie rejects a session
+/// whose <c>reverify_at</c> has passed, and the OIDC handler writes a pending step-up challenge into
+/// the authorization request. The app's own event handlers still run after ours.
+/// </summary>
+internal sealed class StepUpIdpWebAppConfiguration(
+    IOptions<StepUpIdpWebAppOptions> options,
+    TimeProvider timeProvider,
+    ILogger<StepUpIdpWebAppConfiguration> logger)
+    : IPostConfigureOptions<CookieAuthenticationOptions>, IPostConfigureOptions<OpenIdConnectOptions>
+{
+    /// <summary>Key of the re-verification <see cref="StepUpChallenge"/> in <c>HttpContext.Items</c> for the rest of the request.</summary>
+    internal const string ReverificationItem = "StepUpIdp.Reverification";
+
+    public void PostConfigure(string? name, CookieAuthenticationOptions cookie)
+    {
+        if (name != options.Value.CookieScheme)
+        {
+            return;
+        }
+
+        var appHandler = cookie.Events.OnValidatePrincipal;
+        cookie.Events.OnValidatePrincipal = async context =>
+        {
+            if (context.Principal is { } principal)
+            {
+                var decision = StepUpDecision.EvaluateReverification(principal, timeProvider.GetUtcNow());
+                if (!decision.IsSatisfied)
+                {
+                    // Like SecurityStampValidator: the session ends now, so no page is served on it; the
+                    // challenge that follows (the page requires a signed-in user) asks the IdP to verify again.
+                    logger.ReverificationDue(StepUpClaims.ReverifyAt(principal), decision.Challenge.AcrValues);
+                    context.HttpContext.Items[ReverificationItem] = decision.Challenge;
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(context.Scheme.Name);
+                    return;
+                }
+            }
+
+            await appHandler(context);
+        };
+    }
+
+    public void PostConfigure(string? name, OpenIdConnectOptions oidc)
+    {
+        if (name != options.Value.OpenIdConnectScheme)
+        {
+            return;
+        }
+
+        var appHandler = oidc.Events.OnRedirectToIdentityProvider;
+        oidc.Events.OnRedirectToIdentityProvider = context =>
+        {
+            var challenge = context.Properties.GetParameter<StepUpChallenge>(StepUpAuthorizationResultHandler.ChallengeParameter);
+            if (context.HttpContext.Items[ReverificationItem] is StepUpChallenge reverification)
+            {
+                challenge = challenge is null ? reverification : challenge.Combine(reverification);
+            }
+
+            if (challenge is not null && context.ProtocolMessage.RequestType == Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectRequestType.Authentication)
+            {
+                if (challenge.AcrValues is { } acr)
+                {
+                    context.ProtocolMessage.AcrValues = acr;
+                }
+
+                if (challenge.MaxAge is { } maxAge)
+                {
+                    context.ProtocolMessage.MaxAge = ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+            }
+
+            return appHandler(context);
+        };
+    }
+}
