@@ -11,11 +11,11 @@ namespace StepUpIdp.Server.Tests;
 public sealed class SignInFlowTests : IAsyncLifetime
 {
     private readonly IdpHost _idp = new();
-    private RelyingParty _acmeApp = null!;
+    private OidcRelyingParty _acmeApp = null!;
 
     public async Task InitializeAsync()
     {
-        _acmeApp = await RelyingParty.StartAsync(_idp.Address, "acme-portal");
+        _acmeApp = await OidcRelyingParty.StartAsync(_idp.Address, "acme-portal");
         await _idp.RegisterPublicAppAsync("acme-portal", "acme", _acmeApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync("acme-portal", "alice@acme.test", AppRole.Admin);
         await _idp.GrantAsync("acme-portal", "bob@partner.test", AppRole.User);
@@ -47,7 +47,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
     public async Task External_user_is_external_in_acme_and_internal_in_an_org_that_verifies_his_domain()
     {
         await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
-        await using var partnerApp = await RelyingParty.StartAsync(_idp.Address, "partner-portal");
+        await using var partnerApp = await OidcRelyingParty.StartAsync(_idp.Address, "partner-portal");
         await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync("partner-portal", "bob@partner.test", AppRole.User);
 
@@ -122,7 +122,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Equal("acme", access.GetClaim("org").Value);
     }
 
-    internal static async Task<SignInOutcome> SignInAsync(Browser browser, RelyingParty app, string email, string password = "demo-Passw0rd", string? query = null)
+    internal static async Task<SignInOutcome> SignInAsync(Browser browser, OidcRelyingParty app, string email, string password = "demo-Passw0rd", string? query = null)
     {
         var signIn = await browser.OpenAsync(app.LoginUri(query));
         Assert.Equal("/account/signin", signIn.Url.AbsolutePath);

@@ -21,7 +21,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
     private readonly ConcurrentQueue<string> _logs = new();
     private WebApplicationFactory<Program> _idp = null!;
     private Uri _address = null!;
-    private RelyingParty _portal = null!;
+    private OidcRelyingParty _portal = null!;
 
     public async Task InitializeAsync()
     {
@@ -40,7 +40,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
         _address = new Uri(addresses.Addresses.First() + "/");
 
-        _portal = await RelyingParty.StartAsync(_address, "clock-portal");
+        _portal = await OidcRelyingParty.StartAsync(_address, "clock-portal");
         await RegisterAsync();
     }
 

@@ -18,11 +18,11 @@ namespace StepUpIdp.Server.Tests.ApiTokens;
 public sealed class ApiTokenExchangeTests : IAsyncLifetime
 {
     private readonly IdpHost _idp = new();
-    private RelyingParty _portal = null!;
+    private OidcRelyingParty _portal = null!;
 
     public async Task InitializeAsync()
     {
-        _portal = await RelyingParty.StartAsync(_idp.Address, "tokens-portal");
+        _portal = await OidcRelyingParty.StartAsync(_idp.Address, "tokens-portal");
         await _idp.RegisterPublicAppAsync("tokens-portal", "acme", _portal.RedirectUri, AppEnforcement.Exempt);
         await _idp.GrantAsync("tokens-portal", "alice@acme.test", AppRole.Admin);
         await _idp.GrantAsync("tokens-portal", "bob@partner.test", AppRole.User);
@@ -223,7 +223,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     public async Task Token_of_another_organisation_is_refused_naming_the_rule()
     {
         await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
-        await using var partnerPortal = await RelyingParty.StartAsync(_idp.Address, "partner-portal");
+        await using var partnerPortal = await OidcRelyingParty.StartAsync(_idp.Address, "partner-portal");
         await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerPortal.RedirectUri, AppEnforcement.Exempt);
         await _idp.GrantAsync("partner-portal", "bob@partner.test", AppRole.User);
         await using (var scope = _idp.Services.CreateAsyncScope())

@@ -46,7 +46,7 @@ internal static class ApiTokenTestDirectory
     }
 
     /// <summary>Signs in through an exempt app (no passcode step for external users) and returns the access token.</summary>
-    public static async Task<string> AccessTokenAsync(RelyingParty app, string email)
+    public static async Task<string> AccessTokenAsync(OidcRelyingParty app, string email)
     {
         using var browser = new Browser();
         var outcome = (await SignInFlowTests.SignInAsync(browser, app, email)).Succeeded();

@@ -25,14 +25,14 @@ public sealed partial class GuestTests : IAsyncLifetime
 
     private SmtpSink _mail = null!;
     private IdpHost _idp = null!;
-    private RelyingParty _app = null!;
+    private OidcRelyingParty _app = null!;
     private HttpClient _alice = null!;
 
     public async Task InitializeAsync()
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _app = await RelyingParty.StartAsync(_idp.Address, AppId, "openid profile email directory.read");
+        _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email directory.read");
         await _idp.RegisterPublicAppAsync(AppId, "acme", _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales");
         _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
     }

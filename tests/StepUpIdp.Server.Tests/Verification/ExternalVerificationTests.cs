@@ -16,15 +16,15 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
 {
     private SmtpSink _mail = null!;
     private IdpHost _idp = null!;
-    private RelyingParty _app = null!;
-    private RelyingParty _exemptApp = null!;
+    private OidcRelyingParty _app = null!;
+    private OidcRelyingParty _exemptApp = null!;
 
     public async Task InitializeAsync()
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _app = await RelyingParty.StartAsync(_idp.Address, "acme-wiki");
-        _exemptApp = await RelyingParty.StartAsync(_idp.Address, "acme-relay");
+        _app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
+        _exemptApp = await OidcRelyingParty.StartAsync(_idp.Address, "acme-relay");
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", _app.RedirectUri, AppEnforcement.Enforced);
         await _idp.RegisterPublicAppAsync("acme-relay", "acme", _exemptApp.RedirectUri, AppEnforcement.Exempt);
         await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);

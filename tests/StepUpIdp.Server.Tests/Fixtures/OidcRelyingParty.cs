@@ -21,11 +21,11 @@ namespace StepUpIdp.Server.Tests.Fixtures;
 /// <c>/login</c> starts a sign-in (with optional acr_values, max_age, prompt); after the callback it
 /// shows the tokens it received as JSON, or the OAuth error the IdP sent back.
 /// </summary>
-public sealed class RelyingParty : IAsyncDisposable
+public sealed class OidcRelyingParty : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RelyingParty(WebApplication app, Uri address)
+    private OidcRelyingParty(WebApplication app, Uri address)
     {
         _app = app;
         Address = address;
@@ -35,7 +35,7 @@ public sealed class RelyingParty : IAsyncDisposable
     public Uri RedirectUri => new(Address, "signin-oidc");
     public Uri LoginUri(string? query = null) => new(Address, "login" + (query is null ? "" : "?" + query));
 
-    public static async Task<RelyingParty> StartAsync(Uri authority, string clientId, string scopes = "openid profile email offline_access")
+    public static async Task<OidcRelyingParty> StartAsync(Uri authority, string clientId, string scopes = "openid profile email offline_access")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -122,7 +122,7 @@ public sealed class RelyingParty : IAsyncDisposable
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RelyingParty(app, new Uri(address + "/"));
+        return new OidcRelyingParty(app, new Uri(address + "/"));
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
