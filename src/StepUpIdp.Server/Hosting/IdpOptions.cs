@@ -24,4 +24,8 @@ public sealed class IdpOptions
 
     [Range(5, 1440)]
     public int SessionLifetimeMinutes { get; set; } = 480;
+
+    /// <summary>Password and passcode form submissions one client IP may make per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInPostsPerMinutePerIp { get; set; } = 30;
 }

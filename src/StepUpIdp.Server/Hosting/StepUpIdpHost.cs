@@ -40,7 +40,15 @@ public static class StepUpIdpHost
         services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
-        services.AddRazorPages();
+        services.AddSignInRateLimits(configuration);
+        services.AddRazorPages(pages =>
+        {
+            foreach (var page in new[] { "/Account/SignIn", "/Account/Verify", "/Account/VerifyAuthenticator", "/Account/Guest", "/Account/Authenticator" })
+            {
+                pages.Conventions.AddPageApplicationModelConvention(page, model =>
+                    model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInRateLimits.Policy)));
+            }
+        });
 
         DevelopmentSecrets.Apply(builder, dataPath);
         services.AddStepUpRedis(configuration);
@@ -101,6 +109,7 @@ public static class StepUpIdpHost
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStepUpOidc();
