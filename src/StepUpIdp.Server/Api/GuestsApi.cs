@@ -39,7 +39,7 @@ public static class GuestsApi
             }
 
             var outcome = await invitations.InviteAsync(OrgCaller.From(http).AccountId, found, body!.Emails, body.Spaces, body.ExpiresAt,
-                GuestSignInUrl(http, idp.Value, found.ClientId), http.RequestAborted);
+                GuestSignInLink.For(http.Request, idp.Value, found.ClientId), http.RequestAborted);
             return outcome switch
             {
                 InvitationOutcome.Invalid invalid => ProblemTypes.ValidationFailed(invalid.Errors, "The invitation has invalid fields; nobody was invited."),
@@ -105,13 +105,6 @@ public static class GuestsApi
         GuestChangeOutcome.Done => Results.NoContent(),
         _ => throw new InvalidOperationException("Unknown change outcome."),
     };
-
-    /// <summary>The guest sign-in page for the app: the link in the invitation email.</summary>
-    private static Uri GuestSignInUrl(HttpContext http, IdpOptions idp, string clientId)
-    {
-        var root = idp.Issuer ?? new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
-        return new Uri(root, "account/guest?app=" + Uri.EscapeDataString(clientId));
-    }
 
     private static object Describe(GuestListing guest) => new
     {

@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using StepUpIdp.Domain.Claims;
-using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.Api;
 
@@ -61,9 +60,7 @@ public static class OrgAccess
                 requireAdmin ? "A bearer access token with scope stepup.admin is required." : "Sign in or present a bearer access token.");
         }
 
-        var db = http.RequestServices.GetRequiredService<StepUpDbContext>();
-        var membership = await db.OrganisationMembers.AsNoTracking()
-            .SingleOrDefaultAsync(m => m.OrganisationId == org && m.AccountId == accountId, http.RequestAborted);
+        var membership = await http.RequestServices.GetRequiredService<OrganisationMemberships>().FindAsync(org, accountId, http.RequestAborted);
         if (membership is null || (requireAdmin && !membership.IsAdmin))
         {
             return Forbidden(requireAdmin);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Admin;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
 using StepUpIdp.Server.Demo;
@@ -70,6 +71,7 @@ public static class StepUpIdpHost
         services.AddApiTokens(configuration);
         services.AddStepUpGuests(configuration);
         services.AddStepUpTwoStep(configuration);
+        services.AddStepUpAdmin();
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

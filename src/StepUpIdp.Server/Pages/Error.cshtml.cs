@@ -29,6 +29,13 @@ public sealed class ErrorModel : PageModel
             return Page();
         }
 
+        if (code == StatusCodes.Status403Forbidden)
+        {
+            // The same words for an org that does not exist as for one the person may not administer.
+            Title = "You cannot see this page";
+            Message = "Only administrators of this organisation can open this page. Sign in with an administrator's account, or ask one for help.";
+        }
+
         if (code == StatusCodes.Status404NotFound)
         {
             Title = "Page not found";

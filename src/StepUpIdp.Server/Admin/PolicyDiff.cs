@@ -1,6 +1,6 @@
 using StepUpIdp.Domain.Policy;
 
-namespace StepUpIdp.Server.Api;
+namespace StepUpIdp.Server.Admin;
 
 /// <summary>A one-line, human-readable account of what a policy change changed, for the audit log.</summary>
 public static class PolicyDiff

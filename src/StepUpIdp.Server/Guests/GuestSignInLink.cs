@@ -1,0 +1,13 @@
+using StepUpIdp.Server.Hosting;
+
+namespace StepUpIdp.Server.Guests;
+
+/// <summary>The guest sign-in page of an app: the link in the invitation email.</summary>
+public static class GuestSignInLink
+{
+    public static Uri For(HttpRequest request, IdpOptions idp, string clientId)
+    {
+        var root = idp.Issuer ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        return new Uri(root, "account/guest?app=" + Uri.EscapeDataString(clientId));
+    }
+}
