@@ -57,6 +57,11 @@ internal sealed class StepUpIdpWebAppConfiguration(
             return;
         }
 
+        // The handler deletes acr (and keeps no auth_time) from the ID token's claims by default; the session
+        // must keep them, or no step-up requirement could ever be met and every page would loop to the IdP.
+        oidc.ClaimActions.Remove(StepUpClaimTypes.Acr);
+        oidc.ClaimActions.Remove(StepUpClaimTypes.AuthTime);
+
         var appHandler = oidc.Events.OnRedirectToIdentityProvider;
         oidc.Events.OnRedirectToIdentityProvider = context =>
         {
