@@ -60,9 +60,7 @@ public static class SampleAuthentication
             {
                 o.Authority = authority;
                 o.RequireHttpsMetadata = !plainHttp;
-                // StepUpIdp's access tokens carry no audience yet (no resource indicators): accept the org's tokens
-                // by issuer and signature, as this demo API serves the demo app only.
-                o.TokenValidationParameters.ValidateAudience = false;
+                o.Audience = clientId;                      // the IdP addresses access tokens to the app they were issued to
                 o.MapInboundClaims = false;
             });
 

@@ -41,6 +41,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
         Assert.Equal(["pwd"], idToken.StringArray("amr"));
         Assert.True(idToken.TryGetPayloadValue<long>("auth_time", out var authTime) && authTime > 0);
         Assert.False(idToken.TryGetPayloadValue<bool>("guest", out _));
+        Assert.Equal(["acme-portal"], Tokens.Read(outcome.AccessToken!).Audiences);
     }
 
     [Fact]

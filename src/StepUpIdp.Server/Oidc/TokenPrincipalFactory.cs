@@ -55,6 +55,9 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         var principal = new ClaimsPrincipal(identity);
         // Guests never get the directory scopes (contract section 1), at authorization or at refresh.
         principal.SetScopes(subject.IsGuest ? ScopePolicy.FilterForGuest(scopes) : scopes);
+        // RFC 9068: the access token names who may accept it. Until resource indicators arrive, that is the app
+        // it was issued to, so an API cannot be handed another app's (or another org's) token.
+        principal.SetAudiences(app.ClientId);
         principal.SetAccessTokenLifetime(AccessTokenLifetime(authentication.ReverifyAt));
         principal.SetDestinations(claim => DestinationsOf(claim, principal));
         return principal;
@@ -68,6 +71,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
 
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
+        principal.SetAudiences(clientId);
         principal.SetDestinations(static _ => [Destinations.AccessToken]);
         return principal;
     }

@@ -90,7 +90,7 @@ public sealed class StepUpApiTests : IAsyncLifetime
             bearer.Authority = authority.ToString();
             bearer.RequireHttpsMetadata = false;
             bearer.MapInboundClaims = false;
-            bearer.TokenValidationParameters.ValidateAudience = false; // this demo API takes any app's token of the org
+            bearer.Audience = "acme-reports"; // the API of the acme-reports app: its tokens only
         });
         builder.Services.AddStepUpIdpApi();
         builder.Services.AddAuthorization(o => o.AddPolicy("otp", p => p.RequireAuthenticatedUser().RequireAcr(StepUpAcr.Otp)));
