@@ -97,7 +97,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     [Fact]
     public async Task Preview_names_who_would_lose_api_tokens_before_saving_and_save_changes_the_policy()
     {
-        await GiveBobAnApiTokenAsync();
+        await _idp.AddApiTokenAsync("bob@partner.test", "acme");
         using var api = await AdminClient.ForAsync(_idp, "alice@acme.test");
         var page = await _alice.OpenAsync(Url("admin/acme/policy"));
 
@@ -194,23 +194,5 @@ public sealed class AdminPagesTests : IAsyncLifetime
 
         Assert.NotNull(answer.Text("#spaces-error"));
         Assert.DoesNotContain("erin@vendor.test", answer.Text("#guests") ?? string.Empty);
-    }
-
-    private async Task GiveBobAnApiTokenAsync()
-    {
-        await using var scope = _idp.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-        var bob = db.Accounts.Single(a => a.Email == "bob@partner.test");
-        db.ApiTokens.Add(new StepUpIdp.Infrastructure.ApiTokens.ApiToken
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            OrganisationId = "acme",
-            AccountId = bob.Id,
-            Name = "ci",
-            SecretHash = new byte[32],
-            CreatedAt = DateTimeOffset.UtcNow,
-            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
-        });
-        await db.SaveChangesAsync();
     }
 }

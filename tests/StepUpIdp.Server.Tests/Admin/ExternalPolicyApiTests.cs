@@ -92,7 +92,7 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task Preview_names_who_would_lose_api_tokens_without_changing_anything()
     {
-        await GiveBobAnApiTokenAsync();
+        await _idp.AddApiTokenAsync("bob@partner.test", "acme");
         var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policy/preview", new
         {
             verification = "required",
@@ -108,24 +108,6 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "alice@acme.test");
         var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
         Assert.Equal("allow", stored.GetProperty("apiTokens").GetString());
-    }
-
-    private async Task GiveBobAnApiTokenAsync()
-    {
-        await using var scope = _idp.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StepUpIdp.Infrastructure.Data.StepUpDbContext>();
-        var bob = db.Accounts.Single(a => a.Email == "bob@partner.test");
-        db.ApiTokens.Add(new StepUpIdp.Infrastructure.ApiTokens.ApiToken
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            OrganisationId = "acme",
-            AccountId = bob.Id,
-            Name = "ci",
-            SecretHash = new byte[32],
-            CreatedAt = DateTimeOffset.UtcNow,
-            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
-        });
-        await db.SaveChangesAsync();
     }
 
     [Fact]

@@ -37,9 +37,7 @@ public sealed class OidcRelyingParty : IAsyncDisposable
 
     public static async Task<OidcRelyingParty> StartAsync(Uri authority, string clientId, string scopes = "openid profile email offline_access")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -48,25 +46,15 @@ public sealed class OidcRelyingParty : IAsyncDisposable
             .AddCookie(c => c.Cookie.Name = "rp.session")
             .AddOpenIdConnect(oidc =>
             {
-                oidc.Authority = authority.ToString();
-                oidc.RequireHttpsMetadata = false;
-                oidc.ClientId = clientId;
-                oidc.ResponseType = OpenIdConnectResponseType.Code;
-                oidc.ResponseMode = OpenIdConnectResponseMode.Query;
-                oidc.UsePkce = true;
+                oidc.UseTestIdp(authority, clientId);
                 oidc.SaveTokens = true;
                 oidc.GetClaimsFromUserInfoEndpoint = false;
-                oidc.MapInboundClaims = false;
                 oidc.Scope.Clear();
                 foreach (var scope in scopes.Split(' '))
                 {
                     oidc.Scope.Add(scope);
                 }
 
-                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
                 oidc.Events.OnRedirectToIdentityProvider = context =>
                 {
                     foreach (var name in new[] { "acr_values", "max_age", "prompt" })
@@ -120,9 +108,7 @@ public sealed class OidcRelyingParty : IAsyncDisposable
             });
         });
 
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new OidcRelyingParty(app, new Uri(address + "/"));
+        return new OidcRelyingParty(app, await LoopbackApp.StartAsync(app));
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -85,6 +85,25 @@ public static class TestDirectory
         return account.Id;
     }
 
+    /// <summary>Gives an account a live API token of an org (its secret unknown: for tests that only need one to exist).</summary>
+    public static async Task AddApiTokenAsync(this IdpHost idp, string email, string organisationId)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.Email == email);
+        db.ApiTokens.Add(new StepUpIdp.Infrastructure.ApiTokens.ApiToken
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            OrganisationId = organisationId,
+            AccountId = account.Id,
+            Name = "ci",
+            SecretHash = new byte[32],
+            CreatedAt = DateTimeOffset.UtcNow,
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+        });
+        await db.SaveChangesAsync();
+    }
+
     public static async Task GrantAsync(this IdpHost idp, string clientId, string email, AppRole role)
     {
         await using var scope = idp.Services.CreateAsyncScope();

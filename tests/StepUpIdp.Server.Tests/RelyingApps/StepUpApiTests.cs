@@ -82,9 +82,7 @@ public sealed class StepUpApiTests : IAsyncLifetime
     /// <summary>A relying API: JwtBearer against the IdP's JWKS, and the library's acr requirement on /report.</summary>
     private static async Task<(WebApplication, Uri)> StartApiAsync(Uri authority)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(bearer =>
         {
             bearer.Authority = authority.ToString();
@@ -99,8 +97,6 @@ public sealed class StepUpApiTests : IAsyncLifetime
         api.UseAuthentication();
         api.UseAuthorization();
         api.MapGet("/report", () => Results.Text("quarterly numbers")).RequireAuthorization("otp");
-        await api.StartAsync();
-        var address = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (api, new Uri(address + "/"));
+        return (api, await LoopbackApp.StartAsync(api));
     }
 }

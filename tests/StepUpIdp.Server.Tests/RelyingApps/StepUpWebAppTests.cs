@@ -63,9 +63,7 @@ public sealed class StepUpWebAppTests : IAsyncLifetime
 
     private static async Task<(WebApplication, Uri)> StartWebAppAsync(Uri authority)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -74,17 +72,8 @@ public sealed class StepUpWebAppTests : IAsyncLifetime
             .AddCookie(c => c.Cookie.Name = "intranet.session")
             .AddOpenIdConnect(oidc =>
             {
-                oidc.Authority = authority.ToString();
-                oidc.RequireHttpsMetadata = false;
-                oidc.ClientId = "acme-intranet";
-                oidc.ResponseType = OpenIdConnectResponseType.Code;
-                oidc.ResponseMode = OpenIdConnectResponseMode.Query;
-                oidc.MapInboundClaims = false;
+                oidc.UseTestIdp(authority, "acme-intranet");
                 oidc.Scope.Add("email");
-                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
             });
         builder.Services.AddStepUpIdpWebApp();
         builder.Services.AddAuthorization(o => o.AddPolicy("otp", p => p.RequireAuthenticatedUser().RequireAcr(StepUpAcr.Otp)));
@@ -96,8 +85,6 @@ public sealed class StepUpWebAppTests : IAsyncLifetime
             .RequireAuthorization();
         web.MapGet("/payroll", (HttpContext http) => Results.Text($"payroll: {http.User.FindFirst("acr")?.Value}"))
             .RequireAuthorization("otp");
-        await web.StartAsync();
-        var address = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (web, new Uri(address + "/"));
+        return (web, await LoopbackApp.StartAsync(web));
     }
 }
