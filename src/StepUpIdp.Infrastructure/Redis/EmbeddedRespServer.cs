@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using System.Net;
 using System.Net.Sockets;
 using Garnet;
@@ -39,6 +40,7 @@ public sealed class EmbeddedRespServer : IDisposable
             {
                 server = new GarnetServer(Arguments(port), loggerFactory);
                 server.Start();
+                WarmUp(port);
                 return new EmbeddedRespServer(server, port);
             }
             catch (Exception ex) when (ex is SocketException or IOException or GarnetException)
@@ -52,6 +54,18 @@ public sealed class EmbeddedRespServer : IDisposable
     }
 
     public void Dispose() => _server.Dispose();
+
+    /// <summary>
+    /// The first Lua script in a process loads and compiles the Lua runtime, which can take longer than a
+    /// request's Redis timeout on a busy machine; do it once at start, with time to spare, not in a user's passcode try.
+    /// </summary>
+    private static void WarmUp(int port)
+    {
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{port}");
+        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 30_000;
+        using var connection = ConnectionMultiplexer.Connect(options);
+        connection.GetDatabase().ScriptEvaluate("return 1");
+    }
 
     private static string[] Arguments(int port) =>
     [

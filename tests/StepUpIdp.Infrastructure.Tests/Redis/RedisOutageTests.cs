@@ -16,7 +16,7 @@ namespace StepUpIdp.Infrastructure.Tests.Redis;
 public sealed class RedisOutageTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(4); // the 2 s Redis timeout plus scheduling
 
     private readonly IConnectionMultiplexer _unreachable = RedisConnection.Connect($"127.0.0.1:{ClosedPort()}");
     private readonly RedisKeys _keys = new("outage:");
