@@ -26,10 +26,20 @@ public sealed class AuditLog(StepUpDbContext db, TimeProvider clock)
 
     public async Task<AuditPage> ReadAsync(string organisationId, int page, int pageSize, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+
+        // A page far past the end (page × size beyond what an offset can say) is simply empty, not an overflow.
+        var skip = (long)(page - 1) * pageSize;
+        if (skip > int.MaxValue - pageSize)
+        {
+            return new AuditPage([], page, pageSize, HasMore: false);
+        }
+
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => e.OrganisationId == organisationId)
             .OrderByDescending(e => e.Id)
-            .Skip((page - 1) * pageSize)
+            .Skip((int)skip)
             .Take(pageSize + 1)
             .ToListAsync(cancellationToken);
         var hasMore = entries.Count > pageSize;

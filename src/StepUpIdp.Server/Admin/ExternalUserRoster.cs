@@ -59,7 +59,9 @@ public sealed class ExternalUserRoster(
         var policy = await policies.ReadAsync(organisationId, cancellationToken);
         var externals = await people.ListExternalAsync(organisationId, cancellationToken);
         var now = clock.GetUtcNow();
-        var records = await verifications.GetManyAsync(organisationId, externals.Select(p => p.AccountId).ToList());
+        var ids = externals.Select(p => p.AccountId).ToList();
+        var records = await verifications.GetManyAsync(organisationId, ids);
+        var locks = await challenges.GetLocksAsync(ids, now);
         var users = new List<ExternalUserStatus>(externals.Count);
         foreach (var person in externals)
         {
@@ -71,7 +73,7 @@ public sealed class ExternalUserRoster(
                 record?.Method,
                 status,
                 status is VerificationStatus.Counting counting ? counting.ReverifyAt : null,
-                await challenges.GetLockAsync(person.AccountId, now)));
+                locks.TryGetValue(person.AccountId, out var until) ? until : null));
         }
 
         return users;
@@ -111,8 +113,7 @@ public sealed class ExternalUserRoster(
     private async Task<ExternalUserActionResult> ActAsync(string organisationId, string adminId, string accountId, string action,
         Func<Task<string>> act, CancellationToken cancellationToken)
     {
-        var externals = await people.ListExternalAsync(organisationId, cancellationToken);
-        if (externals.All(p => p.AccountId != accountId))
+        if (!await people.IsExternalAsync(organisationId, accountId, cancellationToken))
         {
             return ExternalUserActionResult.NotFound;
         }

@@ -24,20 +24,34 @@ public static class JsonBody
             return (null, ProblemTypes.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.Validation, "The body is too large."));
         }
 
+        JsonDocument document;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, Options, http.RequestAborted);
-            return value is null
-                ? (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { ["$"] = ["A JSON object is required."] }))
-                : (value, null);
+            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
-            return (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]>
+            return (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { ["$"] = ["The body is not valid JSON."] }));
+        }
+
+        using (document)
+        {
+            try
             {
-                [field] = [field == "$" ? "The body is not valid JSON." : "This value has the wrong type."],
-            }));
+                var value = document.Deserialize<T>(Options);
+                return value is null
+                    ? (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { ["$"] = ["A JSON object is required."] }))
+                    : (value, null);
+            }
+            catch (JsonException ex)
+            {
+                // Valid JSON, but a value of the wrong type or out of range for its field.
+                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
+                return (null, ProblemTypes.ValidationFailed(new Dictionary<string, string[]>
+                {
+                    [field] = [field == "$" ? "A JSON object is required." : "This value has the wrong type or is out of range."],
+                }));
+            }
         }
     }
 }

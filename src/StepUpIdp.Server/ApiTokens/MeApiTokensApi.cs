@@ -12,12 +12,19 @@ public static class MeApiTokensApi
         // Antiforgery is checked by ApiTokenCaller for session callers only; bearer callers need none.
         var me = endpoints.MapGroup("/api/me/api-tokens").DisableAntiforgery();
 
-        me.MapPost("/", async (HttpContext http, CreateApiTokenRequest? body, ApiTokenIssuer issuer) =>
+        me.MapPost("/", async (HttpContext http, ApiTokenIssuer issuer) =>
         {
             var (caller, problem) = await ApiTokenCaller.ResolveAsync(http);
             if (caller is null)
             {
                 return problem!;
+            }
+
+            // Read after the caller is known, and through JsonBody so a malformed body is a problem naming the field.
+            var (body, bodyProblem) = await JsonBody.ReadAsync<CreateApiTokenRequest>(http);
+            if (bodyProblem is not null)
+            {
+                return bodyProblem;
             }
 
             if (body?.LifetimeDays is not { } days)

@@ -9,6 +9,7 @@ using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Claims;
 using StepUpIdp.Domain.Guests;
 using StepUpIdp.Domain.Roles;
+using StepUpIdp.Domain.Verification;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -101,20 +102,8 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
     }
 
     /// <summary>No access token may outlive the external user's verification (contract section 3).</summary>
-    private TimeSpan AccessTokenLifetime(DateTimeOffset? reverifyAt)
-    {
-        var lifetime = TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes);
-        if (reverifyAt is { } until)
-        {
-            var remaining = until - clock.GetUtcNow();
-            if (remaining < lifetime)
-            {
-                lifetime = remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
-            }
-        }
-
-        return lifetime;
-    }
+    private TimeSpan AccessTokenLifetime(DateTimeOffset? reverifyAt) =>
+        ReverificationSchedule.CapTokenLifetime(clock.GetUtcNow(), TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes), reverifyAt);
 
     private static IEnumerable<string> DestinationsOf(Claim claim, ClaimsPrincipal principal)
     {

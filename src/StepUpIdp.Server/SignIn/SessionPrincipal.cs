@@ -55,6 +55,4 @@ public static class SessionPrincipal
 
     public static IReadOnlyList<string> Methods(ClaimsPrincipal principal) =>
         principal.FindAll(OpenIddictConstants.Claims.AuthenticationMethodReference).Select(c => c.Value).ToList();
-
-    public static bool UsedPassword(ClaimsPrincipal principal) => Methods(principal).Contains(AuthenticationMethods.Password);
 }

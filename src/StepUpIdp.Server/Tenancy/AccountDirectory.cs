@@ -15,27 +15,34 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
             return null;
         }
 
-        var app = await db.Apps.AsNoTracking()
-            .Include(a => a.Spaces)
-            .SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken);
-        if (app is null)
+        // One round trip: this runs on every authorize and token request.
+        var found = await (
+                from a in db.Apps.AsNoTracking()
+                join o in db.Organisations.AsNoTracking() on a.OrganisationId equals o.Id
+                where a.ClientId == clientId
+                select new
+                {
+                    App = a,
+                    Spaces = a.Spaces.Select(s => s.Key).ToList(),
+                    Organisation = o,
+                    Domains = o.VerifiedDomains.Select(d => d.Domain).ToList(),
+                })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
             return null;
         }
 
-        var org = await db.Organisations.AsNoTracking()
-            .Include(o => o.VerifiedDomains)
-            .SingleAsync(o => o.Id == app.OrganisationId, cancellationToken);
-
+        var (app, org) = (found.App, found.Organisation);
         return new OrganisationApp(
             app.ClientId,
             app.Name,
             app.Enforcement,
             org.Id,
             org.Name,
-            org.VerifiedDomains.Select(d => d.Domain).ToList(),
+            found.Domains,
             org.ExternalPolicy.ToPolicy(),
-            app.Spaces.Select(s => s.Key).ToHashSet(StringComparer.Ordinal));
+            found.Spaces.ToHashSet(StringComparer.Ordinal));
     }
 
     public Task<Account?> FindAccountByEmailAsync(string email, CancellationToken cancellationToken)

@@ -14,7 +14,17 @@ public sealed record OrganisationPerson(string AccountId, string Email, string N
 /// </summary>
 public sealed class OrganisationPeople(StepUpDbContext db)
 {
-    public async Task<IReadOnlyList<OrganisationPerson>> ListAsync(string organisationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OrganisationPerson>> ListAsync(string organisationId, CancellationToken cancellationToken) =>
+        QueryAsync(organisationId, onlyAccountId: null, cancellationToken);
+
+    public async Task<IReadOnlyList<OrganisationPerson>> ListExternalAsync(string organisationId, CancellationToken cancellationToken) =>
+        (await ListAsync(organisationId, cancellationToken)).Where(p => p.UserType == UserType.External).ToList();
+
+    /// <summary>Whether one account is an external user of the org, without listing everyone.</summary>
+    public async Task<bool> IsExternalAsync(string organisationId, string accountId, CancellationToken cancellationToken) =>
+        (await QueryAsync(organisationId, accountId, cancellationToken)).Any(p => p.UserType == UserType.External);
+
+    private async Task<IReadOnlyList<OrganisationPerson>> QueryAsync(string organisationId, string? onlyAccountId, CancellationToken cancellationToken)
     {
         var domains = await db.OrganisationDomains.AsNoTracking()
             .Where(d => d.OrganisationId == organisationId).Select(d => d.Domain).ToListAsync(cancellationToken);
@@ -27,8 +37,13 @@ public sealed class OrganisationPeople(StepUpDbContext db)
                         where appIds.Contains(grant.AppClientId)
                         select member.AccountId;
         var ids = members.Union(direct).Union(viaGroups);
+        var accountsOfOrg = db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id));
+        if (onlyAccountId is not null)
+        {
+            accountsOfOrg = accountsOfOrg.Where(a => a.Id == onlyAccountId);
+        }
 
-        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).OrderBy(a => a.Email).ToListAsync(cancellationToken);
+        var accounts = await accountsOfOrg.OrderBy(a => a.Email).ToListAsync(cancellationToken);
         var guests = (await db.RoleGrants.AsNoTracking()
                 .Where(g => appIds.Contains(g.AppClientId) && g.Role == AppRole.Guest)
                 .Select(g => g.AccountId).ToListAsync(cancellationToken))
@@ -40,7 +55,4 @@ public sealed class OrganisationPeople(StepUpDbContext db)
             return new OrganisationPerson(a.Id, a.Email, a.Name, AccountClassifier.Classify(a.Email, domains, guest), guest);
         }).ToList();
     }
-
-    public async Task<IReadOnlyList<OrganisationPerson>> ListExternalAsync(string organisationId, CancellationToken cancellationToken) =>
-        (await ListAsync(organisationId, cancellationToken)).Where(p => p.UserType == UserType.External).ToList();
 }

@@ -28,6 +28,19 @@ public sealed class PasscodeLockoutTests(RedisTestServer server)
     }
 
     [Fact]
+    public async Task An_admin_listing_reads_the_locks_of_many_accounts_at_once()
+    {
+        var locked = PasscodeTestContext.NewSubject();
+        var free = PasscodeTestContext.NewSubject();
+        await FailAsync(locked, failures: 10);
+
+        var locks = await _context.Store.GetLocksAsync([locked.AccountKey, free.AccountKey], _context.Now);
+
+        Assert.Equal(_context.Now.AddMinutes(15), Assert.Single(locks, l => l.Key == locked.AccountKey).Value);
+        Assert.DoesNotContain(free.AccountKey, locks.Keys);
+    }
+
+    [Fact]
     public async Task Lock_out_covers_the_account_in_every_organisation()
     {
         var subject = PasscodeTestContext.NewSubject("org-a");

@@ -122,6 +122,23 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         Assert.DoesNotContain(users, u => u.GetProperty("email").GetString() == "alice@acme.test");
     }
 
+    [Theory]
+    [InlineData("page=2147483647", HttpStatusCode.OK)]
+    [InlineData("page=2147483647&pageSize=200", HttpStatusCode.OK)]
+    [InlineData("page=0", HttpStatusCode.BadRequest)]
+    [InlineData("pageSize=5000", HttpStatusCode.BadRequest)]
+    public async Task Audit_paging_far_past_the_end_is_empty_and_nonsense_is_a_problem(string query, HttpStatusCode expected)
+    {
+        var response = await _alice.GetAsync("api/orgs/acme/audit?" + query);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Empty(page.GetProperty("entries").EnumerateArray());
+        }
+    }
+
     [Fact]
     public async Task A_member_who_is_not_admin_is_forbidden_and_no_token_is_unauthenticated()
     {

@@ -145,6 +145,21 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("""{"name":"x","lifetimeDays":999999999999}""", "lifetimeDays")]
+    [InlineData("""{"name":"x","lifetimeDays":"soon"}""", "lifetimeDays")]
+    [InlineData("""{"name":""", "$")]
+    public async Task A_malformed_creation_body_is_a_problem_naming_the_field_not_a_crash(string body, string field)
+    {
+        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+
+        var response = await alice.PostAsync("api/me/api-tokens", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
     [Fact]
     public async Task Lifetime_over_the_orgs_maximum_is_a_validation_problem_naming_the_field()
     {

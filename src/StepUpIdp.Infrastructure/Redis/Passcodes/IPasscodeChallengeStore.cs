@@ -21,6 +21,9 @@ public interface IPasscodeChallengeStore
     /// <summary>When the account key's lock-out ends, or null when it is not locked at <paramref name="now"/>.</summary>
     Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now);
 
+    /// <summary>The lock-outs in force among <paramref name="accountKeys"/>, in one pipelined round trip (admin listings).</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLocksAsync(IReadOnlyList<string> accountKeys, DateTimeOffset now);
+
     /// <summary>Ends a lock-out and clears the consecutive-failure count (an admin action).</summary>
     Task UnlockAsync(string accountKey);
 }

@@ -104,12 +104,28 @@ public sealed class RedisPasscodeChallengeStore(
 
     public Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now) =>
         RedisOutage.TranslateAsync(async () =>
+            LockedUntil(await redis.GetDatabase().HashGetAsync(keys.Lockout(accountKey), "until").ConfigureAwait(false), now));
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLocksAsync(IReadOnlyList<string> accountKeys, DateTimeOffset now) =>
+        RedisOutage.TranslateAsync(async () =>
         {
-            var until = await redis.GetDatabase().HashGetAsync(keys.Lockout(accountKey), "until").ConfigureAwait(false);
-            return until.TryParse(out long ms) && ms > now.ToUnixTimeMilliseconds()
-                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-                : (DateTimeOffset?)null;
+            var batch = redis.GetDatabase().CreateBatch();
+            var reads = accountKeys.Select(key => (Key: key, Until: batch.HashGetAsync(keys.Lockout(key), "until"))).ToList();
+            batch.Execute();
+            var locks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var (key, until) in reads)
+            {
+                if (LockedUntil(await until.ConfigureAwait(false), now) is { } lockedUntil)
+                {
+                    locks[key] = lockedUntil;
+                }
+            }
+
+            return (IReadOnlyDictionary<string, DateTimeOffset>)locks;
         });
+
+    private static DateTimeOffset? LockedUntil(RedisValue until, DateTimeOffset now) =>
+        until.TryParse(out long ms) && ms > now.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     public Task UnlockAsync(string accountKey) =>
         RedisOutage.TranslateAsync(() => redis.GetDatabase().KeyDeleteAsync(keys.Lockout(accountKey)));
