@@ -1,3 +1,4 @@
+using StepUpIdp.RelyingParty;
 using StepUpIdp.Samples.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,4 +9,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapSamplePages();
 app.MapSampleApi();
+// The IdP posts logout tokens here when a sign-in session ends (registered as demo-spa's back-channel logout URI).
+app.MapStepUpIdpBackChannelLogout("/backchannel-logout");
 app.Run();

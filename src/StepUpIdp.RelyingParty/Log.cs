@@ -16,4 +16,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, EventName = "StepUpBearerChallenge", Level = LogLevel.Information,
         Message = "Step-up required; answering 401 insufficient_user_authentication with acr_values {AcrValues} and max_age {MaxAge}: {Reason}")]
     public static partial void StepUpBearerChallenge(this ILogger logger, string? acrValues, long? maxAge, string reason);
+
+    [LoggerMessage(EventId = 4, EventName = "BackChannelLogoutReceived", Level = LogLevel.Information,
+        Message = "Back-channel logout received for session {Sid} (subject {Sub}); it ends at its next request.")]
+    public static partial void BackChannelLogoutReceived(this ILogger logger, string? sid, string? sub);
+
+    [LoggerMessage(EventId = 5, EventName = "BackChannelLogoutRefused", Level = LogLevel.Warning,
+        Message = "A back-channel logout request was refused: {Reason}.")]
+    public static partial void BackChannelLogoutRefused(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 6, EventName = "SessionEndedByIdp", Level = LogLevel.Information,
+        Message = "The IdP ended this user's session (back-channel logout); the local session ends now.")]
+    public static partial void SessionEndedByIdp(this ILogger logger);
 }

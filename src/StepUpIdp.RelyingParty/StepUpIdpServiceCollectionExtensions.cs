@@ -18,7 +18,9 @@ public static class StepUpIdpServiceCollectionExtensions
     /// <see cref="StepUpAcr.Otp"/> to verify again;</item>
     /// <item>a failed <see cref="StepUpAuthorizationPolicyBuilderExtensions.RequireAcr"/> or
     /// <see cref="StepUpAuthorizationPolicyBuilderExtensions.RequireRecentAuthentication"/> sends the person to
-    /// the IdP with <c>acr_values</c> / <c>max_age</c> instead of answering 403.</item>
+    /// the IdP with <c>acr_values</c> / <c>max_age</c> instead of answering 403;</item>
+    /// <item>a session the IdP ended (OIDC Back-Channel Logout, received by
+    /// <see cref="BackChannelLogoutEndpointExtensions.MapStepUpIdpBackChannelLogout"/>) ends at its next request.</item>
     /// </list>
     /// Keep <c>SaveTokens</c> as you like; set <c>MapInboundClaims = false</c> on the OIDC options so the
     /// claims keep their issued names (the library reads a mapped <c>acr</c> too).
@@ -59,6 +61,10 @@ public static class StepUpIdpServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        // Ended sessions live in the app's distributed cache: register a shared one (Redis, say) before this call so
+        // that a logout received by one node ends the session on all of them; otherwise it is per node.
+        services.AddDistributedMemoryCache();
+        services.TryAddSingleton<BackChannelLogout>();
         services.TryAddSingleton<StepUpIdpWebAppConfiguration>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, StepUpIdpWebAppConfiguration>(
             sp => sp.GetRequiredService<StepUpIdpWebAppConfiguration>()));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +10,12 @@ namespace StepUpIdp.RelyingParty;
 
 /// <summary>
 /// Hooks the app's cookie and OpenIdConnect schemes once, at start-up: the cookie rejects a session
-/// whose <c>reverify_at</c> has passed, and the OIDC handler writes a pending step-up challenge into
+/// whose <c>reverify_at</c> has passed or that the IdP ended by back-channel logout, and the OIDC handler writes a pending step-up challenge into
 /// the authorization request. The app's own event handlers still run after ours.
 /// </summary>
 internal sealed class StepUpIdpWebAppConfiguration(
     IOptions<StepUpIdpWebAppOptions> options,
+    IServiceProvider services,
     TimeProvider timeProvider,
     ILogger<StepUpIdpWebAppConfiguration> logger)
     : IPostConfigureOptions<CookieAuthenticationOptions>, IPostConfigureOptions<OpenIdConnectOptions>
@@ -33,6 +35,15 @@ internal sealed class StepUpIdpWebAppConfiguration(
         {
             if (context.Principal is { } principal)
             {
+                if (await services.GetRequiredService<BackChannelLogout>().IsEndedAsync(principal, context.HttpContext.RequestAborted))
+                {
+                    // The IdP ended the sign-in session this one came from (another node may have received the logout).
+                    logger.SessionEndedByIdp();
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(context.Scheme.Name);
+                    return;
+                }
+
                 var decision = StepUpDecision.EvaluateReverification(principal, timeProvider.GetUtcNow());
                 if (!decision.IsSatisfied)
                 {

@@ -11,4 +11,10 @@ public sealed class StepUpIdpWebAppOptions
 
     /// <summary>The OpenIdConnect scheme pointed at StepUpIdp (default <c>OpenIdConnect</c>).</summary>
     public string OpenIdConnectScheme { get; set; } = OpenIdConnectDefaults.AuthenticationScheme;
+
+    /// <summary>
+    /// How long an ended session is remembered after a back-channel logout; at least as long as the app's own
+    /// sign-in sessions last (default 1 day).
+    /// </summary>
+    public TimeSpan EndedSessionMemory { get; set; } = TimeSpan.FromDays(1);
 }

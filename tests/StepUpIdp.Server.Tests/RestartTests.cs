@@ -3,10 +3,14 @@ using System.Text.Json;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Server.Tests;
 
-/// <summary>A restart keeps accounts, apps and signing keys: tokens issued before it still validate after it.</summary>
+/// <summary>
+/// A restart keeps accounts, apps, signing keys and (in Redis, which outlives the IdP process) sign-in sessions:
+/// tokens issued before it still validate after it, and refresh tokens still work.
+/// </summary>
 public sealed class RestartTests
 {
     private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
@@ -18,8 +22,10 @@ public sealed class RestartTests
         var port = IdpHost.FreePort(); // the issuer is the address: the restarted IdP comes back at the same one
         string idToken, accessToken, refreshToken;
         Uri issuer;
+        using var redis = new RedisTestServer();
+        var sharedRedis = new Dictionary<string, string?> { ["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix() };
 
-        await using (var before = new IdpHost(dataPath, port: port))
+        await using (var before = new IdpHost(dataPath, redis: redis.Configuration, settings: sharedRedis, port: port))
         {
             issuer = before.Address;
             await before.RegisterPublicAppAsync("acme-portal", "acme", Callback, AppEnforcement.Exempt);
@@ -32,7 +38,7 @@ public sealed class RestartTests
                 tokens.GetProperty("refresh_token").GetString()!);
         }
 
-        await using var after = new IdpHost(dataPath, port: port);
+        await using var after = new IdpHost(dataPath, redis: redis.Configuration, settings: sharedRedis, port: port);
         var afterIssuer = after.Address;
 
         // Same signing key: the old ID token validates against the restarted IdP's JWKS.

@@ -22,6 +22,8 @@ public static class AuditActions
     public const string ApiTokenRevoked = "api_token.revoked";
     public const string ApiTokenExchanged = "api_token.exchanged";
     public const string ApiTokenRefused = "api_token.refused";
+    public const string SessionEnded = "session.ended";
+    public const string AccessEnded = "session.access_ended";
 }
 
 /// <summary>How an audited action ended.</summary>

@@ -16,6 +16,12 @@ public sealed record SignInFacts
     /// <summary>Whether a valid SSO session cookie identified the account.</summary>
     public bool IsAuthenticated { get; init; }
 
+    /// <summary>
+    /// An admin of the app's organisation ended this person's access after the session's last sign-in: the session
+    /// no longer opens the org's apps until the person signs in again.
+    /// </summary>
+    public bool AccessEnded { get; init; }
+
     /// <summary>When the user last actively signed in (OIDC <c>auth_time</c>); null means unknown and forces a sign-in.</summary>
     public DateTimeOffset? AuthTime { get; init; }
 

@@ -99,15 +99,22 @@ public static class SignInRequirements
             return "the session has no auth_time";
         }
 
+        if (facts.AccessEnded)
+        {
+            return "an administrator of the organisation ended this person's access since the last sign-in";
+        }
+
         // OIDC Core 3.1.2.1: prompt=login asks for a fresh sign-in; one made during this interaction is that sign-in.
-        if (facts.PromptLogin && (facts.InteractionStartedAt is not { } started || authTime < started))
+        if (facts.PromptLogin && (facts.InteractionStartedAt is not { } started || authTime.ToUnixTimeSeconds() < started.ToUnixTimeSeconds()))
         {
             return "prompt=login requested";
         }
 
         // OIDC Core 3.1.2.1: "If the elapsed time is greater than this value, the OP MUST attempt to actively
-        // re-authenticate". Greater, not equal, so max_age=0 is met by a sign-in made this instant.
-        if (facts.MaxAge is { } maxAge && facts.Now - authTime > maxAge)
+        // re-authenticate". Greater, not equal, in whole seconds as auth_time travels, so max_age=0 is met by a
+        // sign-in made this second; and a sign-in made during this very interaction always meets it, or the
+        // person would be sent back to the sign-in page forever.
+        if (facts.MaxAge is { } maxAge && !IsFresh(facts, authTime))
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
@@ -118,9 +125,7 @@ public static class SignInRequirements
     }
 
     private static bool PolicyApplies(SignInFacts facts) =>
-        (facts.UserType == UserType.External || facts.IsGuest)
-        && facts.App == AppEnforcement.Enforced
-        && facts.Policy.Verification == VerificationRequirement.Required;
+        facts.Policy.AppliesTo(facts.IsGuest ? UserType.External : facts.UserType, facts.App);
 
     /// <summary>
     /// The strongest level reached, counting only what is fresh under max_age when the request gave one.
@@ -144,8 +149,22 @@ public static class SignInRequirements
         return achieved;
     }
 
-    private static bool IsFresh(SignInFacts facts, DateTimeOffset? at) =>
-        at is { } time && (facts.MaxAge is not { } maxAge || facts.Now - time <= maxAge);
+    /// <summary>Within max_age (whole seconds), or made during this interaction.</summary>
+    private static bool IsFresh(SignInFacts facts, DateTimeOffset? at)
+    {
+        if (at is not { } time)
+        {
+            return false;
+        }
+
+        if (facts.MaxAge is not { } maxAge
+            || (facts.InteractionStartedAt is { } started && time.ToUnixTimeSeconds() >= started.ToUnixTimeSeconds()))
+        {
+            return true;
+        }
+
+        return facts.Now.ToUnixTimeSeconds() - time.ToUnixTimeSeconds() <= (long)maxAge.TotalSeconds;
+    }
 
     private static SignInDecision AskToVerify(SignInFacts facts, IReadOnlyList<VerificationMethod> methods, string why)
     {

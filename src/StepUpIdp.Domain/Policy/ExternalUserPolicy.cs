@@ -33,6 +33,13 @@ public sealed record ExternalUserPolicy
     /// <summary>The policy of a new organisation: fail closed, verification required weekly.</summary>
     public static ExternalUserPolicy Default { get; } = new();
 
+    /// <summary>
+    /// The one answer to "does the external-user policy apply?": to external users (guests are always external)
+    /// on enforced apps, while the policy requires verification.
+    /// </summary>
+    public bool AppliesTo(Accounts.UserType userType, AppEnforcement app) =>
+        userType == Accounts.UserType.External && app == AppEnforcement.Enforced && Verification == VerificationRequirement.Required;
+
     public bool Equals(ExternalUserPolicy? other) =>
         other is not null
         && Verification == other.Verification

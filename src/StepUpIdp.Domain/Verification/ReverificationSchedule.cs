@@ -72,6 +72,36 @@ public static class ReverificationSchedule
     }
 
     /// <summary>
+    /// Judges every verification a session made for the org and keeps the best: a counting one that reaches the
+    /// highest <c>acr</c> (the latest of equals), or else the "due" answer for the most recent record.
+    /// </summary>
+    public static VerificationStatus EvaluateBest(
+        ExternalUserPolicy policy,
+        IEnumerable<VerificationRecord> records,
+        DateTimeOffset now,
+        DateTimeOffset? interactionStartedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        VerificationStatus.Counting? best = null;
+        VerificationRecord? latest = null;
+        foreach (var record in records)
+        {
+            if (latest is null || record.VerifiedAt > latest.VerifiedAt)
+            {
+                latest = record;
+            }
+
+            if (Evaluate(policy, record, now, interactionStartedAt) is VerificationStatus.Counting counting
+                && (best is null || counting.Acr > best.Acr || (counting.Acr == best.Acr && counting.ReverifyAt > best.ReverifyAt)))
+            {
+                best = counting;
+            }
+        }
+
+        return best ?? Evaluate(policy, latest, now, interactionStartedAt);
+    }
+
+    /// <summary>
     /// The methods whose verification counts under the policy, in the policy's order: the policy's
     /// methods, and of those only TOTP when two-step verification is required.
     /// </summary>
@@ -82,12 +112,7 @@ public static class ReverificationSchedule
             .ToArray();
 
     /// <summary>The ACR level a verification with this method reaches (contract section 2).</summary>
-    public static AcrLevel AcrFor(VerificationMethod method) => method switch
-    {
-        VerificationMethod.Totp => AcrLevel.TwoStep,
-        VerificationMethod.EmailOtp => AcrLevel.Otp,
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown verification method."),
-    };
+    public static AcrLevel AcrFor(VerificationMethod method) => VerificationMethods.Describe(method).Acr;
 
     /// <summary>
     /// How long the store should keep a verification record: the policy's interval, at least

@@ -16,8 +16,22 @@ public sealed class RedisKeys
         _prefix = prefix;
     }
 
-    /// <summary>The last verification of an account for an organisation.</summary>
-    public RedisKey Verification(string orgId, string accountId) => Key("verification", orgId, accountId);
+    /// <summary>
+    /// One sign-in session (a hash). The account id is the hash tag, so a session and its account's session index
+    /// live in one Redis Cluster slot and one script may touch both.
+    /// </summary>
+    public RedisKey Session(string accountId, string sessionId) => TaggedKey("session", accountId, sessionId);
+
+    /// <summary>The set of an account's session ids.</summary>
+    public RedisKey AccountSessions(string accountId) => TaggedKey("sessions", accountId, null);
+
+    /// <summary>Sorted set of (account, session) by the time the session ends if unused: the expiry sweep's work list.</summary>
+    public RedisKey SessionExpiries => Key("session-expiries");
+
+    /// <summary>Back-channel logout deliveries: the jobs (a hash) and when each is next due (a sorted set), in one slot.</summary>
+    public RedisKey LogoutJobs => _prefix + "{logout}:jobs";
+
+    public RedisKey LogoutDue => _prefix + "{logout}:due";
 
     /// <summary>The one live emailed passcode of an account key for an organisation.</summary>
     public RedisKey PasscodeChallenge(string orgId, string accountKey) => Key("passcode", orgId, accountKey);
@@ -50,7 +64,25 @@ public sealed class RedisKeys
         return key;
     }
 
+    private RedisKey TaggedKey(string kind, string accountId, string? id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        var key = _prefix + kind + ":{" + Escape(accountId) + "}";
+        if (id is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(id);
+            key += ":" + Escape(id);
+        }
+
+        return key;
+    }
+
     private static string Escape(string part) =>
+        part.Contains('{') || part.Contains('}')
+            ? EscapeSeparators(part).Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal)
+            : EscapeSeparators(part);
+
+    private static string EscapeSeparators(string part) =>
         part.Contains('%') || part.Contains(':')
             ? part.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal)
             : part;

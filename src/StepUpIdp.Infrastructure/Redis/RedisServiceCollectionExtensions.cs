@@ -7,7 +7,7 @@ using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
 using StepUpIdp.Infrastructure.Redis.Totp;
-using StepUpIdp.Infrastructure.Redis.Verification;
+using StepUpIdp.Infrastructure.Redis.Sessions;
 
 namespace StepUpIdp.Infrastructure.Redis;
 
@@ -15,7 +15,7 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Redis connection (or the embedded RESP server when <c>Redis:Configuration</c> is
-    /// empty) and the verification, passcode and TOTP-replay stores. Safe to call twice; services the
+    /// empty) and the session, passcode and TOTP-replay stores. Safe to call twice; services the
     /// host registered first (a tightened <see cref="PasscodeLimits"/>, its own
     /// <see cref="IConnectionMultiplexer"/>) are kept.
     /// </summary>
@@ -55,7 +55,8 @@ public static class RedisServiceCollectionExtensions
         services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.TryAddSingleton(sp => PasscodeHashing.FromBase64(sp.GetRequiredService<IOptions<PasscodeOptions>>().Value.HmacKey));
 
-        services.TryAddSingleton<IVerificationStore, RedisVerificationStore>();
+        services.TryAddSingleton<ISessionStore, RedisSessionStore>();
+        services.TryAddSingleton<ILogoutQueue, RedisLogoutQueue>();
         services.TryAddSingleton<IPasscodeChallengeStore, RedisPasscodeChallengeStore>();
         services.TryAddSingleton<ITotpReplayGuard, RedisTotpReplayGuard>();
         return services;

@@ -5,7 +5,7 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Redis;
-using StepUpIdp.Infrastructure.Redis.Verification;
+using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.Admin;
@@ -35,7 +35,7 @@ public abstract record PolicyPreviewOutcome
 /// Reads, previews and replaces an organisation's external-user policy. The admin API and the admin pages both
 /// go through here, so a policy is validated, saved and audited the same way whichever door the admin used.
 /// </summary>
-public sealed class ExternalPolicyEditor(StepUpDbContext db, AuditLog audit, OrganisationPeople people, IVerificationStore verifications, TimeProvider clock)
+public sealed class ExternalPolicyEditor(StepUpDbContext db, AuditLog audit, OrganisationPeople people, SignInSessions sessions, TimeProvider clock)
 {
     public async Task<ExternalUserPolicy> ReadAsync(string organisationId, CancellationToken cancellationToken) =>
         (await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == organisationId, cancellationToken)).ExternalPolicy.ToPolicy();
@@ -82,21 +82,22 @@ public sealed class ExternalPolicyEditor(StepUpDbContext db, AuditLog audit, Org
         var externals = await people.ListExternalAsync(organisationId, cancellationToken);
         var now = clock.GetUtcNow();
 
-        IReadOnlyDictionary<string, VerificationRecord> records;
+        IReadOnlyDictionary<string, IReadOnlyList<Domain.Sessions.SignInSession>> live;
         try
         {
-            records = await verifications.GetManyAsync(organisationId, externals.Select(p => p.AccountId).ToList());
+            live = await sessions.ListManyAsync(externals.Select(p => p.AccountId).ToList());
         }
         catch (VerificationStoreUnavailableException)
         {
             return new PolicyPreviewOutcome.Unavailable();
         }
 
+        // Those verified now (in at least one session) whom the candidate would ask again in every session.
         var mustVerifyAgain = externals.Where(p =>
         {
-            var record = records.GetValueOrDefault(p.AccountId);
-            return ReverificationSchedule.Evaluate(current, record, now) is VerificationStatus.Counting or VerificationStatus.NotRequired
-                && ReverificationSchedule.Evaluate(candidate, record, now) is VerificationStatus.Due;
+            var personSessions = live.GetValueOrDefault(p.AccountId) ?? [];
+            return SessionVerificationSummary.CountsAnywhere(current, personSessions, organisationId, now)
+                && !SessionVerificationSummary.CountsAnywhere(candidate, personSessions, organisationId, now);
         }).ToList();
 
         IReadOnlyList<OrganisationPerson> loseApiTokens = [];

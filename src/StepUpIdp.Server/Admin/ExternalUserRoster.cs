@@ -4,20 +4,26 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
-using StepUpIdp.Infrastructure.Redis.Verification;
+using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TwoStep;
 
 namespace StepUpIdp.Server.Admin;
 
-/// <summary>One external user of an org as an admin sees them: last verification, its method, when it is due, lock state.</summary>
+/// <summary>
+/// One external user of an org as an admin sees them, across their sign-in sessions (docs/sessions.md): the last
+/// verification and its method, in how many live sessions a verification counts, when the next of those is due, and
+/// the lock state. <see cref="Status"/> is "verified" when a verification counts in at least one session.
+/// </summary>
 public sealed record ExternalUserStatus(
     OrganisationPerson Person,
     DateTimeOffset? LastVerifiedAt,
     VerificationMethod? Method,
     VerificationStatus Status,
     DateTimeOffset? DueAt,
-    DateTimeOffset? LockedUntil)
+    DateTimeOffset? LockedUntil,
+    int Sessions,
+    int VerifiedSessions)
 {
     /// <summary>The wire name of <see cref="Status"/>: <c>verified</c>, <c>not_required</c> or <c>due</c>.</summary>
     public string StatusName => Status switch
@@ -41,13 +47,13 @@ public enum ExternalUserActionResult
 }
 
 /// <summary>
-/// The external users of an organisation and what an admin may do to them (reset verification, unlock, reset
-/// the authenticator app). Shared by the admin API and the admin pages; every action is audit-logged.
+/// The external users of an organisation and what an admin may do to them (reset verification, end access, unlock,
+/// reset the authenticator app). Shared by the admin API and the admin pages; every action is audit-logged.
 /// </summary>
 public sealed class ExternalUserRoster(
     ExternalPolicyEditor policies,
     OrganisationPeople people,
-    IVerificationStore verifications,
+    SignInSessions sessions,
     IPasscodeChallengeStore challenges,
     AuthenticatorEnrolment enrolment,
     AuditLog audit,
@@ -60,20 +66,22 @@ public sealed class ExternalUserRoster(
         var externals = await people.ListExternalAsync(organisationId, cancellationToken);
         var now = clock.GetUtcNow();
         var ids = externals.Select(p => p.AccountId).ToList();
-        var records = await verifications.GetManyAsync(organisationId, ids);
+        var live = await sessions.ListManyAsync(ids);
         var locks = await challenges.GetLocksAsync(ids, now);
         var users = new List<ExternalUserStatus>(externals.Count);
         foreach (var person in externals)
         {
-            var record = records.GetValueOrDefault(person.AccountId);
-            var status = ReverificationSchedule.Evaluate(policy, record, now);
+            var personSessions = live.GetValueOrDefault(person.AccountId) ?? [];
+            var summary = SessionVerificationSummary.Of(policy, personSessions, organisationId, now);
             users.Add(new ExternalUserStatus(
                 person,
-                record?.VerifiedAt,
-                record?.Method,
-                status,
-                status is VerificationStatus.Counting counting ? counting.ReverifyAt : null,
-                locks.TryGetValue(person.AccountId, out var until) ? until : null));
+                summary.Last?.VerifiedAt,
+                summary.Last?.Method,
+                summary.Status,
+                summary.NextDueAt,
+                locks.TryGetValue(person.AccountId, out var until) ? until : null,
+                personSessions.Count,
+                summary.CountingSessions));
         }
 
         return users;
@@ -83,8 +91,8 @@ public sealed class ExternalUserRoster(
     public Task<ExternalUserActionResult> ResetVerificationAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
         ActAsync(organisationId, adminId, accountId, AuditActions.VerificationReset, async () =>
         {
-            await verifications.ResetAsync(organisationId, accountId);
-            return "verification reset by an admin";
+            await sessions.ResetVerificationAsync(accountId, organisationId);
+            return "verification reset by an admin in every session";
         }, cancellationToken);
 
     /// <summary>Lifts the lock that too many wrong passcodes put on the user's verification.</summary>
@@ -103,11 +111,40 @@ public sealed class ExternalUserRoster(
         ActAsync(organisationId, adminId, accountId, AuditActions.TotpDisabled, async () =>
         {
             // A verification made with the removed app must not keep counting.
-            await verifications.ResetAsync(organisationId, accountId);
+            await sessions.ResetVerificationAsync(accountId, organisationId);
             return await enrolment.ResetAsync(accountId, cancellationToken)
                 ? "authenticator app reset by an admin"
                 : "authenticator reset by an admin (none was set up)";
         }, cancellationToken);
+
+    /// <summary>
+    /// Ends the person's access now (docs/sessions.md). For an external user: in every session, the org's
+    /// verifications stop counting, the org's apps need a new sign-in, their refresh tokens fail and they get a
+    /// back-channel logout; the person's access elsewhere is untouched. For an account the org manages (its email
+    /// domain is the org's): every session of the account ends.
+    /// </summary>
+    public async Task<ExternalUserActionResult> EndAccessAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken)
+    {
+        if (await people.FindAsync(organisationId, accountId, cancellationToken) is not { } person)
+        {
+            return ExternalUserActionResult.NotFound;
+        }
+
+        string detail;
+        try
+        {
+            detail = person.UserType == Domain.Accounts.UserType.Internal
+                ? $"all {await sessions.EndAllAsync(accountId, keepSessionId: null)} sessions of a managed account ended by an admin"
+                : $"access ended by an admin in {await sessions.EndOrganisationAccessAsync(accountId, organisationId)} sessions";
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            return ExternalUserActionResult.Unavailable;
+        }
+
+        await audit.WriteAsync(new AuditEvent(organisationId, AuditActions.AccessEnded, AuditOutcomes.Success, adminId, accountId, detail), cancellationToken);
+        return ExternalUserActionResult.Done;
+    }
 
     /// <summary>Only on an external user of the org; the audit line carries the detail the action returns.</summary>
     private async Task<ExternalUserActionResult> ActAsync(string organisationId, string adminId, string accountId, string action,

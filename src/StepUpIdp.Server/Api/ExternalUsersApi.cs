@@ -28,6 +28,8 @@ public static class ExternalUsersApi
                         lastVerifiedAt = u.LastVerifiedAt,
                         method = u.Method?.ToWireName(),
                         status = u.StatusName,
+                        sessions = u.Sessions,
+                        verifiedSessions = u.VerifiedSessions,
                         dueAt = u.DueAt,
                         locked = u.LockedUntil is not null,
                         lockedUntil = u.LockedUntil,
@@ -42,6 +44,9 @@ public static class ExternalUsersApi
 
         org.MapPost("/external-users/{id}/reset-verification", async (HttpContext http, string id, ExternalUserRoster roster) =>
             Answer(await roster.ResetVerificationAsync(OrgCaller.From(http).OrganisationId, OrgCaller.From(http).AccountId, id, http.RequestAborted)));
+
+        org.MapPost("/external-users/{id}/end-access", async (HttpContext http, string id, ExternalUserRoster roster) =>
+            Answer(await roster.EndAccessAsync(OrgCaller.From(http).OrganisationId, OrgCaller.From(http).AccountId, id, http.RequestAborted)));
 
         org.MapPost("/external-users/{id}/unlock", async (HttpContext http, string id, ExternalUserRoster roster) =>
             Answer(await roster.UnlockAsync(OrgCaller.From(http).OrganisationId, OrgCaller.From(http).AccountId, id, http.RequestAborted)));

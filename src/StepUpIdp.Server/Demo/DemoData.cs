@@ -25,6 +25,7 @@ public sealed record DemoApp(
     IReadOnlyList<string>? PostLogoutRedirectUris,
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
-    IReadOnlyList<string> Spaces);
+    IReadOnlyList<string> Spaces,
+    string? BackChannelLogoutUri = null);
 
 public sealed record DemoGrant(string App, string Email, string Role);

@@ -80,6 +80,7 @@ public sealed class DemoDataSeeder(
                 OrganisationId = app.Organisation,
                 Name = app.Name,
                 Enforcement = Enum.Parse<AppEnforcement>(app.Enforcement, ignoreCase: true),
+                BackChannelLogoutUri = app.BackChannelLogoutUri,
                 Spaces = app.Spaces.Select(key => new AppSpace { AppClientId = app.ClientId, Key = key }).ToList(),
             });
         }

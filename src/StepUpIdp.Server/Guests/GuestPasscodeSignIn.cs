@@ -22,8 +22,8 @@ public sealed record GuestPasscodeCheck(PasscodeVerifyResult Result, string? Acc
 /// gets the same treatment: an address with no guest grant on the app is keyed by
 /// <see cref="PasscodeHashing.HashUnknownEmail"/>, so the send limits, lock-out, Redis and audit writes are the same;
 /// only the email is left out, and that is sent off the request by <see cref="GuestMailQueue"/>, so not even the
-/// answer's timing tells the two apart. A right passcode is also the org's external-user verification: the store
-/// records it for (org, account) in the same atomic step.
+/// answer's timing tells the two apart. A right passcode is also the org's external-user verification, which the
+/// page records in the new sign-in session.
 /// </summary>
 public sealed class GuestPasscodeSignIn(
     StepUpDbContext db,
@@ -66,8 +66,7 @@ public sealed class GuestPasscodeSignIn(
         // Whole seconds, as PasscodeVerification does: verified_at/reverify_at are Unix seconds in tokens.
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var result = await challenges.VerifyAsync(new PasscodeSubject(app.OrganisationId, accountKey), code, now,
-            VerificationMethod.EmailOtp, ReverificationSchedule.Retention(app.Policy));
+        var result = await challenges.VerifyAsync(new PasscodeSubject(app.OrganisationId, accountKey), code, now);
 
         var verified = result is PasscodeVerifyResult.Verified && guest is not null;
         if (verified)

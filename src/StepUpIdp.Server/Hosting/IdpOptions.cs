@@ -22,8 +22,27 @@ public sealed class IdpOptions
     [Range(1, 90)]
     public int RefreshTokenLifetimeDays { get; set; } = 14;
 
-    [Range(5, 1440)]
+    /// <summary>External users' access tokens live at most this long, so ending their access takes effect quickly.</summary>
+    [Range(1, 60)]
+    public int ExternalAccessTokenLifetimeMinutes { get; set; } = 5;
+
+    /// <summary>A sign-in session's absolute lifetime (docs/sessions.md); it also bounds the refresh tokens it starts.</summary>
+    [Range(5, 43_200)]
     public int SessionLifetimeMinutes { get; set; } = 480;
+
+    /// <summary>A sign-in session ends when unused for this long; no more than <see cref="SessionLifetimeMinutes"/>.</summary>
+    [Range(1, 43_200)]
+    public int SessionIdleMinutes { get; set; } = 120;
+
+    /// <summary>
+    /// The lifetime of a cookie-only session made while Redis cannot be reached (docs/sessions.md): it carries no
+    /// verification and cannot be ended from the server, so it is short, and it stops counting once Redis is back.
+    /// </summary>
+    [Range(1, 240)]
+    public int OfflineSessionMinutes { get; set; } = 30;
+
+    /// <summary>Whether this node delivers back-channel logouts and sweeps expired sessions (any number of nodes may).</summary>
+    public bool RunSessionWorker { get; set; } = true;
 
     /// <summary>Password and passcode form submissions one client IP may make per minute.</summary>
     [Range(1, 10_000)]

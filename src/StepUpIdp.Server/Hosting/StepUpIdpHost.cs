@@ -39,7 +39,9 @@ public static class StepUpIdpHost
         var configuration = builder.Configuration;
         var dataPath = DataPath.Resolve(configuration, builder.Environment);
 
-        services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.SessionIdleMinutes <= o.SessionLifetimeMinutes, "Idp:SessionIdleMinutes must not exceed Idp:SessionLifetimeMinutes.")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddSignInRateLimits(configuration);
@@ -67,7 +69,7 @@ public static class StepUpIdpHost
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<AuditLog>();
-        services.AddScoped<VerificationStatusReader>();
+        services.AddScoped<SessionTokenCheck>();
         services.AddScoped<PasscodeVerification>();
         services.AddApiTokens(configuration);
         services.AddStepUpGuests(configuration);

@@ -27,7 +27,7 @@ internal static class AuthorizeEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext http,
         AccountDirectory directory,
-        VerificationStatusReader verifications,
+        SignInSessions sessions,
         TokenPrincipalFactory tokens,
         InteractionMarker marker,
         GuestSignInGate guests,
@@ -48,41 +48,49 @@ internal static class AuthorizeEndpoint
         var now = clock.GetUtcNow();
         var interactionStartedAt = marker.Read(request.GetParameter(InteractionMarker.Parameter)?.ToString(), request.ClientId, request.State);
         string ContinueUrl() => ReturnUrl(http, marker.Create(interactionStartedAt ?? now, request.ClientId, request.State));
+        IResult Unavailable() => request.HasPromptValue(PromptValues.None)
+            ? OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.")
+            : Results.Redirect("/account/verification-unavailable?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
 
-        var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
-        var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
-        var subject = accountId is null ? null : await directory.DescribeAsync(accountId, app, cancellationToken);
-        if (accountId is not null && subject is null)
+        var session = await sessions.CurrentAsync(http);
+        var subject = session is null ? null : await directory.DescribeAsync(session.AccountId, app, cancellationToken);
+        if (session is not null && subject is null)
         {
             // The session names an account that no longer exists: end it and start over.
-            await http.SignOutAsync(SessionDefaults.Scheme);
-            accountId = null;
+            await sessions.SignOutAsync(http);
+            session = null;
+        }
+
+        if (session is null && request.HasPromptValue(PromptValues.None) && SignInSessions.StoreWasUnavailable(http))
+        {
+            // A session exists but cannot be checked: say so rather than "login_required".
+            return Unavailable();
         }
 
         var policyApplies = subject is not null && PolicyApplies(subject, app);
+        var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
         VerificationStatus verification = new VerificationStatus.Due(DueReason.Never);
-        if (subject is not null)
+        if (session is { IsOffline: true } && policyApplies)
         {
-            var status = await verifications.ReadAsync(app.OrganisationId, subject.AccountId, app.Policy, now, interactionStartedAt);
-            if (status is null && policyApplies)
-            {
-                // Fail closed for those who need verification; everyone else goes on without Redis.
-                return request.HasPromptValue(PromptValues.None)
-                    ? OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.")
-                    : Results.Redirect("/account/verification-unavailable?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
-            }
-
-            verification = status ?? verification;
+            // An offline session (Redis unreachable) proves no verification: fail closed for those who need one;
+            // everyone else goes on without Redis.
+            return Unavailable();
         }
 
-        var (sessionAcr, sessionAcrAt) = session.Succeeded && subject is not null ? SessionPrincipal.StepUp(session.Principal!) : (AcrLevel.Basic, null);
+        if (subject is not null)
+        {
+            verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt);
+        }
+
+        var sessionStepUp = records.OrderByDescending(r => ReverificationSchedule.AcrFor(r.Method)).ThenByDescending(r => r.VerifiedAt).FirstOrDefault();
         var decision = SignInRequirements.Evaluate(new SignInFacts
         {
             Now = now,
             IsAuthenticated = subject is not null,
-            AuthTime = subject is null ? null : SessionPrincipal.AuthTime(session.Principal!),
-            SessionAcr = sessionAcr,
-            SessionAcrAchievedAt = sessionAcrAt,
+            AuthTime = session?.AuthTime,
+            AccessEnded = session?.Server?.AccessEndedFor(app.OrganisationId, session.AuthTime) ?? false,
+            SessionAcr = sessionStepUp is null ? AcrLevel.Basic : ReverificationSchedule.AcrFor(sessionStepUp.Method),
+            SessionAcrAchievedAt = sessionStepUp?.VerifiedAt,
             InteractionStartedAt = interactionStartedAt,
             PromptLogin = request.HasPromptValue(PromptValues.Login),
             PromptNone = request.HasPromptValue(PromptValues.None),
@@ -120,6 +128,11 @@ internal static class AuthorizeEndpoint
 
         switch (decision)
         {
+            case SignInDecision.RequireVerification verify when session!.IsOffline:
+                // Asking for a code is pointless when it cannot be recorded (an app's acr_values, say).
+                VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
+                return Unavailable();
+
             case SignInDecision.RequireVerification verify:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
                 return Results.Redirect(TwoStepInteraction.VerifyUrl(verify.Methods, ContinueUrl()));
@@ -132,12 +145,24 @@ internal static class AuthorizeEndpoint
 
             case SignInDecision.Proceed proceed:
                 var authentication = new AuthenticationState(
-                    SessionPrincipal.AuthTime(session.Principal!)!.Value,
-                    AmrValues.For(SessionPrincipal.Methods(session.Principal!), proceed.Acr),
-                    proceed.Acr);
+                    session!.AuthTime,
+                    AmrValues.For(session.Methods, proceed.Acr),
+                    proceed.Acr,
+                    SessionId: session.SessionId,
+                    OfflineSession: session.IsOffline);
                 if (policyApplies && proceed.Verification is VerificationStatus.Counting counting)
                 {
                     authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                }
+
+                try
+                {
+                    await sessions.RecordClientAsync(session, app.ClientId);
+                }
+                catch (StepUpIdp.Infrastructure.Redis.VerificationStoreUnavailableException)
+                {
+                    // Without the record this app would miss the back-channel logout: issue nothing rather than that.
+                    return Unavailable();
                 }
 
                 await guests.RecordSignInAsync(subject, app, cancellationToken);
@@ -149,11 +174,8 @@ internal static class AuthorizeEndpoint
         }
     }
 
-    /// <summary>Contract section 3: the external-user policy applies to external users (guests included) on enforced apps.</summary>
-    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) =>
-        subject.UserType == UserType.External
-        && app.Enforcement == AppEnforcement.Enforced
-        && app.Policy.Verification == VerificationRequirement.Required;
+    /// <summary>The external-user policy applies to external users (guests included) on enforced apps (docs/verification.md).</summary>
+    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => app.Policy.AppliesTo(subject.UserType, app.Enforcement);
 
     /// <summary>The same authorization request, to come back to after the interaction, carrying the marker.</summary>
     private static string ReturnUrl(HttpContext http, string interactionMarker)

@@ -6,7 +6,6 @@ using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Claims;
 using StepUpIdp.Domain.Verification;
 using StepUpIdp.Server.Guests;
-using StepUpIdp.Server.Verification;
 using StepUpIdp.Server.Tenancy;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -20,7 +19,7 @@ namespace StepUpIdp.Server.Oidc;
 internal static class TokenEndpoint
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext http, AccountDirectory directory, TokenPrincipalFactory tokens, VerificationStatusReader verifications, TimeProvider clock)
+        HttpContext http, AccountDirectory directory, TokenPrincipalFactory tokens, SessionTokenCheck sessions, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -64,22 +63,18 @@ internal static class TokenEndpoint
             }
 
             var authentication = AuthenticationFrom(granted);
-            if (request.IsRefreshTokenGrantType() && AuthorizeEndpoint.PolicyApplies(subject, app))
+            // The code or refresh token is only as good as the sign-in session it came from (docs/sessions.md).
+            var check = await sessions.CheckAsync(accountId, authentication, app, AuthorizeEndpoint.PolicyApplies(subject, app),
+                checkVerification: request.IsRefreshTokenGrantType(), http);
+            switch (check)
             {
-                // Contract section 3: an external user's refresh token works only while the verification counts,
-                // judged under the policy in force now.
-                var status = await verifications.ReadAsync(app.OrganisationId, subject.AccountId, app.Policy, clock.GetUtcNow());
-                switch (status)
-                {
-                    case null:
-                        return OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.");
-                    case VerificationStatus.Counting counting:
-                        authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
-                        break;
-                    default:
-                        return OidcResults.Error(Errors.InvalidGrant,
-                            $"Re-verification is due: {app.OrganisationName} asks external users to verify again. Sign in again to continue.");
-                }
+                case SessionTokenCheck.Result.Unavailable:
+                    return OidcResults.Error(Errors.TemporarilyUnavailable, "Verification is temporarily unavailable. Try again in a few minutes.");
+                case SessionTokenCheck.Result.Refused refused:
+                    return OidcResults.Error(Errors.InvalidGrant, refused.Description);
+                case SessionTokenCheck.Result.Valid { Verification: VerificationStatus.Counting counting }:
+                    authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                    break;
             }
 
             return SignIn(tokens.ForUser(subject, app, authentication, granted.GetScopes()));
@@ -97,7 +92,9 @@ internal static class TokenEndpoint
             MethodsOf(granted),
             acr,
             UnixTime(granted, StepUpClaimTypes.VerifiedAt),
-            UnixTime(granted, StepUpClaimTypes.ReverifyAt));
+            UnixTime(granted, StepUpClaimTypes.ReverifyAt),
+            granted.GetClaim(SessionClaims.SessionId),
+            granted.GetClaim(SessionClaims.OfflineSession) is "true" or "True");
     }
 
     private static DateTimeOffset? UnixTime(System.Security.Claims.ClaimsPrincipal principal, string claim) =>

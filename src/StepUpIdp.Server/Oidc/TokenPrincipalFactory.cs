@@ -47,6 +47,17 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             identity.AddClaim(new Claim(StepUpClaimTypes.Spaces, JsonSerializer.Serialize(subject.Spaces), JsonClaimValueTypes.JsonArray));
         }
 
+        if (authentication.SessionId is { } sessionId)
+        {
+            // OIDC Back-Channel Logout 1.0 section 2.1: sid in ID tokens. Codes and refresh tokens keep it too (they hold
+            // every claim), which binds the refresh-token chain to the session it started from.
+            identity.SetClaim(SessionClaims.SessionId, sessionId);
+            if (authentication.OfflineSession)
+            {
+                identity.SetClaim(SessionClaims.OfflineSession, true);
+            }
+        }
+
         if (authentication.VerifiedAt is { } verifiedAt && authentication.ReverifyAt is { } reverifyAt)
         {
             identity.SetClaim(StepUpClaimTypes.VerifiedAt, verifiedAt.ToUnixTimeSeconds());
@@ -59,7 +70,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         // RFC 9068: the access token names who may accept it. Until resource indicators arrive, that is the app
         // it was issued to, so an API cannot be handed another app's (or another org's) token.
         principal.SetAudiences(app.ClientId);
-        principal.SetAccessTokenLifetime(AccessTokenLifetime(authentication.ReverifyAt));
+        principal.SetAccessTokenLifetime(AccessTokenLifetime(subject.UserType, authentication.ReverifyAt));
         principal.SetDestinations(claim => DestinationsOf(claim, principal));
         return principal;
     }
@@ -101,9 +112,17 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         return principal;
     }
 
-    /// <summary>No access token may outlive the external user's verification (contract section 3).</summary>
-    private TimeSpan AccessTokenLifetime(DateTimeOffset? reverifyAt) =>
-        ReverificationSchedule.CapTokenLifetime(clock.GetUtcNow(), TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes), reverifyAt);
+    /// <summary>
+    /// No access token may outlive the external user's verification, and external users' tokens are short, so that
+    /// ending their access takes effect within minutes even at APIs that never call the IdP (docs/sessions.md).
+    /// </summary>
+    private TimeSpan AccessTokenLifetime(UserType userType, DateTimeOffset? reverifyAt)
+    {
+        var minutes = userType == UserType.External
+            ? Math.Min(options.Value.ExternalAccessTokenLifetimeMinutes, options.Value.AccessTokenLifetimeMinutes)
+            : options.Value.AccessTokenLifetimeMinutes;
+        return ReverificationSchedule.CapTokenLifetime(clock.GetUtcNow(), TimeSpan.FromMinutes(minutes), reverifyAt);
+    }
 
     private static IEnumerable<string> DestinationsOf(Claim claim, ClaimsPrincipal principal)
     {
@@ -128,6 +147,9 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             case StepUpClaimTypes.VerifiedAt:
             case StepUpClaimTypes.ReverifyAt:
                 return [Destinations.AccessToken, Destinations.IdentityToken];
+
+            case SessionClaims.SessionId:
+                return [Destinations.IdentityToken];
 
             // Anything else stays on the server: never leak internal claims into tokens by accident.
             default:

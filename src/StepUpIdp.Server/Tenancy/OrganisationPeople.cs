@@ -20,6 +20,10 @@ public sealed class OrganisationPeople(StepUpDbContext db)
     public async Task<IReadOnlyList<OrganisationPerson>> ListExternalAsync(string organisationId, CancellationToken cancellationToken) =>
         (await ListAsync(organisationId, cancellationToken)).Where(p => p.UserType == UserType.External).ToList();
 
+    /// <summary>One person of the org, classified for it, or null when the account does not act in the org.</summary>
+    public async Task<OrganisationPerson?> FindAsync(string organisationId, string accountId, CancellationToken cancellationToken) =>
+        (await QueryAsync(organisationId, accountId, cancellationToken)).SingleOrDefault();
+
     /// <summary>Whether one account is an external user of the org, without listing everyone.</summary>
     public async Task<bool> IsExternalAsync(string organisationId, string accountId, CancellationToken cancellationToken) =>
         (await QueryAsync(organisationId, accountId, cancellationToken)).Any(p => p.UserType == UserType.External);

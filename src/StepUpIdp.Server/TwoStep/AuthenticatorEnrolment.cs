@@ -8,8 +8,8 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Redis.Totp;
-using StepUpIdp.Infrastructure.Redis.Verification;
 using StepUpIdp.Infrastructure.TwoStep;
+using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.TwoStep;
@@ -26,7 +26,7 @@ public sealed class AuthenticatorEnrolment(
     AuthenticatorStore authenticators,
     TotpVerification verification,
     ITotpReplayGuard replay,
-    IVerificationStore verifications,
+    SignInSessions sessions,
     StepUpDbContext db,
     AuditLog audit,
     IDataProtectionProvider protection,
@@ -47,11 +47,11 @@ public sealed class AuthenticatorEnrolment(
     /// <summary>
     /// Completes the enrolment when <paramref name="code"/> is current for the pending secret: stores the secret and
     /// ten recovery codes (returned, to be shown once). Reached from an authorization request of
-    /// <paramref name="app"/>, the code also counts as that request's verification: it proves the person holds the
-    /// authenticator now, as a later code would.
+    /// <paramref name="app"/>, the code also counts as that request's verification in <paramref name="session"/>: it
+    /// proves the person holds the authenticator now, as a later code would.
     /// </summary>
     public async Task<IReadOnlyList<string>?> ConfirmAsync(string accountId, string? token, string? code, OrganisationApp? app,
-        CancellationToken cancellationToken)
+        CurrentSession session, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (ReadToken(accountId, token) is not { } secret
@@ -73,7 +73,7 @@ public sealed class AuthenticatorEnrolment(
         if (app is not null)
         {
             var record = new VerificationRecord(TotpVerification.WholeSeconds(now), VerificationMethod.Totp);
-            await verifications.RecordAsync(app.OrganisationId, accountId, record, ReverificationSchedule.Retention(app.Policy));
+            await sessions.RecordVerificationAsync(session, app.OrganisationId, record);
             await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.Verified, AuditOutcomes.Success, accountId,
                 accountId, $"totp for {app.ClientId}: verified at enrolment"), cancellationToken);
         }

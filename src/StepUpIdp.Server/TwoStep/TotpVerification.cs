@@ -4,8 +4,8 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
 using StepUpIdp.Infrastructure.Redis.Totp;
-using StepUpIdp.Infrastructure.Redis.Verification;
 using StepUpIdp.Infrastructure.TwoStep;
+using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.TwoStep;
@@ -21,17 +21,20 @@ public sealed class TotpVerification(
     ITotpReplayGuard replay,
     VerificationFailures failures,
     IPasscodeChallengeStore challenges,
-    IVerificationStore verifications,
+    SignInSessions sessions,
     AuditLog audit,
     TimeProvider clock)
 {
-    /// <summary>Checks a code for an authorization request of <paramref name="app"/> and, when right, records the verification for its org.</summary>
-    public async Task<TotpCheckResult> VerifyForAppAsync(OrganisationApp app, SubjectFacts subject, string code, bool recoveryCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a code for an authorization request of <paramref name="app"/> and, when right, records the verification
+    /// in <paramref name="session"/> for the app's org.
+    /// </summary>
+    public async Task<TotpCheckResult> VerifyForAppAsync(OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, bool recoveryCode, CancellationToken cancellationToken)
     {
         var result = await CheckAsync(subject.AccountId, code, recoveryCode, cancellationToken);
         if (result is TotpCheckResult.Verified verified)
         {
-            await verifications.RecordAsync(app.OrganisationId, subject.AccountId, verified.Record, ReverificationSchedule.Retention(app.Policy));
+            await sessions.RecordVerificationAsync(session, app.OrganisationId, verified.Record);
         }
 
         var what = recoveryCode ? "recovery code" : "totp";

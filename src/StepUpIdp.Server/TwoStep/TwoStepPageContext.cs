@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.SignIn;
@@ -12,13 +10,13 @@ namespace StepUpIdp.Server.TwoStep;
 /// Who is on a two-step page and, when the page was reached from an authorization request, for which app
 /// (<see cref="App"/> and <see cref="Subject"/> are then set).
 /// </summary>
-public sealed record TwoStepPageContext(string AccountId, string Email, ClaimsPrincipal Session, OrganisationApp? App, SubjectFacts? Subject)
+public sealed record TwoStepPageContext(string AccountId, string Email, CurrentSession Session, OrganisationApp? App, SubjectFacts? Subject)
 {
     /// <summary>Null when nobody is signed in (or the account is gone).</summary>
     public static async Task<TwoStepPageContext?> LoadAsync(HttpContext http, StepUpDbContext db, AccountDirectory directory, string? returnUrl)
     {
-        var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
-        var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
+        var session = await http.RequestServices.GetRequiredService<SignInSessions>().CurrentAsync(http);
+        var accountId = session?.AccountId;
         var account = accountId is null ? null : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, http.RequestAborted);
         if (account is null)
         {
@@ -29,6 +27,6 @@ public sealed record TwoStepPageContext(string AccountId, string Email, ClaimsPr
             ? await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(returnUrl!), http.RequestAborted)
             : null;
         var subject = app is null ? null : await directory.DescribeAsync(account.Id, app, http.RequestAborted);
-        return new TwoStepPageContext(account.Id, account.Email, session.Principal!, subject is null ? null : app, subject);
+        return new TwoStepPageContext(account.Id, account.Email, session!, subject is null ? null : app, subject);
     }
 }

@@ -5,6 +5,7 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Email;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
+using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.Verification;
@@ -16,6 +17,7 @@ namespace StepUpIdp.Server.Verification;
 /// </summary>
 public sealed class PasscodeVerification(
     IPasscodeChallengeStore challenges,
+    SignInSessions sessions,
     IEmailSender email,
     AuditLog audit,
     PasscodeLimits limits,
@@ -51,18 +53,18 @@ public sealed class PasscodeVerification(
         return result;
     }
 
-    public async Task<PasscodeVerifyResult> CheckAsync(OrganisationApp app, SubjectFacts subject, string code, CancellationToken cancellationToken)
+    /// <summary>Checks a passcode and, when right, records the verification in <paramref name="session"/> for the app's org.</summary>
+    public async Task<PasscodeVerifyResult> CheckAsync(OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, CancellationToken cancellationToken)
     {
         // Whole seconds: tokens carry verified_at/reverify_at as Unix seconds, and the verification must stop
         // counting exactly at the reverify_at the relying app was told, not up to a second later.
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var result = await challenges.VerifyAsync(
-            new PasscodeSubject(app.OrganisationId, subject.AccountId),
-            code,
-            now,
-            VerificationMethod.EmailOtp,
-            ReverificationSchedule.Retention(app.Policy));
+        var result = await challenges.VerifyAsync(new PasscodeSubject(app.OrganisationId, subject.AccountId), code, now);
+        if (result is PasscodeVerifyResult.Verified verified)
+        {
+            await sessions.RecordVerificationAsync(session, app.OrganisationId, verified.Record);
+        }
 
         var (action, outcome) = result switch
         {

@@ -7,7 +7,7 @@ using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
 using StepUpIdp.Infrastructure.Redis.Totp;
-using StepUpIdp.Infrastructure.Redis.Verification;
+using StepUpIdp.Infrastructure.Redis.Sessions;
 using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Infrastructure.Tests.Redis;
@@ -26,9 +26,9 @@ public sealed class AddStepUpRedisTests(RedisTestServer server)
         var subject = new PasscodeSubject("org-1", "account-1");
 
         var issued = Assert.IsType<PasscodeIssueResult.Issued>(await passcodes.IssueAsync(subject, "192.0.2.1", Now));
-        Assert.IsType<PasscodeVerifyResult.Verified>(await passcodes.VerifyAsync(subject, issued.Code, Now, VerificationMethod.EmailOtp, TimeSpan.FromDays(1)));
+        Assert.IsType<PasscodeVerifyResult.Verified>(await passcodes.VerifyAsync(subject, issued.Code, Now));
 
-        Assert.NotNull(await provider.GetRequiredService<IVerificationStore>().GetAsync("org-1", "account-1"));
+        Assert.Empty(await provider.GetRequiredService<ISessionStore>().ListAsync("account-1"));
         Assert.True(await provider.GetRequiredService<ITotpReplayGuard>().TryUseAsync("account-1", 1, Now));
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
         Assert.Single(provider.GetServices<IPasscodeChallengeStore>());

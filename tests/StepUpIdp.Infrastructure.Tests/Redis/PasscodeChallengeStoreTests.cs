@@ -22,7 +22,7 @@ public sealed class PasscodeChallengeStoreTests(RedisTestServer server)
     }
 
     [Fact]
-    public async Task Correct_passcode_verifies_and_records_the_verification()
+    public async Task Correct_passcode_verifies_once()
     {
         var subject = PasscodeTestContext.NewSubject();
         var code = await _context.IssueCodeAsync(subject);
@@ -32,7 +32,7 @@ public sealed class PasscodeChallengeStoreTests(RedisTestServer server)
 
         Assert.Equal(_context.Now, verified.Record.VerifiedAt);
         Assert.Equal(VerificationMethod.EmailOtp, verified.Record.Method);
-        Assert.Equal(verified.Record, await _context.Verifications.GetAsync(subject.OrgId, subject.AccountKey));
+        Assert.IsType<PasscodeVerifyResult.Expired>(await _context.VerifyAsync(subject, code));
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
-using StepUpIdp.Infrastructure.Redis.Verification;
 using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Infrastructure.Tests.Redis;
@@ -20,7 +19,6 @@ internal sealed class PasscodeTestContext
         Keys = server.NewKeys();
         Hashing = new PasscodeHashing(RandomNumberGenerator.GetBytes(32));
         Store = new RedisPasscodeChallengeStore(server.Connection, Keys, Hashing, PasscodeLimits.Default);
-        Verifications = new RedisVerificationStore(server.Connection, Keys);
     }
 
     public RedisTestServer Server { get; }
@@ -30,8 +28,6 @@ internal sealed class PasscodeTestContext
     public PasscodeHashing Hashing { get; }
 
     public RedisPasscodeChallengeStore Store { get; }
-
-    public RedisVerificationStore Verifications { get; }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
@@ -47,7 +43,7 @@ internal sealed class PasscodeTestContext
     }
 
     public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string code) =>
-        Store.VerifyAsync(subject, code, Now, VerificationMethod.EmailOtp, Retention);
+        Store.VerifyAsync(subject, code, Now);
 
     public static PasscodeSubject NewSubject(string org = "org-1") => new(org, "account-" + Guid.NewGuid().ToString("N"));
 

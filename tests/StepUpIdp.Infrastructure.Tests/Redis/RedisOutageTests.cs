@@ -8,7 +8,7 @@ using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
 using StepUpIdp.Infrastructure.Redis.Totp;
-using StepUpIdp.Infrastructure.Redis.Verification;
+using StepUpIdp.Infrastructure.Redis.Sessions;
 
 namespace StepUpIdp.Infrastructure.Tests.Redis;
 
@@ -22,14 +22,15 @@ public sealed class RedisOutageTests : IDisposable
     private readonly RedisKeys _keys = new("outage:");
 
     [Fact]
-    public async Task Verification_store_reports_unavailable_quickly_when_redis_is_down()
+    public async Task Session_store_reports_unavailable_quickly_when_redis_is_down()
     {
-        var store = new RedisVerificationStore(_unreachable, _keys);
+        var store = new RedisSessionStore(_unreachable, _keys);
 
-        await AssertUnavailableQuickly(() => store.GetAsync("org-1", "account-1"));
-        await AssertUnavailableQuickly(() => store.RecordAsync("org-1", "account-1", new(Now, VerificationMethod.EmailOtp), TimeSpan.FromDays(1)));
-        await AssertUnavailableQuickly(() => store.GetManyAsync("org-1", ["account-1", "account-2"]));
-        await AssertUnavailableQuickly(() => store.ResetAsync("org-1", "account-1"));
+        await AssertUnavailableQuickly(() => store.TouchAsync("account-1", "session-1", Now));
+        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
+        await AssertUnavailableQuickly(() => store.ListManyAsync(["account-1", "account-2"]));
+        await AssertUnavailableQuickly(() => store.ForgetOrganisationAsync("account-1", "org-1", Now));
+        await AssertUnavailableQuickly(() => store.EndAllAsync("account-1"));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class RedisOutageTests : IDisposable
         var subject = new PasscodeSubject("org-1", "account-1");
 
         await AssertUnavailableQuickly(() => store.IssueAsync(subject, "192.0.2.1", Now));
-        await AssertUnavailableQuickly(() => store.VerifyAsync(subject, "123456", Now, VerificationMethod.EmailOtp, TimeSpan.FromDays(1)));
+        await AssertUnavailableQuickly(() => store.VerifyAsync(subject, "123456", Now));
         await AssertUnavailableQuickly(() => store.GetLockAsync("account-1", Now));
         await AssertUnavailableQuickly(() => store.UnlockAsync("account-1"));
     }
@@ -57,12 +58,12 @@ public sealed class RedisOutageTests : IDisposable
     {
         var server = EmbeddedRespServer.Start();
         using var redis = RedisConnection.Connect(server.Endpoint);
-        var store = new RedisVerificationStore(redis, _keys);
-        Assert.Null(await store.GetAsync("org-1", "account-1"));
+        var store = new RedisSessionStore(redis, _keys);
+        Assert.Null(await store.TouchAsync("account-1", "session-1", Now));
 
         server.Dispose();
 
-        await AssertUnavailableQuickly(() => store.RecordAsync("org-1", "account-1", new(Now, VerificationMethod.EmailOtp), TimeSpan.FromDays(1)));
+        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
     }
 
     public void Dispose() => _unreachable.Dispose();

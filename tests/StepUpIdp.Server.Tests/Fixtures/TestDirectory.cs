@@ -60,6 +60,18 @@ public static class TestDirectory
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Registers a post-logout redirect URI for an app (RP-initiated logout).</summary>
+    public static async Task AllowPostLogoutRedirectAsync(this IdpHost idp, string clientId, Uri uri)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var application = await applications.FindByClientIdAsync(clientId) ?? throw new InvalidOperationException($"No app {clientId}.");
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application);
+        descriptor.PostLogoutRedirectUris.Add(uri);
+        await applications.UpdateAsync(application, descriptor);
+    }
+
     /// <summary>Adds an account with a password (and org membership), returning its id.</summary>
     public static async Task<string> AddAccountAsync(this IdpHost idp, string email, string? organisationId = "acme", string password = "demo-Passw0rd")
     {

@@ -20,7 +20,7 @@ public sealed class AuthenticatorVerificationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _idp = new IdpHost(clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440" });
+        _idp = new IdpHost(clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440", ["Idp:SessionIdleMinutes"] = "1440" });
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
         // "Verify at every sign-in", so that each new sign-in below asks for a code again.

@@ -24,7 +24,7 @@ public sealed class StepUpTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440" });
+        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440", ["Idp:SessionIdleMinutes"] = "1440" });
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);

@@ -22,7 +22,7 @@ public sealed class ReverificationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "1440" });
+        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "2880", ["Idp:SessionIdleMinutes"] = "2880" });
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
     }

@@ -1,5 +1,3 @@
-using StepUpIdp.Domain.Policy;
-
 namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 
 /// <summary>
@@ -12,11 +10,10 @@ public interface IPasscodeChallengeStore
     Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now);
 
     /// <summary>
-    /// Checks a submitted passcode. On success the passcode is used up, the account's consecutive
-    /// failures are cleared and a verification record (<paramref name="methodToRecord"/>, kept for
-    /// <paramref name="recordRetention"/>) is stored for (org, account key), all in one atomic step.
+    /// Checks a submitted passcode. On success the passcode is used up and the account's consecutive failures are
+    /// cleared in one atomic step; the caller records the verification in the sign-in session.
     /// </summary>
-    Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now, VerificationMethod methodToRecord, TimeSpan recordRetention);
+    Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now);
 
     /// <summary>When the account key's lock-out ends, or null when it is not locked at <paramref name="now"/>.</summary>
     Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now);

@@ -53,9 +53,9 @@ internal static class PasscodeScripts
         """;
 
     /// <summary>
-    /// KEYS: challenge, lock-out, verification record.
-    /// ARGV: now, submitted hash, max tries, failures before lock, lock duration, record value,
-    /// record retention, lock-out TTL.
+    /// KEYS: challenge, lock-out.
+    /// ARGV: now, submitted hash, max tries, failures before lock, lock duration, lock-out TTL.
+    /// The verification itself is recorded in the sign-in session by the caller (docs/sessions.md).
     /// Returns {'verified'} | {'wrong', triesLeft} | {'expired'} | {'too_many'} | {'locked', until}.
     /// </summary>
     public const string Verify = """
@@ -91,13 +91,12 @@ internal static class PasscodeScripts
           -- Single use; a success ends the run of consecutive failures.
           redis.call('DEL', KEYS[1])
           redis.call('DEL', KEYS[2])
-          redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[7])
           return {'verified'}
         end
 
         local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
         local failures = redis.call('HINCRBY', KEYS[2], 'failures', 1)
-        redis.call('PEXPIRE', KEYS[2], ARGV[8])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
         if failures >= tonumber(ARGV[4]) then
           local lockedUntilNow = now + tonumber(ARGV[5])
           redis.call('HSET', KEYS[2], 'until', lockedUntilNow, 'failures', '0')

@@ -4,7 +4,6 @@ using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
-using StepUpIdp.Infrastructure.Redis.Verification;
 
 namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 
@@ -61,18 +60,16 @@ public sealed class RedisPasscodeChallengeStore(
         });
     }
 
-    public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now, VerificationMethod methodToRecord, TimeSpan recordRetention)
+    public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(submittedCode);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(recordRetention, TimeSpan.Zero);
 
-        var record = new VerificationRecord(now, methodToRecord);
+        var record = new VerificationRecord(now, VerificationMethod.EmailOtp);
         RedisKey[] scriptKeys =
         [
             keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
             keys.Lockout(subject.AccountKey),
-            keys.Verification(subject.OrgId, subject.AccountKey),
         ];
         RedisValue[] args =
         [
@@ -82,8 +79,6 @@ public sealed class RedisPasscodeChallengeStore(
             limits.MaxTriesPerPasscode,
             limits.ConsecutiveFailuresBeforeLock,
             Ms(limits.LockDuration),
-            VerificationRecordFormat.Format(record),
-            Ms(recordRetention),
             Ms(limits.LockDuration + LockoutRetention),
         ];
 

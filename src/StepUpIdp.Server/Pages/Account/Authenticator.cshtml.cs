@@ -76,7 +76,7 @@ public sealed class AuthenticatorModel(
             return FromAuthorization ? LocalRedirect(ReturnUrl!) : await ShowEnrolledAsync();
         }
 
-        var codes = await enrolment.ConfirmAsync(Context.AccountId, Enrolment, Code, Context.App, HttpContext.RequestAborted);
+        var codes = await enrolment.ConfirmAsync(Context.AccountId, Enrolment, Code, Context.App, Context.Session, HttpContext.RequestAborted);
         if (codes is null)
         {
             Pending = enrolment.Resume(Context.AccountId, Context.Email, Enrolment);
@@ -87,13 +87,6 @@ public sealed class AuthenticatorModel(
                     : "That code isn't right. Check that your phone's time is set automatically, then enter the code your app shows now.";
             Pending ??= enrolment.Start(Context.AccountId, Context.Email);
             return Page();
-        }
-
-        if (FromAuthorization)
-        {
-            // The confirmed code is this sign-in's verification with the new authenticator.
-            await HttpContext.SignInAsync(SessionDefaults.Scheme,
-                SessionPrincipal.WithStepUp(Context.Session, AcrLevel.TwoStep, TotpVerification.WholeSeconds(clock.GetUtcNow())));
         }
 
         Showing = View.RecoveryCodes;

@@ -19,7 +19,7 @@ namespace StepUpIdp.Server.Pages.Account;
 /// never says whether the address has an invitation, and never shows it back: the address waits for the code step
 /// in a protected cookie, so the page a known and an unknown address get is the same, byte for byte.
 /// </summary>
-public sealed class GuestModel(AccountDirectory directory, GuestPasscodeSignIn passcodes, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class GuestModel(AccountDirectory directory, GuestPasscodeSignIn passcodes, SignInSessions sessions, IDataProtectionProvider protection, TimeProvider clock)
     : PageModel
 {
     public const string PendingCookie = "stepupidp.guest";
@@ -98,10 +98,11 @@ public sealed class GuestModel(AccountDirectory directory, GuestPasscodeSignIn p
             var check = await passcodes.CheckAsync(App!, email, code, HttpContext.RequestAborted);
             switch (check.Result)
             {
-                case PasscodeVerifyResult.Verified when check.AccountId is { } accountId:
-                    // No password exists for a guest: the emailed passcode is the sign-in (amr "otp").
-                    await HttpContext.SignInAsync(SessionDefaults.Scheme,
-                        SessionPrincipal.Create(accountId, clock.GetUtcNow(), [AuthenticationMethods.OneTimePasscode]));
+                case PasscodeVerifyResult.Verified verified when check.AccountId is { } accountId:
+                    // No password exists for a guest: the emailed passcode is the sign-in (amr "otp"), and it is also
+                    // the org's verification, in this new session only.
+                    var session = await sessions.StartAsync(HttpContext, accountId, [AuthenticationMethods.OneTimePasscode]);
+                    await sessions.RecordVerificationAsync(session, App!.OrganisationId, verified.Record);
                     Response.Cookies.Delete(PendingCookie, CookieOptions());
                     if (AuthorizeReturnUrl.IsValid(ReturnUrl))
                     {

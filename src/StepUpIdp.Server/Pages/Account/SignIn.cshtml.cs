@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -9,7 +8,7 @@ using StepUpIdp.Server.Tenancy;
 namespace StepUpIdp.Server.Pages.Account;
 
 /// <summary>Password sign-in. Says which app and organisation asked; one message for every failure.</summary>
-public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory directory, TimeProvider clock) : PageModel
+public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory directory, SignInSessions sessions) : PageModel
 {
     public const string FailureMessage = "That email and password don't match an account that can sign in right now. Check them and try again.";
 
@@ -44,8 +43,7 @@ public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory direc
             return Page();
         }
 
-        var principal = SessionPrincipal.Create(succeeded.Account.Id, clock.GetUtcNow(), [AuthenticationMethods.Password]);
-        await HttpContext.SignInAsync(SessionDefaults.Scheme, principal);
+        await sessions.StartAsync(HttpContext, succeeded.Account.Id, [AuthenticationMethods.Password]);
         return LocalRedirect(SafeReturnUrl());
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using StepUpIdp.Domain.Policy;
@@ -15,7 +14,7 @@ namespace StepUpIdp.Server.Pages.Account;
 /// The emailed one-time passcode step: says which organisation asks and why, sends a code on request
 /// (never on a GET), checks it, then returns to the authorization request that asked for it.
 /// </summary>
-public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification passcodes, TimeProvider clock) : PageModel
+public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification passcodes, SignInSessions sessions, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -33,6 +32,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
 
     private OrganisationApp? _app;
     private SubjectFacts? _subject;
+    private CurrentSession? _session;
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ?? Page();
 
@@ -94,12 +94,10 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
 
         try
         {
-            switch (await passcodes.CheckAsync(_app!, _subject!, code, HttpContext.RequestAborted))
+            switch (await passcodes.CheckAsync(_app!, _subject!, _session!, code, HttpContext.RequestAborted))
             {
-                case PasscodeVerifyResult.Verified verified:
-                    var session = (await HttpContext.AuthenticateAsync(SessionDefaults.Scheme)).Principal!;
-                    var level = Domain.Verification.ReverificationSchedule.AcrFor(verified.Record.Method);
-                    await HttpContext.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.WithStepUp(session, level, clock.GetUtcNow()));
+                case PasscodeVerifyResult.Verified:
+                    // Recorded in this session only; the authorization request now finds it.
                     return LocalRedirect(ReturnUrl!);
                 case PasscodeVerifyResult.Wrong wrong:
                     Error = wrong.TriesLeft == 1 ? "That code isn't right. One try left for this code." : $"That code isn't right. {wrong.TriesLeft} tries left for this code.";
@@ -132,9 +130,8 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         }
 
         _app = await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(ReturnUrl!), HttpContext.RequestAborted);
-        var session = await HttpContext.AuthenticateAsync(SessionDefaults.Scheme);
-        var accountId = session.Succeeded ? SessionPrincipal.AccountId(session.Principal!) : null;
-        _subject = _app is null || accountId is null ? null : await directory.DescribeAsync(accountId, _app, HttpContext.RequestAborted);
+        _session = await sessions.CurrentAsync(HttpContext);
+        _subject = _app is null || _session is not { IsOffline: false } ? null : await directory.DescribeAsync(_session.AccountId, _app, HttpContext.RequestAborted);
         if (_app is null || _subject is null)
         {
             // No session (or it expired): the authorization request takes the person through sign-in first.

@@ -55,7 +55,7 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
         TotpCheckResult result;
         try
         {
-            result = await totp.VerifyForAppAsync(_context!.App!, _context.Subject!, code ?? string.Empty, recoveryCode, HttpContext.RequestAborted);
+            result = await totp.VerifyForAppAsync(_context!.App!, _context.Subject!, _context.Session, code ?? string.Empty, recoveryCode, HttpContext.RequestAborted);
         }
         catch (VerificationStoreUnavailableException)
         {
@@ -65,9 +65,8 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
         string error;
         switch (result)
         {
-            case TotpCheckResult.Verified verified:
-                var level = ReverificationSchedule.AcrFor(verified.Record.Method);
-                await HttpContext.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.WithStepUp(_context.Session, level, verified.Record.VerifiedAt));
+            case TotpCheckResult.Verified:
+                // Recorded in this session only; the authorization request now finds it.
                 return LocalRedirect(ReturnUrl!);
             case TotpCheckResult.Locked locked:
                 var minutes = Math.Max(1, (int)Math.Ceiling((locked.Until - clock.GetUtcNow()).TotalMinutes));

@@ -14,6 +14,7 @@ public sealed class ExternalUsersModel(ExternalUserRoster roster) : OrgAdminPage
     private static readonly Dictionary<string, string> Outcomes = new(StringComparer.Ordinal)
     {
         ["reset"] = "The verification was reset: they will be asked for a one-time code at their next sign-in.",
+        ["access-ended"] = "Their access was ended: every session must sign in and verify again, their apps' refresh tokens stop working, and apps that asked are told by back-channel logout.",
         ["unlocked"] = "The verification was unlocked: they can try passcodes again.",
         ["authenticator-reset"] = "The authenticator app was removed and the verification reset: they set up a new app when one is needed.",
         ["not-found"] = "That person is not an external user of this organisation any more; nothing was done.",
@@ -41,6 +42,9 @@ public sealed class ExternalUsersModel(ExternalUserRoster roster) : OrgAdminPage
 
     public async Task<IActionResult> OnPostResetVerificationAsync(string id) =>
         After(await roster.ResetVerificationAsync(Org, AdminId, id, HttpContext.RequestAborted), "reset");
+
+    public async Task<IActionResult> OnPostEndAccessAsync(string id) =>
+        After(await roster.EndAccessAsync(Org, AdminId, id, HttpContext.RequestAborted), "access-ended");
 
     public async Task<IActionResult> OnPostUnlockAsync(string id) =>
         After(await roster.UnlockAsync(Org, AdminId, id, HttpContext.RequestAborted), "unlocked");

@@ -1,0 +1,40 @@
+namespace StepUpIdp.Domain.Sessions;
+
+/// <summary>Whether a session is still alive, or why it ended. The hierarchy is closed.</summary>
+public enum SessionState
+{
+    Active = 1,
+
+    /// <summary>Unused for longer than the idle timeout.</summary>
+    IdleExpired = 2,
+
+    /// <summary>Past its absolute lifetime.</summary>
+    LifetimeExpired = 3,
+}
+
+/// <summary>
+/// The two clocks of a sign-in session (docs/sessions.md): an absolute lifetime from the sign-in that nothing
+/// extends, and an idle timeout that every use of the session (a page, an authorization, a refresh) restarts.
+/// Keycloak calls them SSO Session Max and SSO Session Idle.
+/// </summary>
+public sealed record SessionLifetime(TimeSpan Absolute, TimeSpan Idle)
+{
+    public SessionState Judge(SignInSession session, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (now >= session.ExpiresAt)
+        {
+            return SessionState.LifetimeExpired;
+        }
+
+        return now - session.LastUsedAt >= Idle ? SessionState.IdleExpired : SessionState.Active;
+    }
+
+    /// <summary>The moment the session ends if nobody uses it again.</summary>
+    public DateTimeOffset EndsAt(SignInSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var idleEnd = session.LastUsedAt + Idle;
+        return idleEnd < session.ExpiresAt ? idleEnd : session.ExpiresAt;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace StepUpIdp.RelyingParty;
+
+/// <summary>
+/// Receives OIDC Back-Channel Logout 1.0 logout tokens from StepUpIdp and ends the matching local sessions. The
+/// ended sessions are remembered in the app's <see cref="IDistributedCache"/>, so with a shared cache (Redis, SQL
+/// Server) every node of the app ends them; with the in-memory default only the node that received the token does.
+/// </summary>
+public sealed class BackChannelLogout(
+    IOptionsMonitor<OpenIdConnectOptions> oidc,
+    IOptions<StepUpIdpWebAppOptions> options,
+    IDistributedCache cache,
+    TimeProvider clock,
+    ILogger<BackChannelLogout> logger)
+{
+    /// <summary>The event a logout token must carry (section 2.4).</summary>
+    public const string LogoutEvent = "http://schemas.openid.net/event/backchannel-logout";
+
+    private const string KeyPrefix = "stepupidp:bcl:";
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    /// <summary>
+    /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c>,
+    /// <c>iss</c>, <c>aud</c> = this app's client id, lifetime, the logout event, a <c>sid</c> or <c>sub</c>, no
+    /// <c>nonce</c>, and a <c>jti</c> not seen before. On success the session it names counts as ended.
+    /// </summary>
+    /// <returns>Null on success; otherwise why the token was refused (for the log, never shown to the caller).</returns>
+    public async Task<string?> ReceiveAsync(string? logoutToken, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(logoutToken) || logoutToken.Length > 16_384)
+        {
+            return "no logout_token";
+        }
+
+        var scheme = oidc.Get(options.Value.OpenIdConnectScheme);
+        if (scheme.ConfigurationManager is null)
+        {
+            return "the OpenIdConnect scheme is not configured";
+        }
+
+        var configuration = await scheme.ConfigurationManager.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        var result = await Handler.ValidateTokenAsync(logoutToken, new TokenValidationParameters
+        {
+            ValidIssuer = configuration.Issuer,
+            ValidAudience = scheme.ClientId,
+            IssuerSigningKeys = configuration.SigningKeys,
+            ValidTypes = ["logout+jwt"],
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromMinutes(2),
+            LifetimeValidator = (notBefore, expires, _, parameters) => expires is { } exp
+                && exp.ToUniversalTime() > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew,
+        }).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return "invalid token: " + result.Exception?.GetType().Name;
+        }
+
+        var claims = result.ClaimsIdentity;
+        var sid = claims.FindFirst("sid")?.Value;
+        var sub = claims.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        var jti = claims.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
+        if (claims.FindFirst("nonce") is not null)
+        {
+            return "a logout token must not carry a nonce";
+        }
+
+        if (!HasLogoutEvent(claims.FindFirst("events")?.Value))
+        {
+            return "the logout event is missing";
+        }
+
+        if ((sid is null && sub is null) || jti is null)
+        {
+            return "sid or sub, and jti, are required";
+        }
+
+        // A replayed token is refused; it could only end the same session again.
+        var replayKey = KeyPrefix + "jti:" + jti;
+        if (await cache.GetAsync(replayKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return "the token was already used";
+        }
+
+        var remember = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.EndedSessionMemory };
+        await cache.SetAsync(replayKey, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) }, cancellationToken).ConfigureAwait(false);
+        var endedAt = BitConverter.GetBytes(clock.GetUtcNow().ToUnixTimeSeconds());
+        await cache.SetAsync(sid is not null ? KeyPrefix + "sid:" + sid : KeyPrefix + "sub:" + sub, endedAt, remember, cancellationToken).ConfigureAwait(false);
+        logger.BackChannelLogoutReceived(sid, sub);
+        return null;
+    }
+
+    /// <summary>Whether the IdP ended the session this principal was signed in with.</summary>
+    public async Task<bool> IsEndedAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.FindFirst("sid")?.Value is { } sid
+            && await cache.GetAsync(KeyPrefix + "sid:" + sid, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return true;
+        }
+
+        // A logout token with only sub ends every session of that person signed in before it arrived.
+        if (principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } sub
+            && await cache.GetAsync(KeyPrefix + "sub:" + sub, cancellationToken).ConfigureAwait(false) is { Length: 8 } ended
+            && StepUpClaims.AuthTime(principal) is { } authTime)
+        {
+            return authTime.ToUnixTimeSeconds() <= BitConverter.ToInt64(ended);
+        }
+
+        return false;
+    }
+
+    private static bool HasLogoutEvent(string? events)
+    {
+        if (events is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(events);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(LogoutEvent, out var value)
+                && value.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
