@@ -26,6 +26,15 @@ public abstract record SignInDecision
     /// <summary>The user must first enrol an authenticator app (TOTP).</summary>
     public sealed record RequireEnrolment(string Reason) : SignInDecision;
 
+    /// <summary>The account has no role on the app: access denied, with words saying whom to ask.</summary>
+    public sealed record NotAssigned : SignInDecision;
+
+    /// <summary>A guest who may not sign in now: show the page that says why (audited by the host).</summary>
+    public sealed record RefuseGuest(Guests.GuestDeniedReason Reason) : SignInDecision;
+
+    /// <summary>What is needed cannot be checked or recorded now (Redis unreachable): "temporarily unavailable".</summary>
+    public sealed record Unavailable(string Reason) : SignInDecision;
+
     /// <summary>Answer the relying app with an OAuth error (RFC 6749 section 4.1.2.1, OIDC Core 3.1.2.6).</summary>
     public sealed record Deny(string Error, string Description) : SignInDecision;
 }

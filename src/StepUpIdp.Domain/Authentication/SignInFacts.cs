@@ -63,4 +63,22 @@ public sealed record SignInFacts
 
     /// <summary>Whether the account has an authenticator app (TOTP) enrolled.</summary>
     public bool HasAuthenticator { get; init; }
+
+    /// <summary>Whether the account holds a role on the app (directly or through a group); without one it gets no code.</summary>
+    public bool HasRole { get; init; }
+
+    /// <summary>Why a guest may not sign in to the app now (no space, access ended), or null.</summary>
+    public Guests.GuestDeniedReason? GuestRefusal { get; init; }
+
+    /// <summary>
+    /// Whether the session can hold and show verifications: false for a session made while Redis was unreachable,
+    /// so anything that needs a verification fails closed with "temporarily unavailable".
+    /// </summary>
+    public bool VerificationStoreAvailable { get; init; }
+
+    /// <summary>A session cookie came with the request but could not be checked (Redis unreachable).</summary>
+    public bool SessionUncheckable { get; init; }
+
+    /// <summary>The person pressed "Not now" on the authenticator enrolment page of this request.</summary>
+    public bool EnrolmentDeclined { get; init; }
 }

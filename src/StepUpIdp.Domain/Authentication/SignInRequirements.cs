@@ -27,14 +27,33 @@ public static class SignInRequirements
 
         if (SignInNeeded(facts) is { } signInReason)
         {
+            // A session that exists but cannot be checked is not "logged out": say so to a silent request.
             return facts.PromptNone
-                ? new SignInDecision.Deny(OAuthErrors.LoginRequired, "The user must sign in.")
+                ? facts.SessionUncheckable && !facts.IsAuthenticated
+                    ? new SignInDecision.Deny(OAuthErrors.TemporarilyUnavailable, UnavailableDescription)
+                    : new SignInDecision.Deny(OAuthErrors.LoginRequired, "The user must sign in.")
                 : new SignInDecision.RequireSignIn(signInReason);
         }
 
-        // Contract section 3: an external user (guests included) reaching an enforced app needs a counting
-        // verification before any code is issued, even with a valid SSO session.
+        // An external user (guests included) reaching an enforced app needs a counting verification before any
+        // code is issued, even with a valid SSO session; where none can be checked, fail closed.
         var policyApplies = PolicyApplies(facts);
+        if (policyApplies && !facts.VerificationStoreAvailable)
+        {
+            return Unavailable(facts, "the org policy requires a verification and the verification store is unreachable");
+        }
+
+        if (!facts.HasRole)
+        {
+            return new SignInDecision.NotAssigned();
+        }
+
+        if (facts.GuestRefusal is { } refusal)
+        {
+            // The host audits it and answers a page, or access_denied to prompt=none.
+            return new SignInDecision.RefuseGuest(refusal);
+        }
+
         if (policyApplies && facts.Verification is not VerificationStatus.Counting)
         {
             var why = facts.Verification is VerificationStatus.Due due
@@ -166,8 +185,21 @@ public static class SignInRequirements
         return facts.Now.ToUnixTimeSeconds() - time.ToUnixTimeSeconds() <= (long)maxAge.TotalSeconds;
     }
 
+    public const string UnavailableDescription = "Verification is temporarily unavailable. Try again in a few minutes.";
+
+    private static SignInDecision Unavailable(SignInFacts facts, string why) =>
+        facts.PromptNone
+            ? new SignInDecision.Deny(OAuthErrors.TemporarilyUnavailable, UnavailableDescription)
+            : new SignInDecision.Unavailable(why);
+
     private static SignInDecision AskToVerify(SignInFacts facts, IReadOnlyList<VerificationMethod> methods, string why)
     {
+        if (!facts.VerificationStoreAvailable)
+        {
+            // Asking for a code is pointless when it cannot be recorded (an app's acr_values, say).
+            return Unavailable(facts, why + "; the verification store is unreachable");
+        }
+
         // An authenticator app can only be used once enrolled; emailed passcodes need nothing beforehand.
         var usable = methods.Where(m => m != VerificationMethod.Totp || facts.HasAuthenticator).ToArray();
 
@@ -180,13 +212,22 @@ public static class SignInRequirements
 
         if (usable.Length == 0)
         {
-            return methods.Contains(VerificationMethod.Totp)
-                ? new SignInDecision.RequireEnrolment($"{why}; only an authenticator app counts and none is enrolled")
-                : new SignInDecision.Deny(OAuthErrors.UnmetAuthenticationRequirements, "No verification method is available.");
+            if (!methods.Contains(VerificationMethod.Totp))
+            {
+                return new SignInDecision.Deny(OAuthErrors.UnmetAuthenticationRequirements, "No verification method is available.");
+            }
+
+            // "Not now" on the enrolment page: the level cannot be reached, so say so instead of asking again.
+            return facts.EnrolmentDeclined
+                ? new SignInDecision.Deny(OAuthErrors.UnmetAuthenticationRequirements, EnrolmentDeclinedDescription)
+                : new SignInDecision.RequireEnrolment($"{why}; only an authenticator app counts and none is enrolled");
         }
 
         return new SignInDecision.RequireVerification(usable, why);
     }
+
+    public const string EnrolmentDeclinedDescription =
+        "The account has no authenticator app and the person chose not to set one up, so the requested authentication level cannot be reached.";
 
     private static string DescribeDue(DueReason reason) => reason switch
     {

@@ -4,7 +4,7 @@ using StepUpIdp.Domain.Policy;
 namespace StepUpIdp.Domain.Verification;
 
 /// <summary>
-/// Everything the IdP needs to know about one way of verifying (docs/verification.md): its wire name in policies
+/// Everything the IdP needs to know about one way of verifying (docs/decisions.md, "External-user verification"): its wire name in policies
 /// and stores, the <c>acr</c> it reaches, the RFC 8176 <c>amr</c> value it adds, and whether the person must
 /// enrol something first. A new factor (WebAuthn, say) is one more entry here plus its check.
 /// </summary>

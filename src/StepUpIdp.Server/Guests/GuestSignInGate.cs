@@ -24,14 +24,9 @@ public sealed class GuestSignInGate(StepUpDbContext db, AuditLog audit, TimeProv
             ? denied.Reason
             : null;
 
-    /// <summary>What to answer instead of a code, or null to go on. Audits every refusal.</summary>
-    public async Task<IResult?> RefuseAsync(SubjectFacts subject, OrganisationApp app, bool promptNone, string returnUrl, CancellationToken cancellationToken)
+    /// <summary>What to answer instead of a code for a refused guest (the domain decided the refusal). Audits it.</summary>
+    public async Task<IResult> RefuseAsync(SubjectFacts subject, OrganisationApp app, GuestDeniedReason reason, bool promptNone, string returnUrl, CancellationToken cancellationToken)
     {
-        if (Refusal(subject, clock.GetUtcNow()) is not { } reason)
-        {
-            return null;
-        }
-
         var why = Describe(reason);
         GuestLog.SignInRefused(logger, subject.AccountId, app.ClientId, why);
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.GuestSignInRefused, AuditOutcomes.Denied,

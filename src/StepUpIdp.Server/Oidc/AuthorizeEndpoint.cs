@@ -61,32 +61,17 @@ internal static class AuthorizeEndpoint
             session = null;
         }
 
-        if (session is null && request.HasPromptValue(PromptValues.None) && SignInSessions.StoreWasUnavailable(http))
-        {
-            // A session exists but cannot be checked: say so rather than "login_required".
-            return Unavailable();
-        }
-
         var policyApplies = subject is not null && PolicyApplies(subject, app);
         var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
-        VerificationStatus verification = new VerificationStatus.Due(DueReason.Never);
-        if (session is { IsOffline: true } && policyApplies)
-        {
-            // An offline session (Redis unreachable) proves no verification: fail closed for those who need one;
-            // everyone else goes on without Redis.
-            return Unavailable();
-        }
-
-        if (subject is not null)
-        {
-            verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt);
-        }
-
+        var verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt);
         var sessionStepUp = records.OrderByDescending(r => ReverificationSchedule.AcrFor(r.Method)).ThenByDescending(r => r.VerifiedAt).FirstOrDefault();
+
+        // Gather the facts; every rule is in SignInRequirements.
         var decision = SignInRequirements.Evaluate(new SignInFacts
         {
             Now = now,
             IsAuthenticated = subject is not null,
+            SessionUncheckable = SignInSessions.StoreWasUnavailable(http),
             AuthTime = session?.AuthTime,
             AccessEnded = session?.Server?.AccessEndedFor(app.OrganisationId, session.AuthTime) ?? false,
             SessionAcr = sessionStepUp is null ? AcrLevel.Basic : ReverificationSchedule.AcrFor(sessionStepUp.Method),
@@ -98,10 +83,14 @@ internal static class AuthorizeEndpoint
             RequestedAcrValues = request.GetAcrValues().ToList(),
             UserType = subject?.UserType ?? UserType.External,
             IsGuest = subject?.IsGuest ?? false,
+            HasRole = subject?.Role is not null,
+            GuestRefusal = subject is null ? null : GuestSignInGate.Refusal(subject, now),
             App = app.Enforcement,
             Policy = app.Policy,
             Verification = verification,
+            VerificationStoreAvailable = session is { IsOffline: false },
             HasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken),
+            EnrolmentDeclined = TwoStepInteraction.EnrolmentDeclined(request),
         });
 
         switch (decision)
@@ -113,25 +102,17 @@ internal static class AuthorizeEndpoint
             case SignInDecision.Deny deny:
                 AuthorizeRequestLog.Denied(logger, request.ClientId!, deny.Error, deny.Description);
                 return OidcResults.Error(deny.Error, deny.Description);
-        }
 
-        if (subject!.Role is null)
-        {
-            AuthorizeRequestLog.NotAssigned(logger, request.ClientId!, subject.AccountId);
-            return OidcResults.Error(Errors.AccessDenied, $"The account has no access to {app.AppName}. Ask an administrator of {app.OrganisationName} to assign it.");
-        }
+            case SignInDecision.Unavailable unavailable:
+                AuthorizeRequestLog.Unavailable(logger, request.ClientId!, unavailable.Reason);
+                return Results.Redirect("/account/verification-unavailable?returnUrl=" + Uri.EscapeDataString(ContinueUrl()));
 
-        if (await guests.RefuseAsync(subject, app, request.HasPromptValue(PromptValues.None), ContinueUrl(), cancellationToken) is { } refused)
-        {
-            return refused;
-        }
+            case SignInDecision.NotAssigned:
+                AuthorizeRequestLog.NotAssigned(logger, request.ClientId!, subject!.AccountId);
+                return OidcResults.Error(Errors.AccessDenied, $"The account has no access to {app.AppName}. Ask an administrator of {app.OrganisationName} to assign it.");
 
-        switch (decision)
-        {
-            case SignInDecision.RequireVerification verify when session!.IsOffline:
-                // Asking for a code is pointless when it cannot be recorded (an app's acr_values, say).
-                VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
-                return Unavailable();
+            case SignInDecision.RefuseGuest refuse:
+                return await guests.RefuseAsync(subject!, app, refuse.Reason, request.HasPromptValue(PromptValues.None), ContinueUrl(), cancellationToken);
 
             case SignInDecision.RequireVerification verify:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
@@ -139,9 +120,7 @@ internal static class AuthorizeEndpoint
 
             case SignInDecision.RequireEnrolment enrol:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, enrol.Reason);
-                return TwoStepInteraction.EnrolmentDeclined(request)
-                    ? OidcResults.Error(TwoStepInteraction.DeclinedError, TwoStepInteraction.DeclinedDescription)
-                    : Results.Redirect(TwoStepInteraction.EnrolUrl(ContinueUrl()));
+                return Results.Redirect(TwoStepInteraction.EnrolUrl(ContinueUrl()));
 
             case SignInDecision.Proceed proceed:
                 var authentication = new AuthenticationState(
@@ -165,8 +144,8 @@ internal static class AuthorizeEndpoint
                     return Unavailable();
                 }
 
-                await guests.RecordSignInAsync(subject, app, cancellationToken);
-                var principal = tokens.ForUser(subject, app, authentication, request.GetScopes());
+                await guests.RecordSignInAsync(subject!, app, cancellationToken);
+                var principal = tokens.ForUser(subject!, app, authentication, request.GetScopes());
                 return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
             default:
@@ -174,7 +153,7 @@ internal static class AuthorizeEndpoint
         }
     }
 
-    /// <summary>The external-user policy applies to external users (guests included) on enforced apps (docs/verification.md).</summary>
+    /// <summary>The external-user policy applies to external users (guests included) on enforced apps (docs/decisions.md, "External-user verification").</summary>
     public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => app.Policy.AppliesTo(subject.UserType, app.Enforcement);
 
     /// <summary>The same authorization request, to come back to after the interaction, carrying the marker.</summary>
@@ -212,4 +191,7 @@ internal sealed partial class AuthorizeRequestLog
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Authorization for {ClientId} denied: {Error} ({Description}).")]
     public static partial void Denied(ILogger logger, string clientId, string error, string description);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Authorization for {ClientId} is temporarily unavailable: {Reason}.")]
+    public static partial void Unavailable(ILogger logger, string clientId, string reason);
 }

@@ -1,5 +1,4 @@
 using OpenIddict.Abstractions;
-using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Policy;
 
 namespace StepUpIdp.Server.TwoStep;
@@ -34,9 +33,4 @@ public static class TwoStepInteraction
         request.GetParameter(DeclinedParameter)?.ToString() == DeclinedValue;
 
     public static string EnrolUrl(string returnUrl) => EnrolPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl);
-
-    public const string DeclinedDescription =
-        "The account has no authenticator app and the person chose not to set one up, so the requested authentication level cannot be reached.";
-
-    public static string DeclinedError => OAuthErrors.UnmetAuthenticationRequirements;
 }

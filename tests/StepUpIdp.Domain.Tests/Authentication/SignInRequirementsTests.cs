@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Domain.Guests;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
 
@@ -23,6 +24,8 @@ public class SignInRequirementsTests
         UserType = type,
         Policy = Daily,
         Verification = verification ?? new VerificationStatus.Due(DueReason.Never),
+        HasRole = true,
+        VerificationStoreAvailable = true,
     };
 
     private VerificationStatus CountingSince(DateTimeOffset at, VerificationMethod method = VerificationMethod.EmailOtp) =>
@@ -442,6 +445,111 @@ public class SignInRequirementsTests
         var facts = new SignInFacts { Now = Now, Policy = Daily, Verification = new VerificationStatus.Due(DueReason.Never) };
 
         Assert.IsType<SignInDecision.RequireSignIn>(SignInRequirements.Evaluate(facts));
-        Assert.IsType<SignInDecision.RequireVerification>(SignInRequirements.Evaluate(facts with { IsAuthenticated = true, AuthTime = Now }));
+        var signedIn = facts with { IsAuthenticated = true, AuthTime = Now };
+        Assert.IsType<SignInDecision.Unavailable>(SignInRequirements.Evaluate(signedIn)); // no store known to hold a verification
+        Assert.IsType<SignInDecision.NotAssigned>(SignInRequirements.Evaluate(signedIn with { VerificationStoreAvailable = true })); // no role known
+        Assert.IsType<SignInDecision.RequireVerification>(SignInRequirements.Evaluate(signedIn with { VerificationStoreAvailable = true, HasRole = true }));
+    }
+
+    // The rules the authorize endpoint used to hold
+
+    [Fact]
+    public void Account_without_a_role_on_the_app_is_not_assigned_even_when_verified()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { HasRole = false });
+
+        Assert.IsType<SignInDecision.NotAssigned>(decision);
+    }
+
+    [Fact]
+    public void Refused_guest_is_refused_before_any_verification_is_asked()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn() with { IsGuest = true, GuestRefusal = GuestDeniedReason.Expired });
+
+        Assert.Equal(GuestDeniedReason.Expired, Assert.IsType<SignInDecision.RefuseGuest>(decision).Reason);
+    }
+
+    [Fact]
+    public void External_user_is_told_verification_is_unavailable_when_the_store_is_unreachable()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { VerificationStoreAvailable = false });
+
+        Assert.IsType<SignInDecision.Unavailable>(decision);
+    }
+
+    [Fact]
+    public void Silent_request_gets_temporarily_unavailable_when_the_store_is_unreachable()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn() with { VerificationStoreAvailable = false, PromptNone = true });
+
+        Assert.Equal(OAuthErrors.TemporarilyUnavailable, Assert.IsType<SignInDecision.Deny>(decision).Error);
+    }
+
+    [Fact]
+    public void Internal_user_needing_no_verification_proceeds_while_the_store_is_unreachable()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(UserType.Internal) with { VerificationStoreAvailable = false });
+
+        Assert.Equal(AcrLevel.Basic, Assert.IsType<SignInDecision.Proceed>(decision).Acr);
+    }
+
+    [Fact]
+    public void Internal_user_asking_for_a_step_up_while_the_store_is_unreachable_is_told_it_is_unavailable()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(UserType.Internal) with
+        {
+            VerificationStoreAvailable = false,
+            RequestedAcrValues = [AcrValues.Otp],
+        });
+
+        Assert.IsType<SignInDecision.Unavailable>(decision);
+    }
+
+    [Fact]
+    public void Silent_request_with_an_uncheckable_session_is_not_told_login_required()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn() with
+        {
+            IsAuthenticated = false,
+            AuthTime = null,
+            SessionUncheckable = true,
+            PromptNone = true,
+        });
+
+        Assert.Equal(OAuthErrors.TemporarilyUnavailable, Assert.IsType<SignInDecision.Deny>(decision).Error);
+    }
+
+    [Fact]
+    public void Declined_enrolment_answers_unmet_authentication_requirements_instead_of_asking_again()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(UserType.Internal) with
+        {
+            RequestedAcrValues = [AcrValues.TwoStep],
+            EnrolmentDeclined = true,
+        });
+
+        Assert.Equal(OAuthErrors.UnmetAuthenticationRequirements, Assert.IsType<SignInDecision.Deny>(decision).Error);
+    }
+
+    [Fact]
+    public void Session_whose_access_an_admin_ended_must_sign_in_again()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { AccessEnded = true });
+
+        Assert.Contains("ended", Assert.IsType<SignInDecision.RequireSignIn>(decision).Reason);
+    }
+
+    [Fact]
+    public void Max_age_0_is_met_by_a_sign_in_earlier_in_the_same_second_or_during_this_interaction()
+    {
+        var signedInAt = Now.AddMilliseconds(100);
+        _time.Advance(TimeSpan.FromMilliseconds(800)); // the redirect back arrives in the same second
+        var sameSecond = SignedIn(UserType.Internal) with { AuthTime = signedInAt, MaxAge = TimeSpan.Zero };
+        Assert.IsType<SignInDecision.Proceed>(SignInRequirements.Evaluate(sameSecond with { Now = Now }));
+
+        _time.Advance(TimeSpan.FromSeconds(3)); // a slow sign-in page, but made during this interaction
+        var later = sameSecond with { Now = Now, InteractionStartedAt = signedInAt.AddSeconds(-20) };
+        Assert.IsType<SignInDecision.Proceed>(SignInRequirements.Evaluate(later));
+        Assert.IsType<SignInDecision.RequireSignIn>(SignInRequirements.Evaluate(later with { InteractionStartedAt = signedInAt.AddSeconds(1) }));
     }
 }

@@ -149,6 +149,33 @@ public sealed class StepUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Max_age_0_is_met_by_the_sign_in_and_the_code_of_this_request_however_slow_the_person_is()
+    {
+        var (app, _) = await EnrolOnOwnPageAsync(_idp, _clock, "alice@acme.test");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        // max_age=0 alone: the password typed seconds later is this request's sign-in.
+        using var browser = new Browser { StopAt = Callback };
+        var alone = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var signIn = await browser.OpenAsync(alone.AuthorizeUri(extra: "max_age=0"));
+        _clock.Advance(TimeSpan.FromSeconds(7));
+        Assert.NotNull((await IdTokenAsync(alone, await browser.SignInAsync(signIn, "alice@acme.test"))).GetClaim("auth_time"));
+
+        // max_age=0 with acr_values 2sv: password, then the authenticator's code, each seconds apart, then the app.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var again = await browser.OpenAsync(flow.AuthorizeUri(extra: "max_age=0&acr_values=urn%3Astepupidp%3Aacr%3A2sv"));
+        Assert.Equal("/account/signin", again.Url.AbsolutePath);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var totpPage = await browser.SignInAsync(again, "alice@acme.test");
+        Assert.Equal("/account/verify-authenticator", totpPage.Url.AbsolutePath);
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        var callback = await browser.SubmitAsync(totpPage, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form");
+        var idToken = await IdTokenAsync(flow, callback);
+        Assert.Equal("urn:stepupidp:acr:2sv", idToken.GetClaim("acr").Value);
+    }
+
+    [Fact]
     public async Task An_org_admin_resets_an_external_users_authenticator_and_he_enrols_again()
     {
         await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
