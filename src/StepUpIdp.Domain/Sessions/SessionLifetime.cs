@@ -30,6 +30,19 @@ public sealed record SessionLifetime(TimeSpan Absolute, TimeSpan Idle)
         return now - session.LastUsedAt >= Idle ? SessionState.IdleExpired : SessionState.Active;
     }
 
+    /// <summary>
+    /// How stale the recorded last use may get: a use is written only when the recorded one is at least this old,
+    /// so most requests only read the session. The idle timeout may then end a session up to this much early.
+    /// </summary>
+    public static readonly TimeSpan UseRecordingInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether this use must be written down (see <see cref="UseRecordingInterval"/>).</summary>
+    public static bool ShouldRecordUse(SignInSession session, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return now - session.LastUsedAt >= UseRecordingInterval;
+    }
+
     /// <summary>The moment the session ends if nobody uses it again.</summary>
     public DateTimeOffset EndsAt(SignInSession session)
     {

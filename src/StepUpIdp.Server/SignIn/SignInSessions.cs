@@ -71,7 +71,7 @@ public sealed class SignInSessions(
                 DeviceName.Describe(http.Request.Headers.UserAgent.ToString()),
                 http.Connection.RemoteIpAddress?.ToString(),
                 [], new Dictionary<string, DateTimeOffset>(), []);
-            await store.CreateAsync(session, Lifetime.Absolute + SweepCushion);
+            await store.CreateAsync(session, Lifetime.Absolute + RedisSessionStore.CleanUpCushion);
             store.ScheduleExpiry(accountId, session.Id, Lifetime.EndsAt(session));
             await http.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.Create(accountId, session.Id), CookieProperties(session.ExpiresAt));
             SessionLog.Started(logger, session.Id);
@@ -88,13 +88,14 @@ public sealed class SignInSessions(
     }
 
     /// <summary>
-    /// Reads a session for use and marks it used. Null when it is gone or has just timed out (it is then ended).
+    /// Reads a session for use (one round trip) and marks it used, at most every
+    /// <see cref="SessionLifetime.UseRecordingInterval"/>. Null when it is gone or has just timed out (it is then ended).
     /// Throws <see cref="VerificationStoreUnavailableException"/> when Redis is down.
     /// </summary>
     public async Task<SignInSession?> TouchAsync(string accountId, string sessionId, HttpContext? http = null)
     {
         var now = clock.GetUtcNow();
-        var session = await store.TouchAsync(accountId, sessionId, now);
+        var session = await store.GetAsync(accountId, sessionId);
         if (session is null)
         {
             return null;
@@ -107,7 +108,13 @@ public sealed class SignInSessions(
             return null;
         }
 
+        if (!SessionLifetime.ShouldRecordUse(session, now))
+        {
+            return session;
+        }
+
         var used = session with { LastUsedAt = now };
+        store.RecordUse(accountId, sessionId, now, session.ExpiresAt);
         store.ScheduleExpiry(accountId, sessionId, Lifetime.EndsAt(used));
         return used;
     }
@@ -215,9 +222,6 @@ public sealed class SignInSessions(
             pair => (IReadOnlyList<SignInSession>)pair.Value.Where(s => Lifetime.Judge(s, now) == SessionState.Active).ToList(),
             StringComparer.Ordinal);
     }
-
-    /// <summary>How long Redis keeps an ended session's record after its lifetime, so the expiry sweep still finds it.</summary>
-    internal static TimeSpan SweepCushion { get; } = TimeSpan.FromDays(1);
 
     private static AuthenticationProperties CookieProperties(DateTimeOffset expiresAt) => new() { ExpiresUtc = expiresAt, AllowRefresh = false };
 

@@ -26,7 +26,7 @@ public sealed class RedisOutageTests : IDisposable
     {
         var store = new RedisSessionStore(_unreachable, _keys);
 
-        await AssertUnavailableQuickly(() => store.TouchAsync("account-1", "session-1", Now));
+        await AssertUnavailableQuickly(() => store.GetAsync("account-1", "session-1"));
         await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
         await AssertUnavailableQuickly(() => store.ListManyAsync(["account-1", "account-2"]));
         await AssertUnavailableQuickly(() => store.ForgetOrganisationAsync("account-1", "org-1", Now));
@@ -59,7 +59,7 @@ public sealed class RedisOutageTests : IDisposable
         var server = EmbeddedRespServer.Start();
         using var redis = RedisConnection.Connect(server.Endpoint);
         var store = new RedisSessionStore(redis, _keys);
-        Assert.Null(await store.TouchAsync("account-1", "session-1", Now));
+        Assert.Null(await store.GetAsync("account-1", "session-1"));
 
         server.Dispose();
 

@@ -21,8 +21,9 @@ public sealed class SessionStoreTests(RedisTestServer server)
         var session = NewSession("account-1");
         await _store.CreateAsync(session, Retention);
 
-        var before = await _store.TouchAsync("account-1", session.Id, Now.AddMinutes(5));
-        var after = await _store.TouchAsync("account-1", session.Id, Now.AddMinutes(6));
+        var before = await _store.GetAsync("account-1", session.Id);
+        _store.RecordUse("account-1", session.Id, Now.AddMinutes(5), session.ExpiresAt);
+        var after = await _store.GetAsync("account-1", session.Id);
 
         Assert.NotNull(before);
         Assert.Equal(session.AuthTime, before.AuthTime);
@@ -63,7 +64,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
         var session = NewSession("account-1");
         await _store.CreateAsync(session, Retention);
 
-        Assert.Null(await _store.TouchAsync("account-2", session.Id, Now));
+        Assert.Null(await _store.GetAsync("account-2", session.Id));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
         var ended = await _store.EndAsync("account-1", session.Id);
 
         Assert.Equal(["demo-spa"], ended!.Clients);
-        Assert.Null(await _store.TouchAsync("account-1", session.Id, Now));
+        Assert.Null(await _store.GetAsync("account-1", session.Id));
         Assert.Null(await _store.EndAsync("account-1", session.Id));
         Assert.Empty(await _store.ListAsync("account-1"));
     }
@@ -123,7 +124,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
 
         Assert.True(await _store.ReauthenticateAsync("account-1", session.Id, Now.AddHours(1), ["pwd"]));
 
-        Assert.Equal(Now.AddHours(1), (await _store.TouchAsync("account-1", session.Id, Now))!.AuthTime);
+        Assert.Equal(Now.AddHours(1), (await _store.GetAsync("account-1", session.Id))!.AuthTime);
     }
 
     [Fact]

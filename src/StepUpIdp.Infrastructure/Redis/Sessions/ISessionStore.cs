@@ -13,11 +13,11 @@ public interface ISessionStore
     /// <summary>Stores a new session; Redis may clean it up after <paramref name="retention"/>.</summary>
     Task CreateAsync(SignInSession session, TimeSpan retention);
 
-    /// <summary>
-    /// Reads a session and marks it used at <paramref name="now"/>, in one round trip. Returns the session as it
-    /// was before this use (so the caller can judge the idle timeout), or null when it does not exist.
-    /// </summary>
-    Task<SignInSession?> TouchAsync(string accountId, string sessionId, DateTimeOffset now);
+    /// <summary>Reads a session in one round trip; null when it does not exist.</summary>
+    Task<SignInSession?> GetAsync(string accountId, string sessionId);
+
+    /// <summary>Marks the session used at <paramref name="now"/> without waiting (fire and forget, ordered on the connection).</summary>
+    void RecordUse(string accountId, string sessionId, DateTimeOffset now, DateTimeOffset expiresAt);
 
     /// <summary>A new active authentication in an existing session (a password typed again, say).</summary>
     Task<bool> ReauthenticateAsync(string accountId, string sessionId, DateTimeOffset authTime, IReadOnlyList<string> methods);

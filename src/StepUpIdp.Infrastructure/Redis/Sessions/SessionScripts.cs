@@ -20,16 +20,6 @@ internal static class SessionScripts
         return 1
         """;
 
-    /// <summary>KEYS: session. ARGV: now. Returns the hash as it was before this use, or nil.</summary>
-    public const string Touch = """
-        local all = redis.call('HGETALL', KEYS[1])
-        if #all == 0 then
-          return nil
-        end
-        redis.call('HSET', KEYS[1], 'used', ARGV[1])
-        return all
-        """;
-
     /// <summary>KEYS: session. ARGV: field/value pairs. Sets them only on a session that exists; returns 1 or 0.</summary>
     public const string SetIfExists = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
