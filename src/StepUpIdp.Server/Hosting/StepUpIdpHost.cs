@@ -101,6 +101,7 @@ public static class StepUpIdpHost
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+        app.UseCachedJsonWebKeySet();
         if (app.Configuration.GetValue(IdpOptions.Section + ":" + nameof(IdpOptions.RequireHttps), true))
         {
             app.UseHsts();
