@@ -20,6 +20,7 @@ using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TokenStorage;
 using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
 
@@ -73,6 +74,7 @@ public static class StepUpIdpHost
         services.AddStepUpGuests(configuration);
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
+        services.AddTokenPruning(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
