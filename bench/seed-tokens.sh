@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${PORT:-5397}; BASE="http://127.0.0.1:$PORT"
 DB="stepupidp_seed_$(date +%s)_$RANDOM"
 WORK=$(mktemp -d); IDP=""
-NPGSQL=$(python3 -c 'import sys,urllib.parse as u;p=u.urlparse(sys.argv[1]);print(f"Host={p.hostname};Port={p.port or 5432};Username={u.unquote(p.username)};Password={u.unquote(p.password or \"\")};Database={sys.argv[2]}")' "$SERVER" "$DB")
+NPGSQL=$(python3 -c 'import sys,urllib.parse as u;p=u.urlparse(sys.argv[1]);print(f"Host={p.hostname};Port={p.port or 5432};Username={u.unquote(p.username)};Password={u.unquote(p.password or str())};Database={sys.argv[2]}")' "$SERVER" "$DB")
 stop() {
   [[ -n "$IDP" ]] && kill "$IDP" 2>/dev/null && wait "$IDP" 2>/dev/null
   psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
