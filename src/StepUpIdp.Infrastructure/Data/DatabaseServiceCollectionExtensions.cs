@@ -6,7 +6,7 @@ namespace StepUpIdp.Infrastructure.Data;
 
 public static class DatabaseServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="StepUpDbContext"/> on SQLite (default) or PostgreSQL, with OpenIddict's entities.</summary>
+    /// <summary>Registers a pool of <see cref="StepUpDbContext"/> on SQLite (default) or PostgreSQL, with OpenIddict's entities.</summary>
     public static IServiceCollection AddStepUpDatabase(this IServiceCollection services, IConfiguration configuration, string dataPath)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -21,7 +21,9 @@ public static class DatabaseServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported; use Sqlite or Postgres."),
         };
 
-        services.AddDbContext<StepUpDbContext>(db =>
+        // Pooled: a token request is short, and building a fresh context each time showed in profiles.
+        var sqliteTuning = new SqliteTuning();
+        services.AddDbContextPool<StepUpDbContext>(db =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
             {
@@ -29,7 +31,7 @@ public static class DatabaseServiceCollectionExtensions
             }
             else
             {
-                db.UseSqlite(connectionString);
+                db.UseSqlite(connectionString).AddInterceptors(sqliteTuning);
             }
 
             db.UseOpenIddict();

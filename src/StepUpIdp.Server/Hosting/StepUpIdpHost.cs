@@ -20,6 +20,7 @@ using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
+using StepUpIdp.Server.TokenStorage;
 using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
 
@@ -75,6 +76,7 @@ public static class StepUpIdpHost
         services.AddStepUpGuests(configuration);
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
+        services.AddTokenPruning(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -103,6 +105,7 @@ public static class StepUpIdpHost
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+        app.UseCachedJsonWebKeySet();
         if (app.Configuration.GetValue(IdpOptions.Section + ":" + nameof(IdpOptions.RequireHttps), true))
         {
             app.UseHsts();

@@ -21,7 +21,11 @@ public static class OidcServiceCollectionExtensions
         var (signingKey, encryptionKey) = TokenKeys.Load(configuration, environment, dataPath);
 
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<StepUpDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<StepUpDbContext>();
+                core.ReplaceApplicationManager(typeof(SecretCachingApplications<>));
+            })
             .AddServer(server =>
             {
                 if (idp.Issuer is not null)
@@ -34,7 +38,8 @@ public static class OidcServiceCollectionExtensions
                     .SetUserInfoEndpointUris(UserInfoPath)
                     .SetEndSessionEndpointUris(EndSessionPath)
                     .SetIntrospectionEndpointUris("/connect/introspect")
-                    .SetRevocationEndpointUris("/connect/revoke");
+                    .SetRevocationEndpointUris("/connect/revoke")
+                    .SetJsonWebKeySetEndpointUris(JsonWebKeySetDocument.EndpointPath);
 
                 server.AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
@@ -60,6 +65,7 @@ public static class OidcServiceCollectionExtensions
                 server.DisableAccessTokenEncryption();
 
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
+                server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -78,6 +84,10 @@ public static class OidcServiceCollectionExtensions
                 validation.UseAspNetCore();
             });
 
+        services.AddOptions<ClientSecretCacheOptions>().Bind(configuration.GetSection(ClientSecretCacheOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<VerifiedClientSecrets>();
+        services.AddSingleton<JsonWebKeySetDocument>();
         services.AddSingleton<InteractionMarker>();
         services.AddScoped<TokenPrincipalFactory>();
         return services;
