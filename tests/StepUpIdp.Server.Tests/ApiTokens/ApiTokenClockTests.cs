@@ -102,23 +102,4 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
         await db.SaveChangesAsync();
         await _idp.SetRoleAsync("clock-portal", "bob@partner.test", AppRole.User);
     }
-
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Collector(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-        }
-    }
 }
