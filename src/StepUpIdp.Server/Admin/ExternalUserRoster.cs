@@ -1,3 +1,4 @@
+using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
@@ -38,6 +39,9 @@ public enum ExternalUserActionResult
 
     /// <summary>Redis could not be reached; nothing was done.</summary>
     Unavailable = 3,
+
+    /// <summary>The action reaches the whole account, which the org does not manage (docs/security.md); nothing was done.</summary>
+    NotManaged = 4,
 }
 
 /// <summary>
@@ -87,20 +91,20 @@ public sealed class ExternalUserRoster(
             return "verification reset by an admin";
         }, cancellationToken);
 
-    /// <summary>Lifts the lock that too many wrong passcodes put on the user's verification.</summary>
+    /// <summary>Lifts the lock that too many wrong passcodes put on the user's verification (in every org): managed accounts only.</summary>
     public Task<ExternalUserActionResult> UnlockAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
-        ActAsync(organisationId, adminId, accountId, AuditActions.VerificationUnlocked, async () =>
+        ActOnManagedAccountAsync(organisationId, adminId, accountId, AuditActions.VerificationUnlocked, async () =>
         {
             await challenges.UnlockAsync(accountId);
             return "verification unlocked by an admin";
         }, cancellationToken);
 
     /// <summary>
-    /// Removes a (lost) authenticator app with its recovery codes, and makes the user verify again. Internal users
-    /// are their own org's business: they remove it themselves after a fresh code.
+    /// Removes a (lost) authenticator app with its recovery codes, and makes the user verify again. Every org relies
+    /// on that app, so only the org that manages the account may remove it.
     /// </summary>
     public Task<ExternalUserActionResult> ResetAuthenticatorAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
-        ActAsync(organisationId, adminId, accountId, AuditActions.TotpDisabled, async () =>
+        ActOnManagedAccountAsync(organisationId, adminId, accountId, AuditActions.TotpDisabled, async () =>
         {
             // A verification made with the removed app must not keep counting.
             await verifications.ResetAsync(organisationId, accountId);
@@ -108,6 +112,29 @@ public sealed class ExternalUserRoster(
                 ? "authenticator app reset by an admin"
                 : "authenticator reset by an admin (none was set up)";
         }, cancellationToken);
+
+    /// <summary>
+    /// An action on the whole account: only on an account the org manages (its email on one of the org's verified
+    /// domains, guests included). A refusal is audited too.
+    /// </summary>
+    private async Task<ExternalUserActionResult> ActOnManagedAccountAsync(string organisationId, string adminId, string accountId, string action,
+        Func<Task<string>> act, CancellationToken cancellationToken)
+    {
+        var decision = await people.DecideWholeAccountAsync(organisationId, accountId, cancellationToken);
+        if (decision is null)
+        {
+            return ExternalUserActionResult.NotFound;
+        }
+
+        if (decision is not AccountActionDecision.Allowed)
+        {
+            await audit.WriteAsync(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
+                "refused: the account is not on one of the organisation's verified domains"), cancellationToken);
+            return ExternalUserActionResult.NotManaged;
+        }
+
+        return await RunAsync(organisationId, adminId, accountId, action, act, cancellationToken);
+    }
 
     /// <summary>Only on an external user of the org; the audit line carries the detail the action returns.</summary>
     private async Task<ExternalUserActionResult> ActAsync(string organisationId, string adminId, string accountId, string action,
@@ -118,6 +145,13 @@ public sealed class ExternalUserRoster(
             return ExternalUserActionResult.NotFound;
         }
 
+        return await RunAsync(organisationId, adminId, accountId, action, act, cancellationToken);
+    }
+
+    /// <summary>Runs the action; the audit line carries the detail it returns.</summary>
+    private async Task<ExternalUserActionResult> RunAsync(string organisationId, string adminId, string accountId, string action,
+        Func<Task<string>> act, CancellationToken cancellationToken)
+    {
         string detail;
         try
         {

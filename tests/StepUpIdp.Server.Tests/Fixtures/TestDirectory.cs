@@ -104,6 +104,17 @@ public static class TestDirectory
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Makes an account (a member already) an admin of the org.</summary>
+    public static async Task MakeOrgAdminAsync(this IdpHost idp, string organisationId, string email)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.Email == email);
+        var member = await db.OrganisationMembers.SingleAsync(m => m.OrganisationId == organisationId && m.AccountId == account.Id);
+        member.IsAdmin = true;
+        await db.SaveChangesAsync();
+    }
+
     public static async Task GrantAsync(this IdpHost idp, string clientId, string email, AppRole role)
     {
         await using var scope = idp.Services.CreateAsyncScope();
