@@ -75,6 +75,8 @@ public static class OidcServiceCollectionExtensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                // The IdP's own APIs take only access tokens issued for them (docs/security.md).
+                validation.AddAudiences(IdpApi.Audience);
                 validation.UseAspNetCore();
             });
 

@@ -40,7 +40,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
         _address = new Uri(addresses.Addresses.First() + "/");
 
-        _portal = await OidcRelyingParty.StartAsync(_address, "clock-portal");
+        _portal = await OidcRelyingParty.StartAsync(_address, "clock-portal", PortalScopes);
         await RegisterAsync();
     }
 
@@ -92,6 +92,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Scopes.Profile,
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Scopes.Email,
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + "offline_access",
+                OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + "stepup.api_tokens",
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.GrantTypes.RefreshToken,
             },
             Requirements = { OpenIddict.Abstractions.OpenIddictConstants.Requirements.Features.ProofKeyForCodeExchange },

@@ -42,7 +42,7 @@ public static class TestDirectory
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession, Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                Permissions.Prefixes.Scope + "stepup.admin", Permissions.Prefixes.Scope + "directory.read",
+                Permissions.Prefixes.Scope + "stepup.admin", Permissions.Prefixes.Scope + "stepup.api_tokens", Permissions.Prefixes.Scope + "directory.read",
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
