@@ -38,6 +38,7 @@ public static class StepUpIdpHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataPath = DataPath.Resolve(configuration, builder.Environment);
+        IdpOptions.RequireIssuer(configuration, builder.Environment);
 
         services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
