@@ -12,6 +12,12 @@ public interface IPasscodeChallengeStore
     Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now);
 
     /// <summary>
+    /// Takes back a send whose email could not be delivered: it no longer counts toward the cool-down or the send
+    /// limits, and its passcode (never seen by anyone) is dropped unless a newer one replaced it.
+    /// </summary>
+    Task RefundAsync(PasscodeSubject subject, string clientIp, PasscodeIssueResult.Issued issued);
+
+    /// <summary>
     /// Checks a submitted passcode. On success the passcode is used up, the account's consecutive
     /// failures are cleared and a verification record (<paramref name="methodToRecord"/>, kept for
     /// <paramref name="recordRetention"/>) is stored for (org, account key), all in one atomic step.
