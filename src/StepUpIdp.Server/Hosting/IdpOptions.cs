@@ -32,6 +32,15 @@ public sealed class IdpOptions
     [Range(1, 10_000)]
     public int SignInPostsPerMinutePerIp { get; set; } = 30;
 
+    /// <summary>
+    /// Addresses of the load balancers or reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed,
+    /// besides loopback (<see cref="TrustedProxies"/>).
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of such proxies.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
     /// <summary>Stops start-up outside Development unless <c>Idp:Issuer</c> is an absolute URL.</summary>
     public static void RequireIssuer(IConfiguration configuration, IHostEnvironment environment)
     {

@@ -75,8 +75,7 @@ public static class StepUpIdpHost
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
 
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddTrustedProxies(configuration);
         return builder;
     }
 
