@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,8 @@ public static class StepUpIdpServiceCollectionExtensions
     /// <see cref="StepUpAuthorizationPolicyBuilderExtensions.RequireRecentAuthentication"/> answers
     /// 401 with RFC 9470's challenge instead of 403, e.g.
     /// <c>WWW-Authenticate: Bearer error="insufficient_user_authentication", error_description="...", acr_values="urn:stepupidp:acr:otp"</c>.
-    /// Tokens exchanged from API tokens (<c>api_token_id</c>) never meet a step-up requirement.
+    /// Tokens exchanged from API tokens (<c>api_token_id</c>) never meet a step-up requirement. Every JwtBearer scheme
+    /// accepts only access tokens (<c>typ</c> <c>at+jwt</c>), never an ID token, and always checks the audience.
     /// </summary>
     /// <example>
     /// <code>
@@ -102,6 +104,7 @@ public static class StepUpIdpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         AddStepUpAuthorization(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, StepUpIdpApiConfiguration>());
         return services;
     }
 

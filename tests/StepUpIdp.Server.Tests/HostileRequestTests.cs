@@ -80,6 +80,9 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         { "revocation without client", "POST", "connect/revoke", null },
         { "end session with foreign post-logout URI", "GET", "connect/endsession?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F", null },
         { "sign-in post without antiforgery token", "POST", "account/signin", null },
+        { "api tokens with an unsigned token", "POST", "api/me/api-tokens", "Bearer eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJ4In0." },
+        { "reset authenticator without a token", "POST", "api/orgs/acme/external-users/x/reset-authenticator", null },
+        { "unlock with a garbage token", "POST", "api/orgs/acme/external-users/x/unlock", "Bearer garbage" },
         { "unknown page", "GET", "no/such/page", null },
         { "error page with odd code", "GET", "error/999", null },
     };
@@ -98,6 +101,24 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
+
+        using var http = NoRedirectClient();
+        await AssertCleanErrorAsync(await http.SendAsync(request));
+    }
+
+    [Theory]
+    [InlineData("not-an-address")]
+    [InlineData("999.999.999.999")]
+    [InlineData("2001:db8::1, 198.51.100.7, ::::")]
+    [InlineData(",,,")]
+    public async Task Garbled_forwarded_headers_never_crash_a_form_post(string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address, "account/signin"))
+        {
+            Content = new FormUrlEncodedContent([new("Email", "a@b.test"), new("Password", "x")]),
+        };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "gopher");
 
         using var http = NoRedirectClient();
         await AssertCleanErrorAsync(await http.SendAsync(request));

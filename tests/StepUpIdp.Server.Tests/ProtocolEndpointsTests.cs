@@ -39,6 +39,15 @@ public sealed class ProtocolEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Discovery_advertises_only_the_prompt_values_the_sign_in_honours()
+    {
+        using var http = new HttpClient();
+        var discovery = await http.GetFromJsonAsync<JsonElement>(new Uri(_idp.Address, ".well-known/openid-configuration"));
+
+        Assert.Equal(["login", "none"], discovery.GetProperty("prompt_values_supported").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_confidential_client_introspects_its_token_and_a_revoked_refresh_token_stops_working()
     {
         using var issued = await Tokens.PostFormAsync(new Uri(_idp.Address, "connect/token"), new Dictionary<string, string>

@@ -29,6 +29,8 @@ public sealed class SmtpSink : IAsyncDisposable
     {
     }
 
+    private int _disposed;
+
     public string Host => IPAddress.Loopback.ToString();
 
     public int Port { get; private set; }
@@ -93,8 +95,14 @@ public sealed class SmtpSink : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the listener (a test may stop it early to simulate an SMTP outage); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_server is not null && _running is not null)
         {

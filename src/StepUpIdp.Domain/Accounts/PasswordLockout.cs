@@ -57,6 +57,14 @@ public sealed record PasswordLockout
             : new PasswordLockoutState(failures, null);
     }
 
+    /// <summary>
+    /// The state to store before a password is checked, or null when the account is locked and no password may be
+    /// checked. The attempt counts as a failure up front, so parallel guesses can never check more passwords than
+    /// <see cref="MaxFailures"/> allows; a right password then stores <see cref="AfterSuccess"/>.
+    /// </summary>
+    public PasswordLockoutState? BeforeAttempt(PasswordLockoutState state, DateTimeOffset now) =>
+        Check(state, now) is PasswordAttemptDecision.Locked ? null : AfterFailure(state, now);
+
     /// <summary>The state after a correct password.</summary>
     public static PasswordLockoutState AfterSuccess() => PasswordLockoutState.Clear;
 }

@@ -5,6 +5,7 @@ public static class AuditActions
 {
     public const string PasscodeSent = "verification.passcode_sent";
     public const string PasscodeSendRefused = "verification.passcode_send_refused";
+    public const string PasscodeDeliveryFailed = "verification.passcode_delivery_failed";
     public const string Verified = "verification.verified";
     public const string VerificationFailed = "verification.failed";
     public const string VerificationLocked = "verification.locked";

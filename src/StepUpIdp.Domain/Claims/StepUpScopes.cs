@@ -4,6 +4,9 @@ namespace StepUpIdp.Domain.Claims;
 public static class StepUpScopes
 {
     public const string Admin = "stepup.admin";
+
+    /// <summary>Manage one's own API tokens at <c>/api/me/api-tokens</c>.</summary>
+    public const string ApiTokens = "stepup.api_tokens";
     public const string DirectoryRead = "directory.read";
     public const string UsersSearch = "users.search";
     public const string Mentions = "mentions";
@@ -11,5 +14,5 @@ public static class StepUpScopes
     /// <summary>Directory scopes, never granted to guests (contract section 1).</summary>
     public static readonly IReadOnlyList<string> Directory = [DirectoryRead, UsersSearch, Mentions];
 
-    public static readonly IReadOnlyList<string> All = [Admin, DirectoryRead, UsersSearch, Mentions];
+    public static readonly IReadOnlyList<string> All = [Admin, ApiTokens, DirectoryRead, UsersSearch, Mentions];
 }

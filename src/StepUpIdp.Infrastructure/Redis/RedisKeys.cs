@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using StepUpIdp.Domain.Network;
 
 namespace StepUpIdp.Infrastructure.Redis;
 
@@ -39,8 +40,8 @@ public sealed class RedisKeys
     /// <summary>Sorted set of send times per account key (all organisations): cool-down and window limit.</summary>
     public RedisKey PasscodeSendsByAccount(string accountKey) => Key("passcode-sends", "account", accountKey);
 
-    /// <summary>Sorted set of send times per client IP address.</summary>
-    public RedisKey PasscodeSendsByIp(string clientIp) => Key("passcode-sends", "ip", clientIp);
+    /// <summary>Sorted set of send times per client network (an IPv4 address or an IPv6 /64: <see cref="ClientNetwork"/>).</summary>
+    public RedisKey PasscodeSendsByIp(string clientIp) => Key("passcode-sends", "ip", ClientNetwork.KeyOf(clientIp));
 
     /// <summary>Consecutive failed tries and lock-out of an account key (all organisations).</summary>
     public RedisKey Lockout(string accountKey) => Key("lockout", accountKey);

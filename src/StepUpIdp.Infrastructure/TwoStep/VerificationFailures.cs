@@ -1,38 +1,40 @@
+using System.Globalization;
 using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Infrastructure.Redis;
 
 namespace StepUpIdp.Infrastructure.TwoStep;
 
+/// <summary>Whether an authenticator or recovery code may be checked now. The hierarchy is closed.</summary>
+public abstract record VerificationAttempt
+{
+    private VerificationAttempt()
+    {
+    }
+
+    /// <summary>
+    /// The code may be checked; the attempt is already counted as a failure. <paramref name="LockedUntil"/> is set
+    /// when this attempt was the one that locked verification: a wrong code answers "locked", a right one lifts it.
+    /// </summary>
+    public sealed record MayCheck(DateTimeOffset? LockedUntil) : VerificationAttempt;
+
+    /// <summary>Verification is locked; the code must not be checked.</summary>
+    public sealed record Locked(DateTimeOffset Until) : VerificationAttempt;
+}
+
 /// <summary>
-/// Counts wrong authenticator and recovery codes toward the same lock-out as wrong emailed passcodes
-/// (contract section 4: 10 consecutive failures across passcodes lock verification for 15 minutes). It
-/// shares the lock-out hash of <see cref="Redis.Passcodes.IPasscodeChallengeStore"/>, whose
-/// <c>GetLockAsync</c>/<c>UnlockAsync</c> read and lift it.
+/// Counts authenticator and recovery codes toward the same lock-out as wrong emailed passcodes (10 consecutive
+/// failures lock verification for 15 minutes). The attempt is counted in the same Redis script that checks the
+/// lock, before the code is checked, so parallel guesses can never have more codes checked than the lock-out
+/// allows; a right code then takes the count back. It shares the lock-out hash of
+/// <see cref="Redis.Passcodes.IPasscodeChallengeStore"/>, whose <c>GetLockAsync</c>/<c>UnlockAsync</c> read and lift it.
 /// </summary>
 public sealed class VerificationFailures(IConnectionMultiplexer redis, RedisKeys keys, PasscodeLimits limits)
 {
     private static readonly TimeSpan LockoutRetention = TimeSpan.FromDays(1);
 
-    /// <summary>KEYS: lock-out. ARGV: now, failures before lock, lock duration, TTL. Returns {'counted', left} | {'locked', until}.</summary>
-    private const string CountScript = """
-        local now = tonumber(ARGV[1])
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-        if lockedUntil > now then
-          return {'locked', lockedUntil}
-        end
-        local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-        redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        if failures >= tonumber(ARGV[2]) then
-          local untilNow = now + tonumber(ARGV[3])
-          redis.call('HSET', KEYS[1], 'until', untilNow, 'failures', '0')
-          return {'locked', untilNow}
-        end
-        return {'counted', tonumber(ARGV[2]) - failures}
-        """;
-
-    /// <summary>Counts one failure; returns when the lock-out it caused (or that was already on) ends, else null.</summary>
-    public Task<DateTimeOffset?> CountAsync(string accountKey, DateTimeOffset now) =>
+    /// <summary>Checks the lock and, when open, counts this attempt as a failure, in one atomic step.</summary>
+    public Task<VerificationAttempt> BeginAsync(string accountKey, DateTimeOffset now) =>
         RedisOutage.TranslateAsync(async () =>
         {
             RedisKey[] scriptKeys = [keys.Lockout(accountKey)];
@@ -43,10 +45,25 @@ public sealed class VerificationFailures(IConnectionMultiplexer redis, RedisKeys
                 (long)limits.LockDuration.TotalMilliseconds,
                 (long)(limits.LockDuration + LockoutRetention).TotalMilliseconds,
             ];
-            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(CountScript, scriptKeys, args).ConfigureAwait(false))!;
-            return (string?)reply[0] == "locked" ? DateTimeOffset.FromUnixTimeMilliseconds((long)reply[1]) : (DateTimeOffset?)null;
+            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(VerificationAttemptScripts.Count, scriptKeys, args).ConfigureAwait(false))!;
+            var until = (long)reply[1];
+            return (string?)reply[0] switch
+            {
+                "locked" => (VerificationAttempt)new VerificationAttempt.Locked(DateTimeOffset.FromUnixTimeMilliseconds(until)),
+                "check" => new VerificationAttempt.MayCheck(until == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(until)),
+                var other => throw new InvalidOperationException($"The verification-attempt script answered '{other}', which this version does not understand."),
+            };
         });
 
-    /// <summary>A success ends the run of consecutive failures; a lock-out already on is left alone.</summary>
-    public Task ClearAsync(string accountKey) =>
-        RedisOutage.TranslateAsync(() => redis.GetDatabase().HashDeleteAsync(keys.Lockout(accountKey), "failures"));}
+    /// <summary>
+    /// A right code ends the run of consecutive failures, its own included. A lock-out already on stays, unless
+    /// <paramref name="attempt"/> set it itself.
+    /// </summary>
+    public Task SucceededAsync(string accountKey, VerificationAttempt.MayCheck attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var lockedByAttempt = attempt.LockedUntil?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? "0";
+        return RedisOutage.TranslateAsync(() =>
+            redis.GetDatabase().ScriptEvaluateAsync(VerificationAttemptScripts.Succeed, [keys.Lockout(accountKey)], [lockedByAttempt]));
+    }
+}

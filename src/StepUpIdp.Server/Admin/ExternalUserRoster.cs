@@ -1,3 +1,4 @@
+using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
@@ -44,6 +45,9 @@ public enum ExternalUserActionResult
 
     /// <summary>Redis could not be reached; nothing was done.</summary>
     Unavailable = 3,
+
+    /// <summary>The action reaches the whole account, which the org does not manage (docs/security.md); nothing was done.</summary>
+    NotManaged = 4,
 }
 
 /// <summary>
@@ -95,20 +99,20 @@ public sealed class ExternalUserRoster(
             return "verification reset by an admin in every session";
         }, cancellationToken);
 
-    /// <summary>Lifts the lock that too many wrong passcodes put on the user's verification.</summary>
+    /// <summary>Lifts the lock that too many wrong passcodes put on the user's verification (in every org): managed accounts only.</summary>
     public Task<ExternalUserActionResult> UnlockAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
-        ActAsync(organisationId, adminId, accountId, AuditActions.VerificationUnlocked, async () =>
+        ActOnManagedAccountAsync(organisationId, adminId, accountId, AuditActions.VerificationUnlocked, async () =>
         {
             await challenges.UnlockAsync(accountId);
             return "verification unlocked by an admin";
         }, cancellationToken);
 
     /// <summary>
-    /// Removes a (lost) authenticator app with its recovery codes, and makes the user verify again. Internal users
-    /// are their own org's business: they remove it themselves after a fresh code.
+    /// Removes a (lost) authenticator app with its recovery codes, and makes the user verify again. Every org relies
+    /// on that app, so only the org that manages the account may remove it.
     /// </summary>
     public Task<ExternalUserActionResult> ResetAuthenticatorAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
-        ActAsync(organisationId, adminId, accountId, AuditActions.TotpDisabled, async () =>
+        ActOnManagedAccountAsync(organisationId, adminId, accountId, AuditActions.TotpDisabled, async () =>
         {
             // A verification made with the removed app must not keep counting.
             await sessions.ResetVerificationAsync(accountId, organisationId);
@@ -118,32 +122,47 @@ public sealed class ExternalUserRoster(
         }, cancellationToken);
 
     /// <summary>
-    /// Ends the person's access now (docs/sessions.md). For an external user: in every session, the org's
-    /// verifications stop counting, the org's apps need a new sign-in, their refresh tokens fail and they get a
-    /// back-channel logout; the person's access elsewhere is untouched. For an account the org manages (its email
-    /// domain is the org's): every session of the account ends.
+    /// Ends the person's access now (docs/sessions.md). For an account the org does not manage: in every session,
+    /// the org's verifications stop counting, the org's apps need a new sign-in, their refresh tokens fail and they
+    /// get a back-channel logout; the person's access elsewhere is untouched. For an account the org manages (its
+    /// email on one of the org's verified domains): every session of the account ends.
     /// </summary>
     public async Task<ExternalUserActionResult> EndAccessAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken)
     {
-        if (await people.FindAsync(organisationId, accountId, cancellationToken) is not { } person)
+        var reach = await people.DecideWholeAccountAsync(organisationId, accountId, cancellationToken);
+        if (reach is null)
         {
             return ExternalUserActionResult.NotFound;
         }
 
-        string detail;
-        try
-        {
-            detail = person.UserType == Domain.Accounts.UserType.Internal
+        return await RunAsync(organisationId, adminId, accountId, AuditActions.AccessEnded, async () =>
+            reach is AccountActionDecision.Allowed
                 ? $"all {await sessions.EndAllAsync(accountId, keepSessionId: null)} sessions of a managed account ended by an admin"
-                : $"access ended by an admin in {await sessions.EndOrganisationAccessAsync(accountId, organisationId)} sessions";
-        }
-        catch (VerificationStoreUnavailableException)
+                : $"access to the organisation's apps ended by an admin in {await sessions.EndOrganisationAccessAsync(accountId, organisationId)} sessions",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// An action on the whole account: only on an account the org manages (its email on one of the org's verified
+    /// domains, guests included). A refusal is audited too.
+    /// </summary>
+    private async Task<ExternalUserActionResult> ActOnManagedAccountAsync(string organisationId, string adminId, string accountId, string action,
+        Func<Task<string>> act, CancellationToken cancellationToken)
+    {
+        var decision = await people.DecideWholeAccountAsync(organisationId, accountId, cancellationToken);
+        if (decision is null)
         {
-            return ExternalUserActionResult.Unavailable;
+            return ExternalUserActionResult.NotFound;
         }
 
-        await audit.WriteAsync(new AuditEvent(organisationId, AuditActions.AccessEnded, AuditOutcomes.Success, adminId, accountId, detail), cancellationToken);
-        return ExternalUserActionResult.Done;
+        if (decision is not AccountActionDecision.Allowed)
+        {
+            await audit.WriteAsync(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
+                "refused: the account is not on one of the organisation's verified domains"), cancellationToken);
+            return ExternalUserActionResult.NotManaged;
+        }
+
+        return await RunAsync(organisationId, adminId, accountId, action, act, cancellationToken);
     }
 
     /// <summary>Only on an external user of the org; the audit line carries the detail the action returns.</summary>
@@ -155,6 +174,13 @@ public sealed class ExternalUserRoster(
             return ExternalUserActionResult.NotFound;
         }
 
+        return await RunAsync(organisationId, adminId, accountId, action, act, cancellationToken);
+    }
+
+    /// <summary>Runs the action; the audit line carries the detail it returns.</summary>
+    private async Task<ExternalUserActionResult> RunAsync(string organisationId, string adminId, string accountId, string action,
+        Func<Task<string>> act, CancellationToken cancellationToken)
+    {
         string detail;
         try
         {

@@ -54,12 +54,18 @@ public static class ExternalUsersApi
         return org;
     }
 
-    /// <summary>204 when done, 404 unless the id is an external user of the org, 503 when Redis is down.</summary>
+    /// <summary>
+    /// 204 when done, 404 unless the id is a person of the org (an external user, for actions on the org's own
+    /// records), 403 when the action reaches a whole account the org does not manage, 503 when Redis is down.
+    /// </summary>
     internal static IResult Answer(ExternalUserActionResult result) => result switch
     {
         ExternalUserActionResult.Done => Results.NoContent(),
         ExternalUserActionResult.NotFound => ProblemTypes.NotFoundProblem("An external user with this id"),
         ExternalUserActionResult.Unavailable => Unavailable(),
+        ExternalUserActionResult.NotManaged => ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.AccountNotManaged,
+            "Only the organisation that manages this account may do this.",
+            "The account's email domain is not one of this organisation's verified domains, and the action would change the account for every organisation it uses."),
         _ => throw new InvalidOperationException("Unknown action result."),
     };
 

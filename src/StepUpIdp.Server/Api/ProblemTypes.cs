@@ -17,6 +17,8 @@ public static class ProblemTypes
     public const string Conflict = Base + "conflict";
     public const string Antiforgery = Base + "antiforgery";
     public const string ApiTokensNotAllowed = Base + "api-tokens-not-allowed";
+    public const string AccountNotManaged = Base + "account-not-managed";
+    public const string InsufficientScope = Base + "insufficient-scope";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

@@ -41,6 +41,12 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
                     "An access token obtained with an API token cannot manage API tokens."));
             }
 
+            if (!principal.HasScope(StepUpScopes.ApiTokens))
+            {
+                return (null, ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.InsufficientScope,
+                    $"A bearer access token with scope {StepUpScopes.ApiTokens} is required."));
+            }
+
             accountId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
             org = principal.GetClaim(StepUpClaimTypes.Organisation);
             if (requestedOrg is not null && requestedOrg != org)

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -84,11 +83,31 @@ public sealed class GuestInvitations(
 
         var valid = (GuestInvitationValidation.Valid)validation;
 
-        // Counting and adding in one serializable transaction: two invitations at once cannot both slip under the allowance.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        var roles = await directory.ReadOrgRolesAsync(app.OrganisationId, cancellationToken);
+        // Counting and adding in one serializable transaction (retried when a concurrent one wins): two invitations at
+        // once cannot both slip under the allowance.
+        var staged = await db.RunSerializableAsync(ct => StageInvitationsAsync(adminId, app, valid, now, ct), cancellationToken);
+        if (staged.Refused is { } refusedOutcome)
+        {
+            return refusedOutcome;
+        }
+
+        var orgName = (await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == app.OrganisationId, cancellationToken)).Name;
+        var done = new List<InvitedPerson>(staged.Answered.Count);
+        foreach (var (person, send) in staged.Answered)
+        {
+            done.Add(send ? person with { Emailed = await SendInvitationAsync(orgName, app, signInUrl, valid, person.Email, cancellationToken) } : person);
+        }
+
+        return new InvitationOutcome.Done(done);
+    }
+
+    /// <summary>Reads the org's roles, decides, and stages the new guests with their audit lines; saves nothing itself.</summary>
+    private async Task<(InvitationOutcome? Refused, List<(InvitedPerson Person, bool Send)> Answered)> StageInvitationsAsync(
+        string adminId, App app, GuestInvitationValidation.Valid valid, DateTimeOffset now, CancellationToken ct)
+    {
+        var roles = await directory.ReadOrgRolesAsync(app.OrganisationId, ct);
         var normalized = valid.Emails.Select(EmailAddress.Normalize).ToList();
-        var accounts = await db.Accounts.Where(a => normalized.Contains(a.NormalizedEmail)).ToDictionaryAsync(a => a.NormalizedEmail, cancellationToken);
+        var accounts = await db.Accounts.Where(a => normalized.Contains(a.NormalizedEmail)).ToDictionaryAsync(a => a.NormalizedEmail, ct);
         var seats = roles.SeatHolders;
         var guests = roles.Guests;
 
@@ -111,7 +130,7 @@ public sealed class GuestInvitations(
         var perSeat = options.Value.AllowancePerSeat;
         if (GuestAllowance.Check(guests.Count, seats.Count, newGuests, perSeat) is GuestAllowanceDecision.Refused refused)
         {
-            return new InvitationOutcome.OverAllowance(refused, guests.Count, seats.Count, newGuests, perSeat);
+            return (new InvitationOutcome.OverAllowance(refused, guests.Count, seats.Count, newGuests, perSeat), []);
         }
 
         var answered = new List<(InvitedPerson Person, bool Send)>();
@@ -152,17 +171,7 @@ public sealed class GuestInvitations(
                 result == InvitationResult.Invited));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        var orgName = (await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == app.OrganisationId, cancellationToken)).Name;
-        var done = new List<InvitedPerson>(answered.Count);
-        foreach (var (person, send) in answered)
-        {
-            done.Add(send ? person with { Emailed = await SendInvitationAsync(orgName, app, signInUrl, valid, person.Email, cancellationToken) } : person);
-        }
-
-        return new InvitationOutcome.Done(done);
+        return (null, answered);
     }
 
     public async Task<GuestChangeOutcome> ChangeAsync(

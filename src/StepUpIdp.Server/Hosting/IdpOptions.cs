@@ -7,7 +7,10 @@ public sealed class IdpOptions
 {
     public const string Section = "Idp";
 
-    /// <summary>The issuer URL. Empty: derived from the request (fine behind one host name; set it behind a load balancer).</summary>
+    /// <summary>
+    /// The issuer URL. Required outside Development (<see cref="RequireIssuer"/>), so that tokens never name
+    /// whatever Host header a request carried; in Development, empty means derived from the request.
+    /// </summary>
     public Uri? Issuer { get; set; }
 
     /// <summary>Refuse plain HTTP on the OIDC endpoints. Only the Development configuration turns it off.</summary>
@@ -47,4 +50,25 @@ public sealed class IdpOptions
     /// <summary>Password and passcode form submissions one client IP may make per minute.</summary>
     [Range(1, 10_000)]
     public int SignInPostsPerMinutePerIp { get; set; } = 30;
+
+    /// <summary>
+    /// Addresses of the load balancers or reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed,
+    /// besides loopback (<see cref="TrustedProxies"/>).
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) of such proxies.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>Stops start-up outside Development unless <c>Idp:Issuer</c> is an absolute URL.</summary>
+    public static void RequireIssuer(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var issuer = configuration[Section + ":" + nameof(Issuer)];
+        if (!environment.IsDevelopment() && !Uri.TryCreate(issuer, UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException(
+                "Idp:Issuer must be set to the IdP's absolute public URL (e.g. https://idp.example) outside Development: " +
+                "otherwise tokens and discovery would name whatever Host header a request carried.");
+        }
+    }
 }

@@ -1,11 +1,12 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using StepUpIdp.Domain.Network;
 
 namespace StepUpIdp.Server.Hosting;
 
 /// <summary>
-/// Per-client-IP limits on the forms that take secrets (password and passcode pages). Account lock-out stops
-/// guessing one account's password; this stops one address from trying a password on many accounts
+/// Per-client-network limits (an IPv4 address or an IPv6 /64, <see cref="ClientNetwork"/>) on the forms that take
+/// secrets (password and passcode pages). Account lock-out stops guessing one account's password; this stops one address from trying a password on many accounts
 /// (password spraying) or flooding the passcode forms. Page loads are not limited, only submissions.
 /// </summary>
 public static class SignInRateLimits
@@ -29,7 +30,7 @@ public static class SignInRateLimits
             };
             limiter.AddPolicy(Policy, http => HttpMethods.IsPost(http.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    ClientNetwork.KeyOf(http.Connection.RemoteIpAddress),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = idp.SignInPostsPerMinutePerIp, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("page-loads"));
         });

@@ -39,6 +39,7 @@ public static class StepUpIdpHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataPath = DataPath.Resolve(configuration, builder.Environment);
+        IdpOptions.RequireIssuer(configuration, builder.Environment);
 
         services.AddOptions<IdpOptions>().Bind(configuration.GetSection(IdpOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.SessionIdleMinutes <= o.SessionLifetimeMinutes, "Idp:SessionIdleMinutes must not exceed Idp:SessionLifetimeMinutes.")
@@ -78,8 +79,7 @@ public static class StepUpIdpHost
         services.AddStepUpAdmin();
         services.AddTokenPruning(configuration);
 
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddTrustedProxies(configuration);
         return builder;
     }
 

@@ -49,6 +49,14 @@ public static class OidcServiceCollectionExtensions
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
+                // Only the prompt values the sign-in actually honours are advertised and accepted (OIDC Core 3.1.2.1):
+                // there is no consent screen and no account chooser.
+                server.Configure(options =>
+                {
+                    options.PromptValues.Remove(PromptValues.Consent);
+                    options.PromptValues.Remove(PromptValues.SelectAccount);
+                });
+
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, .. StepUpScopes.All]);
                 server.RegisterClaims([
                     Claims.Subject, Claims.Name, Claims.Email, Claims.EmailVerified,
@@ -81,6 +89,8 @@ public static class OidcServiceCollectionExtensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                // The IdP's own APIs take only access tokens issued for them (docs/security.md).
+                validation.AddAudiences(IdpApi.Audience);
                 validation.UseAspNetCore();
             });
 

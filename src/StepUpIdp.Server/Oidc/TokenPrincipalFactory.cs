@@ -67,9 +67,9 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         var principal = new ClaimsPrincipal(identity);
         // Guests never get the directory scopes (contract section 1), at authorization or at refresh.
         principal.SetScopes(subject.IsGuest ? ScopePolicy.FilterForGuest(scopes) : scopes);
-        // RFC 9068: the access token names who may accept it. Until resource indicators arrive, that is the app
-        // it was issued to, so an API cannot be handed another app's (or another org's) token.
-        principal.SetAudiences(app.ClientId);
+        // RFC 9068: the access token names who may accept it: the app it was issued to, so an API cannot be handed
+        // another app's (or another org's) token, and the IdP's own APIs only when their scopes were granted.
+        principal.SetAudiences([.. IdpApi.AudiencesFor(app.ClientId, principal.GetScopes())]);
         principal.SetAccessTokenLifetime(AccessTokenLifetime(subject.UserType, authentication.ReverifyAt));
         principal.SetDestinations(claim => DestinationsOf(claim, principal));
         return principal;

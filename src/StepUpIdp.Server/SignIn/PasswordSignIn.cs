@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Tenancy;
@@ -39,8 +40,8 @@ public sealed class PasswordSignIn(
             return new PasswordSignInResult.Failed();
         }
 
-        var state = new PasswordLockoutState(account.FailedPasswordAttempts, account.LockedUntil);
-        if (PasswordLockout.Default.Check(state, now) is PasswordAttemptDecision.Locked)
+        var counted = await CountAttemptAsync(account, now, cancellationToken);
+        if (counted is null)
         {
             // Still verify, so a locked account answers in the same time as any other failure.
             hasher.VerifyHashedPassword(account, account.PasswordHash, password);
@@ -51,14 +52,12 @@ public sealed class PasswordSignIn(
         var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            var after = PasswordLockout.Default.AfterFailure(state, now);
-            (account.FailedPasswordAttempts, account.LockedUntil) = (after.ConsecutiveFailures, after.LockedUntil);
-            if (after.LockedUntil is not null)
+            // The failure was stored before the check; nothing is left to write.
+            if (counted.LockedUntil is not null)
             {
                 Log.AccountLocked(logger, account.Id);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
             Log.PasswordSignInFailed(logger, "wrong-password");
             return new PasswordSignInResult.Failed();
         }
@@ -66,11 +65,57 @@ public sealed class PasswordSignIn(
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             account.PasswordHash = hasher.HashPassword(account, password);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        account.FailedPasswordAttempts = 0;
-        account.LockedUntil = null;
-        await db.SaveChangesAsync(cancellationToken);
+        var cleared = PasswordLockout.AfterSuccess();
+        await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(a => a.FailedPasswordAttempts, cleared.ConsecutiveFailures)
+            .SetProperty(a => a.LockedUntil, cleared.LockedUntil), cancellationToken);
         return new PasswordSignInResult.Succeeded(account);
     }
+
+    /// <summary>
+    /// Stores the attempt as a failure before the password is checked (<see cref="PasswordLockout.BeforeAttempt"/>),
+    /// as a compare-and-swap on the stored state, retried when another request changed it first. Parallel guesses
+    /// therefore each count, and no more passwords are checked than the lock-out allows. Null when locked.
+    /// </summary>
+    private async Task<PasswordLockoutState?> CountAttemptAsync(Account account, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = new PasswordLockoutState(account.FailedPasswordAttempts, account.LockedUntil);
+        for (var round = 0; round < MaxCountRounds; round++)
+        {
+            if (PasswordLockout.Default.BeforeAttempt(state, now) is not { } counted)
+            {
+                return null;
+            }
+
+            var (failures, lockedUntil) = (state.ConsecutiveFailures, state.LockedUntil);
+            var swapped = await db.Accounts
+                .Where(a => a.Id == account.Id && a.FailedPasswordAttempts == failures && a.LockedUntil == lockedUntil)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(a => a.FailedPasswordAttempts, counted.ConsecutiveFailures)
+                    .SetProperty(a => a.LockedUntil, counted.LockedUntil), cancellationToken);
+            if (swapped == 1)
+            {
+                return counted;
+            }
+
+            var stored = await db.Accounts.AsNoTracking().Where(a => a.Id == account.Id)
+                .Select(a => new { a.FailedPasswordAttempts, a.LockedUntil })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            state = new PasswordLockoutState(stored.FailedPasswordAttempts, stored.LockedUntil);
+        }
+
+        // Under contention this heavy, somebody is guessing: refuse rather than check without counting.
+        return null;
+    }
+
+    // Each round lets at least one competing request through, so this bounds the wait, not the fairness.
+    private const int MaxCountRounds = 32;
 }

@@ -28,6 +28,27 @@ public sealed class OrganisationPeople(StepUpDbContext db)
     public async Task<bool> IsExternalAsync(string organisationId, string accountId, CancellationToken cancellationToken) =>
         (await QueryAsync(organisationId, accountId, cancellationToken)).Any(p => p.UserType == UserType.External);
 
+    /// <summary>
+    /// What the org may do to an account as a whole (<see cref="AccountStewardship"/>), or null when the account is
+    /// not found: it does not exist, or it is neither on one of the org's verified domains nor acting in the org
+    /// (an org learns nothing about other orgs' people).
+    /// </summary>
+    public async Task<AccountActionDecision?> DecideWholeAccountAsync(string organisationId, string accountId, CancellationToken cancellationToken)
+    {
+        var email = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Email).SingleOrDefaultAsync(cancellationToken);
+        if (email is null)
+        {
+            return null;
+        }
+
+        var domains = await db.OrganisationDomains.AsNoTracking()
+            .Where(d => d.OrganisationId == organisationId).Select(d => d.Domain).ToListAsync(cancellationToken);
+        var decision = AccountStewardship.Decide(AdminActionReach.WholeAccount, email, domains);
+        return decision is AccountActionDecision.Allowed || (await QueryAsync(organisationId, accountId, cancellationToken)).Count > 0
+            ? decision
+            : null;
+    }
+
     private async Task<IReadOnlyList<OrganisationPerson>> QueryAsync(string organisationId, string? onlyAccountId, CancellationToken cancellationToken)
     {
         var domains = await db.OrganisationDomains.AsNoTracking()

@@ -62,11 +62,23 @@ public sealed class TotpVerification(
     public async Task<TotpCheckResult> CheckAsync(string accountId, string code, bool recoveryCode, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (await challenges.GetLockAsync(accountId, now) is { } lockedUntil)
+        byte[]? secret = null;
+        if (!recoveryCode && (secret = await authenticators.FindSecretAsync(accountId, cancellationToken)) is null)
         {
-            return new TotpCheckResult.Locked(lockedUntil);
+            return await challenges.GetLockAsync(accountId, now) is { } lockedUntil
+                ? new TotpCheckResult.Locked(lockedUntil)
+                : new TotpCheckResult.NotEnrolled();
         }
 
+        // Counted as a failure before the code is checked, in the script that reads the lock, so parallel guesses
+        // can't have more codes checked than the lock-out allows.
+        var begun = await failures.BeginAsync(accountId, now);
+        if (begun is VerificationAttempt.Locked locked)
+        {
+            return new TotpCheckResult.Locked(locked.Until);
+        }
+
+        var attempt = (VerificationAttempt.MayCheck)begun;
         var accepted = false;
         var replayed = false;
         if (recoveryCode)
@@ -74,31 +86,22 @@ public sealed class TotpVerification(
             accepted = RecoveryCodes.Normalize(code).Length is > 0 and <= 64
                 && await authenticators.TryUseRecoveryCodeAsync(accountId, code, now, cancellationToken);
         }
-        else
+        else if (TotpAlgorithm.MatchStep(secret!, code, now) is { } step)
         {
-            var secret = await authenticators.FindSecretAsync(accountId, cancellationToken);
-            if (secret is null)
-            {
-                return new TotpCheckResult.NotEnrolled();
-            }
-
-            if (TotpAlgorithm.MatchStep(secret, code, now) is { } step)
-            {
-                // Redis refuses the step on every node at once; the database keeps the newest step for good.
-                replayed = !await replay.TryUseAsync(accountId, step, now)
-                    || !await authenticators.TryAdvanceStepAsync(accountId, step, cancellationToken);
-                accepted = !replayed;
-            }
+            // Redis refuses the step on every node at once; the database keeps the newest step for good.
+            replayed = !await replay.TryUseAsync(accountId, step, now)
+                || !await authenticators.TryAdvanceStepAsync(accountId, step, cancellationToken);
+            accepted = !replayed;
         }
 
         if (!accepted)
         {
-            return await failures.CountAsync(accountId, now) is { } until
+            return attempt.LockedUntil is { } until
                 ? new TotpCheckResult.Locked(until)
                 : replayed ? new TotpCheckResult.Replayed() : new TotpCheckResult.Wrong();
         }
 
-        await failures.ClearAsync(accountId);
+        await failures.SucceededAsync(accountId, attempt);
         return new TotpCheckResult.Verified(new VerificationRecord(WholeSeconds(now), VerificationMethod.Totp), recoveryCode);
     }
 

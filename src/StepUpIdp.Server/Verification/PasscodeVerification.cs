@@ -28,7 +28,8 @@ public sealed class PasscodeVerification(
 
     public async Task<PasscodeIssueResult> SendAsync(OrganisationApp app, SubjectFacts subject, string clientIp, CancellationToken cancellationToken)
     {
-        var result = await challenges.IssueAsync(new PasscodeSubject(app.OrganisationId, subject.AccountId), clientIp, clock.GetUtcNow());
+        var passcodeSubject = new PasscodeSubject(app.OrganisationId, subject.AccountId);
+        var result = await challenges.IssueAsync(passcodeSubject, clientIp, clock.GetUtcNow());
         if (result is PasscodeIssueResult.Issued issued)
         {
             try
@@ -37,7 +38,13 @@ public sealed class PasscodeVerification(
             }
             catch (EmailDeliveryException ex)
             {
+                // Nothing reached the person: the send must not spend their allowance (an SMTP outage would lock
+                // everyone out of sending for the whole window otherwise).
                 VerificationLog.PasscodeDeliveryFailed(logger, subject.Email[(subject.Email.LastIndexOf('@') + 1)..], ex);
+                await challenges.RefundAsync(passcodeSubject, clientIp, issued);
+                await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeDeliveryFailed, AuditOutcomes.Failure,
+                    subject.AccountId, subject.AccountId, $"emailed passcode for {app.ClientId} could not be delivered; the send was not counted"),
+                    CancellationToken.None);
                 throw;
             }
 

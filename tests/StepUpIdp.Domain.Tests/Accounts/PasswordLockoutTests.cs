@@ -82,4 +82,16 @@ public class PasswordLockoutTests
 
         Assert.Equal(new PasswordAttemptDecision.Locked(Now.AddHours(1)), strict.Check(state, Now));
     }
+
+    [Fact]
+    public void An_attempt_is_counted_before_the_password_is_checked_and_the_fifth_locks_at_once()
+    {
+        Assert.Equal(new PasswordLockoutState(1, null), _lockout.BeforeAttempt(PasswordLockoutState.Clear, Now));
+
+        var fifth = _lockout.BeforeAttempt(Fail(4), Now);
+
+        Assert.Equal(new PasswordLockoutState(0, Now.AddMinutes(15)), fifth);
+        Assert.Null(_lockout.BeforeAttempt(fifth!, Now));
+        Assert.NotNull(_lockout.BeforeAttempt(fifth!, Now.AddMinutes(15)));
+    }
 }

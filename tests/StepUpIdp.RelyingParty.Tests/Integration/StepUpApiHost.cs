@@ -67,7 +67,7 @@ public sealed class StepUpApiHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>An access token as StepUpIdp issues it; <paramref name="apiTokenId"/> makes it one from API-token exchange.</summary>
-    public string Token(string acr, TimeSpan authenticatedAgo, string role = "user", string? apiTokenId = null)
+    public string Token(string acr, TimeSpan authenticatedAgo, string role = "user", string? apiTokenId = null, string type = "at+jwt", string audience = Audience)
     {
         var claims = new Dictionary<string, object>
         {
@@ -86,7 +86,8 @@ public sealed class StepUpApiHost : IAsyncDisposable
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
-            Audience = Audience,
+            Audience = audience,
+            TokenType = type,
             Claims = claims,
             Expires = DateTime.UtcNow.AddMinutes(15),
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256),

@@ -17,6 +17,25 @@ public sealed class StepUpApiTests(StepUpApiHost api) : IClassFixture<StepUpApiH
             Challenge(response));
     }
 
+    [Theory]
+    [InlineData("JWT")]
+    [InlineData("id_token+jwt")]
+    public async Task A_token_not_typed_as_an_access_token_is_refused_however_strong(string type)
+    {
+        var response = await api.GetAsync("/otp", api.Token(StepUpAcr.TwoStep, TimeSpan.FromMinutes(1), type: type));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", Challenge(response));
+    }
+
+    [Fact]
+    public async Task A_token_for_another_audience_is_refused()
+    {
+        var response = await api.GetAsync("/otp", api.Token(StepUpAcr.TwoStep, TimeSpan.FromMinutes(1), audience: "other-app"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Fact]
     public async Task Strong_token_gets_through()
     {

@@ -40,7 +40,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
         _address = new Uri(addresses.Addresses.First() + "/");
 
-        _portal = await OidcRelyingParty.StartAsync(_address, "clock-portal");
+        _portal = await OidcRelyingParty.StartAsync(_address, "clock-portal", PortalScopes);
         await RegisterAsync();
     }
 
@@ -92,6 +92,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Scopes.Profile,
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Scopes.Email,
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + "offline_access",
+                OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + "stepup.api_tokens",
                 OpenIddict.Abstractions.OpenIddictConstants.Permissions.GrantTypes.RefreshToken,
             },
             Requirements = { OpenIddict.Abstractions.OpenIddictConstants.Requirements.Features.ProofKeyForCodeExchange },
@@ -101,24 +102,5 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
         db.Apps.Add(new StepUpIdp.Infrastructure.Data.App { ClientId = "clock-portal", OrganisationId = "acme", Name = "clock-portal", Enforcement = AppEnforcement.Exempt });
         await db.SaveChangesAsync();
         await _idp.SetRoleAsync("clock-portal", "bob@partner.test", AppRole.User);
-    }
-
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Collector(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-        }
     }
 }

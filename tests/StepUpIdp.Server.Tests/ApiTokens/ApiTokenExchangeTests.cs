@@ -22,7 +22,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _portal = await OidcRelyingParty.StartAsync(_idp.Address, "tokens-portal");
+        _portal = await OidcRelyingParty.StartAsync(_idp.Address, "tokens-portal", PortalScopes);
         await _idp.RegisterPublicAppAsync("tokens-portal", "acme", _portal.RedirectUri, AppEnforcement.Exempt);
         await _idp.GrantAsync("tokens-portal", "alice@acme.test", AppRole.Admin);
         await _idp.GrantAsync("tokens-portal", "bob@partner.test", AppRole.User);
@@ -196,7 +196,8 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
 
         using var exchanged = Bearer(_idp.Address, body.GetProperty("access_token").GetString()!);
         var response = await exchanged.PostAsJsonAsync("api/me/api-tokens", new { name = "child", lifetimeDays = 30 });
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        // It is issued to the relying API alone, never to the IdP's own API.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
@@ -238,7 +239,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     public async Task Token_of_another_organisation_is_refused_naming_the_rule()
     {
         await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
-        await using var partnerPortal = await OidcRelyingParty.StartAsync(_idp.Address, "partner-portal");
+        await using var partnerPortal = await OidcRelyingParty.StartAsync(_idp.Address, "partner-portal", PortalScopes);
         await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerPortal.RedirectUri, AppEnforcement.Exempt);
         await _idp.GrantAsync("partner-portal", "bob@partner.test", AppRole.User);
         await using (var scope = _idp.Services.CreateAsyncScope())

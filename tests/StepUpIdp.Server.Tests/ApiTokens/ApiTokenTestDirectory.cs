@@ -20,6 +20,9 @@ internal static class ApiTokenTestDirectory
     public const string ExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
     public const string ApiTokenType = "urn:stepupidp:token-type:api-token";
 
+    /// <summary>What the portals of these tests ask for: the scope of <c>/api/me/api-tokens</c> included.</summary>
+    public const string PortalScopes = "openid profile email offline_access stepup.api_tokens";
+
     public static async Task SetApiTokenAccessAsync(this WebApplicationFactory<Program> idp, string org, ApiTokenAccess access, int? maxLifetimeDays = null)
     {
         await using var scope = idp.Services.CreateAsyncScope();

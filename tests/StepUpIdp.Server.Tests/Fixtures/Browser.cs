@@ -21,6 +21,9 @@ public sealed class Browser : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>Headers sent with every request (what a proxy in front of the IdP adds, say).</summary>
+    public System.Net.Http.Headers.HttpRequestHeaders Headers => _http.DefaultRequestHeaders;
+
     /// <summary>Redirects to addresses starting with this are not followed: the page returned is the redirect itself.</summary>
     public Uri? StopAt { get; set; }
 

@@ -42,7 +42,7 @@ public static class TestDirectory
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession, Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                Permissions.Prefixes.Scope + "stepup.admin", Permissions.Prefixes.Scope + "directory.read",
+                Permissions.Prefixes.Scope + "stepup.admin", Permissions.Prefixes.Scope + "stepup.api_tokens", Permissions.Prefixes.Scope + "directory.read",
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
@@ -113,6 +113,17 @@ public static class TestDirectory
             CreatedAt = DateTimeOffset.UtcNow,
             ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
         });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Makes an account (a member already) an admin of the org.</summary>
+    public static async Task MakeOrgAdminAsync(this IdpHost idp, string organisationId, string email)
+    {
+        await using var scope = idp.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.Email == email);
+        var member = await db.OrganisationMembers.SingleAsync(m => m.OrganisationId == organisationId && m.AccountId == account.Id);
+        member.IsAdmin = true;
         await db.SaveChangesAsync();
     }
 

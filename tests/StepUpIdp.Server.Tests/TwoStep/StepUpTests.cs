@@ -176,23 +176,27 @@ public sealed class StepUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_org_admin_resets_an_external_users_authenticator_and_he_enrols_again()
+    public async Task Only_the_org_that_manages_the_account_resets_its_authenticator_and_he_enrols_again()
     {
         await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);
         var (_, _) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
         var bobId = await AccountIdAsync("bob@partner.test");
+        await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
+        await _idp.AddAccountAsync("pat@partner.test", "partner");
+        await _idp.MakeOrgAdminAsync("partner", "pat@partner.test");
 
-        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
-        var reset = await admin.PostAsync($"api/orgs/acme/external-users/{bobId}/reset-authenticator", null);
+        using var acmeAdmin = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        var refused = await acmeAdmin.PostAsync($"api/orgs/acme/external-users/{bobId}/reset-authenticator", null);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        using var partnerAdmin = await AdminClient.ForAsync(_idp, "pat@partner.test", "partner");
+        var reset = await partnerAdmin.PostAsync($"api/orgs/partner/external-users/{bobId}/reset-authenticator", null);
         Assert.Equal(System.Net.HttpStatusCode.NoContent, reset.StatusCode);
-        var internalUser = await admin.PostAsync($"api/orgs/acme/external-users/{await AccountIdAsync("dave@acme.test")}/reset-authenticator", null);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, internalUser.StatusCode);
 
         using var browser = new Browser { StopAt = Callback };
         var next = await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
         Assert.Equal("/account/authenticator", next.Url.AbsolutePath);
 
-        var audit = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200");
+        var audit = await partnerAdmin.GetFromJsonAsync<JsonElement>("api/orgs/partner/audit?pageSize=200");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "totp.disabled" && e.GetProperty("subject").GetString() == bobId);
     }
 

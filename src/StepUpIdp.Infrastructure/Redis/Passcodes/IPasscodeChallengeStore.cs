@@ -10,6 +10,12 @@ public interface IPasscodeChallengeStore
     Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now);
 
     /// <summary>
+    /// Takes back a send whose email could not be delivered: it no longer counts toward the cool-down or the send
+    /// limits, and its passcode (never seen by anyone) is dropped unless a newer one replaced it.
+    /// </summary>
+    Task RefundAsync(PasscodeSubject subject, string clientIp, PasscodeIssueResult.Issued issued);
+
+    /// <summary>
     /// Checks a submitted passcode. On success the passcode is used up and the account's consecutive failures are
     /// cleared in one atomic step; the caller records the verification in the sign-in session.
     /// </summary>

@@ -12,6 +12,9 @@ public abstract record PasscodeIssueResult
     /// <summary>A new passcode to email; it replaced any earlier one. Never log <see cref="Code"/>.</summary>
     public sealed record Issued(string Code, DateTimeOffset ExpiresAt) : PasscodeIssueResult
     {
+        /// <summary>Names this send in the send limits, so that an undelivered one can be taken back.</summary>
+        public string SendId { get; init; } = string.Empty;
+
         // Keep the passcode out of logs and exception messages that print the result.
         public override string ToString() =>
             $"Issued {{ Code = <redacted>, ExpiresAt = {ExpiresAt.ToString("O", CultureInfo.InvariantCulture)} }}";

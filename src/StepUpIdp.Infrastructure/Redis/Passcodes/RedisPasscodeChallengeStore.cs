@@ -24,6 +24,7 @@ public sealed class RedisPasscodeChallengeStore(
 
         var code = PasscodeGenerator.NewCode(limits.Digits);
         var expiresAt = now + limits.Validity;
+        var sendId = Ms(now) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         RedisKey[] scriptKeys =
         [
             keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
@@ -39,7 +40,7 @@ public sealed class RedisPasscodeChallengeStore(
             Ms(limits.ResendCooldown),
             Ms(limits.SendWindow),
             limits.MaxSendsPerWindow,
-            Ms(now) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            sendId,
             Ms(limits.Validity + TtlCushion),
             Ms(limits.SendWindow + TtlCushion),
         ];
@@ -49,7 +50,7 @@ public sealed class RedisPasscodeChallengeStore(
             var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(PasscodeScripts.Issue, scriptKeys, args).ConfigureAwait(false))!;
             return (string?)reply[0] switch
             {
-                "issued" => (PasscodeIssueResult)new PasscodeIssueResult.Issued(code, expiresAt),
+                "issued" => (PasscodeIssueResult)new PasscodeIssueResult.Issued(code, expiresAt) { SendId = sendId },
                 "locked" => new PasscodeIssueResult.Locked(At(reply[1])),
                 "cooldown" => new PasscodeIssueResult.CoolingDown(Duration(reply[1])),
                 "ratelimited" => new PasscodeIssueResult.RateLimited(
@@ -58,6 +59,23 @@ public sealed class RedisPasscodeChallengeStore(
                 var other => throw UnexpectedReply(other),
             };
         });
+    }
+
+    public Task RefundAsync(PasscodeSubject subject, string clientIp, PasscodeIssueResult.Issued issued)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentException.ThrowIfNullOrEmpty(clientIp);
+        ArgumentNullException.ThrowIfNull(issued);
+        ArgumentException.ThrowIfNullOrEmpty(issued.SendId);
+
+        RedisKey[] scriptKeys =
+        [
+            keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
+            keys.PasscodeSendsByAccount(subject.AccountKey),
+            keys.PasscodeSendsByIp(clientIp),
+        ];
+        RedisValue[] args = [issued.SendId, hashing.HashPasscode(subject, issued.Code)];
+        return RedisOutage.TranslateAsync(() => redis.GetDatabase().ScriptEvaluateAsync(PasscodeRefundScript.Lua, scriptKeys, args));
     }
 
     public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now)

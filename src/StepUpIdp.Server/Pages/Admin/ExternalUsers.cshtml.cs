@@ -18,6 +18,7 @@ public sealed class ExternalUsersModel(ExternalUserRoster roster) : OrgAdminPage
         ["unlocked"] = "The verification was unlocked: they can try passcodes again.",
         ["authenticator-reset"] = "The authenticator app was removed and the verification reset: they set up a new app when one is needed.",
         ["not-found"] = "That person is not an external user of this organisation any more; nothing was done.",
+        ["not-managed"] = "Only the organisation that manages that person's email domain can do this; nothing was done. They can ask their own organisation's administrator.",
         ["unavailable"] = "Verification state cannot be reached right now; nothing was done. Try again in a few minutes.",
     };
 
@@ -59,6 +60,7 @@ public sealed class ExternalUsersModel(ExternalUserRoster roster) : OrgAdminPage
         {
             ExternalUserActionResult.Done => done,
             ExternalUserActionResult.NotFound => "not-found",
+            ExternalUserActionResult.NotManaged => "not-managed",
             _ => "unavailable",
         },
     });

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StepUpIdp.Server.Tests.Fixtures;
+
+namespace StepUpIdp.Server.Tests.Guests;
+
+/// <summary>
+/// Invitations at the same moment on one org: the allowance holds exactly and nobody gets a 500. On PostgreSQL
+/// (STEPUPIDP_TEST_POSTGRES) the serializable transactions conflict and are retried.
+/// </summary>
+public sealed class GuestConcurrencyTests : IAsyncLifetime
+{
+    private const string Guests = "api/orgs/acme/apps/demo-spa/guests";
+    private readonly IdpHost _idp = new();
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _idp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Twenty_invitations_at_once_fill_the_allowance_of_fifteen_and_the_rest_get_409()
+    {
+        // Demo seats: alice, dave and bob hold the user or admin role, so the allowance is 3 × 5 = 15.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var response = await _alice.PostAsJsonAsync(Guests, new { emails = new[] { $"guest{i}@vendor.test" }, spaces = new[] { "eng" } });
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}: {a.Body}"));
+        Assert.Equal(15, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        var listed = (await _alice.GetFromJsonAsync<JsonElement>(Guests)).GetProperty("guests").GetArrayLength();
+        Assert.Equal(15, listed);
+        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=100");
+        Assert.Equal(15, audit.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("action").GetString() == "guest.invited"));
+    }
+}
