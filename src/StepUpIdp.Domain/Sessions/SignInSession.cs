@@ -33,13 +33,12 @@ public sealed record SignInSession(
         Verifications.Where(v => v.OrganisationId == organisationId).Select(v => v.Record).ToArray();
 
     /// <summary>
-    /// Whether an admin of <paramref name="organisationId"/> ended access after an authentication at
-    /// <paramref name="authenticatedAt"/>. Compared in whole seconds, as <c>auth_time</c> travels in tokens; a tie
-    /// counts as ended, which fails closed.
+    /// Whether an admin of <paramref name="organisationId"/> ended access at or after an authentication at
+    /// <paramref name="authenticatedAt"/>. A token's <c>auth_time</c> is whole seconds, rounded down, so a token
+    /// from a sign-in in the same second as the end counts as ended: that fails closed.
     /// </summary>
     public bool AccessEndedFor(string organisationId, DateTimeOffset authenticatedAt) =>
-        AccessEndedAt.TryGetValue(organisationId, out var endedAt)
-        && authenticatedAt.ToUnixTimeSeconds() <= endedAt.ToUnixTimeSeconds();
+        AccessEndedAt.TryGetValue(organisationId, out var endedAt) && authenticatedAt <= endedAt;
 }
 
 /// <summary>A verification made in a session for an organisation.</summary>

@@ -48,8 +48,9 @@ public sealed class SignInSessions(
     /// </summary>
     public async Task<CurrentSession> StartAsync(HttpContext http, string accountId, IReadOnlyList<string> methods)
     {
+        // Full precision here (tokens carry it in whole seconds): a sign-in just after an admin ended access counts.
         var now = clock.GetUtcNow();
-        var authTime = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var authTime = now;
         var existing = await CurrentAsync(http);
         try
         {
