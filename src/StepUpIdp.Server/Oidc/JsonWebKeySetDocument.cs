@@ -74,13 +74,19 @@ public sealed class JsonWebKeySetDocument(IOptionsMonitor<OpenIddictServerOption
 
 public static class JsonWebKeySetEndpoint
 {
-    /// <summary>Answers <c>GET /.well-known/jwks</c> from the bytes built once; every other request passes on.</summary>
+    /// <summary>
+    /// Answers <c>GET /.well-known/jwks</c> from the bytes built once; every other request passes on, and so does a
+    /// plain-HTTP request when HTTPS is required, so that OpenIddict refuses it exactly as before.
+    /// </summary>
     public static IApplicationBuilder UseCachedJsonWebKeySet(this IApplicationBuilder app)
     {
         var document = app.ApplicationServices.GetRequiredService<JsonWebKeySetDocument>();
+        var requireHttps = app.ApplicationServices.GetRequiredService<IOptions<Hosting.IdpOptions>>().Value.RequireHttps;
         return app.Use((http, next) =>
         {
-            if (!HttpMethods.IsGet(http.Request.Method) || !http.Request.Path.Equals(JsonWebKeySetDocument.EndpointPath, StringComparison.Ordinal))
+            if (!HttpMethods.IsGet(http.Request.Method)
+                || !http.Request.Path.Equals(JsonWebKeySetDocument.EndpointPath, StringComparison.Ordinal)
+                || (requireHttps && !http.Request.IsHttps))
             {
                 return next(http);
             }
