@@ -44,6 +44,13 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         // With STEPUPIDP_TEST_POSTGRES (an Npgsql connection string without a database name) every host gets a
         // database of its own on that server, so the whole suite runs against PostgreSQL as well as SQLite.
         var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+        // Hosts run side by side, some firing 50 requests at once: a small pool each keeps the suite under the
+        // server's max_connections (requests wait for a connection instead of failing with 53300).
+        if (!string.IsNullOrWhiteSpace(postgres) && !postgres.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            postgres += ";Maximum Pool Size=10";
+        }
+
         if (!string.IsNullOrWhiteSpace(postgres) && dataPath is null)
         {
             _settings["Database:Provider"] = "Postgres";
