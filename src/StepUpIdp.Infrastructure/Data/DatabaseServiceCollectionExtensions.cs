@@ -21,19 +21,14 @@ public static class DatabaseServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported; use Sqlite or Postgres."),
         };
 
-        services.AddDbContext<StepUpDbContext>(db =>
+        if (options.Provider == DatabaseProvider.Postgres)
         {
-            if (options.Provider == DatabaseProvider.Postgres)
-            {
-                db.UseNpgsql(connectionString);
-            }
-            else
-            {
-                db.UseSqlite(connectionString);
-            }
-
-            db.UseOpenIddict();
-        });
+            services.AddDbContext<StepUpDbContext, PostgresStepUpDbContext>(db => db.UseNpgsql(connectionString).UseOpenIddict());
+        }
+        else
+        {
+            services.AddDbContext<StepUpDbContext, SqliteStepUpDbContext>(db => db.UseSqlite(connectionString).UseOpenIddict());
+        }
 
         return services;
     }

@@ -51,6 +51,7 @@ public sealed class App
     public required string OrganisationId { get; set; }
     public required string Name { get; set; }
     public AppEnforcement Enforcement { get; set; }
+    public string? BackChannelLogoutUri { get; set; }
     public List<AppSpace> Spaces { get; set; } = [];
 }
 

@@ -5,8 +5,12 @@ using StepUpIdp.Infrastructure.Guests;
 
 namespace StepUpIdp.Infrastructure.Data;
 
-/// <summary>The relational store: directory (orgs, accounts, apps, grants) and OpenIddict's entities.</summary>
-public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) : DbContext(options)
+/// <summary>
+/// The relational store: directory (orgs, accounts, apps, grants) and OpenIddict's entities. One subclass per
+/// database provider (<see cref="SqliteStepUpDbContext"/>, <see cref="PostgresStepUpDbContext"/>) owns that
+/// provider's migrations; the rest of the code asks for this type.
+/// </summary>
+public abstract class StepUpDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationDomain> OrganisationDomains => Set<OrganisationDomain>();

@@ -132,12 +132,22 @@ public static class StepUpIdpHost
         return app;
     }
 
-    /// <summary>Creates the database on first start and, in Development, loads the demo data.</summary>
+    /// <summary>
+    /// In Development, applies pending migrations and loads the demo data; elsewhere refuses to start on a database
+    /// that is behind (the <c>migrate</c> command brings it up to date).
+    /// </summary>
     public static async Task InitializeStepUpIdpAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-        await SchemaGuard.EnsureSchemaAsync(db, recreateWhenOutdated: app.Environment.IsDevelopment(), CancellationToken.None);
+        if (app.Environment.IsDevelopment())
+        {
+            await DatabaseMigrations.MigrateAsync(db, development: true, CancellationToken.None);
+        }
+        else
+        {
+            await DatabaseMigrations.EnsureCurrentAsync(db, CancellationToken.None);
+        }
 
         var idp = app.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
         if (idp.LoadDemoData && app.Environment.IsDevelopment())
