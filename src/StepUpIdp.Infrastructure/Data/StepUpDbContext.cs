@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Domains;
 using StepUpIdp.Infrastructure.Guests;
+using StepUpIdp.Infrastructure.Passwords;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -25,12 +27,16 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<GuestAssignment> GuestAssignments => Set<GuestAssignment>();
+    public DbSet<PasswordLink> PasswordLinks => Set<PasswordLink>();
+    public DbSet<DomainClaim> DomainClaims => Set<DomainClaim>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
         model.ApplyConfiguration(new ApiTokenConfiguration());
         model.ApplyConfiguration(new GuestAssignmentConfiguration());
+        model.ApplyConfiguration(new PasswordLinkConfiguration());
+        model.ApplyConfiguration(new DomainClaimConfiguration());
 
         model.Entity<Organisation>(org =>
         {

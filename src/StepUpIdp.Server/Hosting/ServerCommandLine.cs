@@ -1,17 +1,19 @@
 namespace StepUpIdp.Server.Hosting;
 
 /// <summary>
-/// The server program's command line: no verb runs the IdP; <c>migrate</c> does one
+/// The server program's command line: no verb runs the IdP; <c>migrate</c> and <c>bootstrap</c> do one
 /// administrative job against the configured database and exit. A verb's own options (<c>--org acme</c>)
 /// are taken out; everything else (<c>--Database:Provider=Postgres</c>) still reaches configuration.
 /// </summary>
 public sealed record ServerCommandLine(string? Verb, IReadOnlyDictionary<string, string> Options, string[] HostArgs)
 {
     public const string Migrate = "migrate";
+    public const string Bootstrap = "bootstrap";
 
     private static readonly Dictionary<string, string[]> VerbOptions = new(StringComparer.Ordinal)
     {
         [Migrate] = [],
+        [Bootstrap] = ["org", "name", "admin-email", "admin-name"],
     };
 
     /// <summary>Null verb and an error for a command line that names an unknown verb or option.</summary>
@@ -57,5 +59,7 @@ public sealed record ServerCommandLine(string? Verb, IReadOnlyDictionary<string,
         Usage:
           StepUpIdp.Server                     run the IdP
           StepUpIdp.Server migrate             apply pending database migrations, then exit
+          StepUpIdp.Server bootstrap --org <id> --name <name> --admin-email <address> [--admin-name <name>]
+                                               create the first organisation and its admin; prints a one-time set-up link
         """;
 }

@@ -18,6 +18,7 @@ using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
+using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TwoStep;
@@ -45,7 +46,8 @@ public static class StepUpIdpHost
         services.AddSignInRateLimits(configuration);
         services.AddRazorPages(pages =>
         {
-            foreach (var page in new[] { "/Account/SignIn", "/Account/Verify", "/Account/VerifyAuthenticator", "/Account/Guest", "/Account/Authenticator" })
+            foreach (var page in new[] { "/Account/SignIn", "/Account/Verify", "/Account/VerifyAuthenticator", "/Account/Guest", "/Account/Authenticator",
+                "/Account/SetPassword", "/Account/ForgotPassword", "/Account/ChangePassword" })
             {
                 pages.Conventions.AddPageApplicationModelConvention(page, model =>
                     model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInRateLimits.Policy)));
@@ -73,6 +75,7 @@ public static class StepUpIdpHost
         services.AddStepUpGuests(configuration);
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
+        services.AddStepUpPasswords();
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -529,6 +529,31 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("RoleGrants");
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Domains.DomainClaim", b =>
+                {
+                    b.Property<string>("OrganisationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("OrganisationId", "Domain");
+
+                    b.HasIndex("Domain");
+
+                    b.ToTable("DomainClaims", (string)null);
+                });
+
             modelBuilder.Entity("StepUpIdp.Infrastructure.Guests.GuestAssignment", b =>
                 {
                     b.Property<string>("AppClientId")
@@ -562,6 +587,43 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("AccountId");
 
                     b.ToTable("GuestAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Passwords.PasswordLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("PasswordLinks", (string)null);
                 });
 
             modelBuilder.Entity("StepUpIdp.Infrastructure.TwoStep.AccountAuthenticator", b =>

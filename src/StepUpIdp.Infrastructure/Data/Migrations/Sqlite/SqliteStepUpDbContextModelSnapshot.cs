@@ -521,6 +521,31 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("RoleGrants");
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Domains.DomainClaim", b =>
+                {
+                    b.Property<string>("OrganisationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId", "Domain");
+
+                    b.HasIndex("Domain");
+
+                    b.ToTable("DomainClaims", (string)null);
+                });
+
             modelBuilder.Entity("StepUpIdp.Infrastructure.Guests.GuestAssignment", b =>
                 {
                     b.Property<string>("AppClientId")
@@ -554,6 +579,43 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("AccountId");
 
                     b.ToTable("GuestAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Passwords.PasswordLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("PasswordLinks", (string)null);
                 });
 
             modelBuilder.Entity("StepUpIdp.Infrastructure.TwoStep.AccountAuthenticator", b =>
