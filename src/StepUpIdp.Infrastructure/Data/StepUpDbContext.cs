@@ -56,6 +56,8 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
         {
             domain.HasKey(d => new { d.OrganisationId, d.Domain });
             domain.Property(d => d.Domain).HasMaxLength(253);
+            // A verified domain belongs to one organisation: it decides who is internal there.
+            domain.HasIndex(d => d.Domain).IsUnique();
         });
 
         model.Entity<OrganisationMember>(member =>

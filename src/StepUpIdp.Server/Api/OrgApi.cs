@@ -12,6 +12,7 @@ public static class OrgApi
         ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         admin.MapGuestsApi();
         admin.MapAuthenticatorResetApi();
+        admin.MapDomainsApi();
         return endpoints;
     }
 }

@@ -17,6 +17,9 @@ public static class ProblemTypes
     public const string Conflict = Base + "conflict";
     public const string Antiforgery = Base + "antiforgery";
     public const string ApiTokensNotAllowed = Base + "api-tokens-not-allowed";
+    public const string DuplicateDomain = Base + "duplicate-domain";
+    public const string DomainUnverifiable = Base + "domain-unverifiable";
+    public const string DnsUnavailable = Base + "dns-unavailable";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

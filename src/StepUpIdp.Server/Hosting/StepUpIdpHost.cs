@@ -15,6 +15,7 @@ using StepUpIdp.Server.Admin;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
 using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Domains;
 using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
@@ -76,6 +77,7 @@ public static class StepUpIdpHost
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
         services.AddStepUpPasswords();
+        services.AddStepUpDomains(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

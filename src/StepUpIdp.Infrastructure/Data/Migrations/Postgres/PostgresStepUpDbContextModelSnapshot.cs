@@ -488,6 +488,9 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("OrganisationId", "Domain");
 
+                    b.HasIndex("Domain")
+                        .IsUnique();
+
                     b.ToTable("OrganisationDomains");
                 });
 

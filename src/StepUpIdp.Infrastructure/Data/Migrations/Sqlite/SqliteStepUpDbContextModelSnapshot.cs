@@ -480,6 +480,9 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("OrganisationId", "Domain");
 
+                    b.HasIndex("Domain")
+                        .IsUnique();
+
                     b.ToTable("OrganisationDomains");
                 });
 
