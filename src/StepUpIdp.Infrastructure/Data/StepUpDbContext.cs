@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.ApiTokens;
+using StepUpIdp.Infrastructure.Apps;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Domains;
 using StepUpIdp.Infrastructure.Guests;
@@ -29,6 +30,8 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<GuestAssignment> GuestAssignments => Set<GuestAssignment>();
     public DbSet<PasswordLink> PasswordLinks => Set<PasswordLink>();
     public DbSet<DomainClaim> DomainClaims => Set<DomainClaim>();
+    public DbSet<AppSecret> AppSecrets => Set<AppSecret>();
+    public DbSet<AppOrigin> AppOrigins => Set<AppOrigin>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -37,6 +40,8 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
         model.ApplyConfiguration(new GuestAssignmentConfiguration());
         model.ApplyConfiguration(new PasswordLinkConfiguration());
         model.ApplyConfiguration(new DomainClaimConfiguration());
+        model.ApplyConfiguration(new AppSecretConfiguration());
+        model.ApplyConfiguration(new AppOriginConfiguration());
 
         model.Entity<Organisation>(org =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using StepUpIdp.Infrastructure.Secrets;
 
 namespace StepUpIdp.Infrastructure.Passwords;
 
@@ -14,7 +15,7 @@ public enum PasswordLinkPurpose
 
 /// <summary>
 /// An emailed link that lets its holder choose the account's password once, before it expires. Only the SHA-256
-/// of its secret is stored (see <see cref="PasswordLinkSecret"/>); using it stamps <see cref="UsedAt"/>.
+/// of its secret is stored (see <see cref="OpaqueSecret"/>); using it stamps <see cref="UsedAt"/>.
 /// </summary>
 public sealed class PasswordLink
 {
@@ -34,7 +35,7 @@ public sealed class PasswordLinkConfiguration : IEntityTypeConfiguration<Passwor
     {
         link.ToTable("PasswordLinks");
         link.HasKey(l => l.Id);
-        link.Property(l => l.Id).HasMaxLength(PasswordLinkSecret.IdLength);
+        link.Property(l => l.Id).HasMaxLength(OpaqueSecret.IdLength);
         link.Property(l => l.AccountId).HasMaxLength(32);
         link.Property(l => l.Purpose).HasConversion<string>().HasMaxLength(16);
         link.Property(l => l.SecretHash).HasMaxLength(32);

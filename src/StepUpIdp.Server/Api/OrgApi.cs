@@ -13,6 +13,7 @@ public static class OrgApi
         admin.MapGuestsApi();
         admin.MapAuthenticatorResetApi();
         admin.MapDomainsApi();
+        admin.MapAppsApi();
         return endpoints;
     }
 }

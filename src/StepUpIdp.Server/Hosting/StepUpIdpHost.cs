@@ -14,6 +14,7 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Admin;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
+using StepUpIdp.Server.Apps;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Domains;
 using StepUpIdp.Server.Guests;
@@ -78,6 +79,7 @@ public static class StepUpIdpHost
         services.AddStepUpAdmin();
         services.AddStepUpPasswords();
         services.AddStepUpDomains(configuration);
+        services.AddStepUpApps();
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -4,6 +4,7 @@ using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Passwords;
+using StepUpIdp.Infrastructure.Secrets;
 
 namespace StepUpIdp.Server.Passwords;
 
@@ -42,7 +43,7 @@ public sealed class PasswordLinks(StepUpDbContext db, IPasswordHasher<Account> h
     /// <summary>Adds a new link to the caller's unit of work and returns its address under <paramref name="root"/>.</summary>
     public Uri Stage(string accountId, PasswordLinkPurpose purpose, Uri root)
     {
-        var secret = PasswordLinkSecret.Create();
+        var secret = OpaqueSecret.Create();
         var now = clock.GetUtcNow();
         db.PasswordLinks.Add(new PasswordLink
         {
@@ -58,7 +59,7 @@ public sealed class PasswordLinks(StepUpDbContext db, IPasswordHasher<Account> h
 
     public async Task<(PasswordLinkState State, PasswordLink? Link)> InspectAsync(string? token, CancellationToken cancellationToken)
     {
-        var secret = PasswordLinkSecret.TryParse(token);
+        var secret = OpaqueSecret.TryParse(token);
         if (secret is null)
         {
             return (PasswordLinkState.Invalid, null);

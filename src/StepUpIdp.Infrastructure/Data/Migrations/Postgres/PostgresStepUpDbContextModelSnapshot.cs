@@ -276,6 +276,52 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Apps.AppOrigin", b =>
+                {
+                    b.Property<string>("AppClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("AppClientId", "Origin");
+
+                    b.HasIndex("Origin");
+
+                    b.ToTable("AppOrigins", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Apps.AppSecret", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AppClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppClientId");
+
+                    b.ToTable("AppSecrets", (string)null);
+                });
+
             modelBuilder.Entity("StepUpIdp.Infrastructure.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -270,6 +270,52 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Apps.AppOrigin", b =>
+                {
+                    b.Property<string>("AppClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppClientId", "Origin");
+
+                    b.HasIndex("Origin");
+
+                    b.ToTable("AppOrigins", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Apps.AppSecret", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppClientId");
+
+                    b.ToTable("AppSecrets", (string)null);
+                });
+
             modelBuilder.Entity("StepUpIdp.Infrastructure.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

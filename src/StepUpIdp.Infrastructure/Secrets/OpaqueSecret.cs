@@ -2,20 +2,21 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace StepUpIdp.Infrastructure.Passwords;
+namespace StepUpIdp.Infrastructure.Secrets;
 
 /// <summary>
-/// The token in a password link: <c>{id}.{secret}</c>. The id (32 hex digits) finds the row; the secret is 256 bits
-/// from <see cref="RandomNumberGenerator"/>, base64url, and only its SHA-256 is stored, so a copy of the database
-/// cannot be turned into working links. Compared in constant time.
+/// A secret handed out once, in the form <c>{id}.{secret}</c>: password links and app client secrets. The id (32 hex
+/// digits) finds the row; the secret is 256 bits from <see cref="RandomNumberGenerator"/>, base64url, and only its
+/// SHA-256 is stored: with that much entropy a slow hash adds nothing, and a copy of the database cannot be turned
+/// into working secrets. Compared in constant time.
 /// </summary>
-public sealed class PasswordLinkSecret
+public sealed class OpaqueSecret
 {
     public const int IdLength = 32;
     private const int SecretBytes = 32;
     private static readonly int SecretLength = Base64Url.GetEncodedLength(SecretBytes);
 
-    private PasswordLinkSecret(string id, string secret)
+    private OpaqueSecret(string id, string secret)
     {
         Id = id;
         Secret = secret;
@@ -25,17 +26,17 @@ public sealed class PasswordLinkSecret
 
     private string Secret { get; }
 
-    /// <summary>The token to put in the link, once.</summary>
+    /// <summary>The whole secret, to hand over once.</summary>
     public string Presented => Id + "." + Secret;
 
     public byte[] Hash() => SHA256.HashData(Encoding.ASCII.GetBytes(Secret));
 
-    public static PasswordLinkSecret Create() =>
+    public static OpaqueSecret Create() =>
         new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2)),
             Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes)));
 
     /// <summary>Reads a presented token; null for anything that does not have exactly our shape.</summary>
-    public static PasswordLinkSecret? TryParse(string? presented)
+    public static OpaqueSecret? TryParse(string? presented)
     {
         if (presented is null || presented.Length != IdLength + 1 + SecretLength || presented[IdLength] != '.')
         {
@@ -49,7 +50,7 @@ public sealed class PasswordLinkSecret
             return null;
         }
 
-        return new PasswordLinkSecret(id, secret);
+        return new OpaqueSecret(id, secret);
     }
 
     public bool Matches(byte[] storedHash) => CryptographicOperations.FixedTimeEquals(Hash(), storedHash);
