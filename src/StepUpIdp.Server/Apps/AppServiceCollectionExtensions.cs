@@ -10,6 +10,8 @@ public static class AppServiceCollectionExtensions
         services.AddOpenIddict().AddCore(core => core.ReplaceApplicationManager(typeof(AppSecretApplicationManager<>)));
         services.TryAddScoped<AppSecrets>();
         services.TryAddScoped<AppRegistry>();
+        services.AddCors();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AppOriginCors>());
         return services;
     }
 }

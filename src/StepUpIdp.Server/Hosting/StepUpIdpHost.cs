@@ -122,6 +122,7 @@ public static class StepUpIdpHost
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors(AppOriginCors.Policy); // before authentication: OpenIddict answers its endpoints there
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

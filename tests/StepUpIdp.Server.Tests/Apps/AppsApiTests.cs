@@ -113,6 +113,45 @@ public sealed class AppsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, retype.StatusCode);
     }
 
+    [Fact]
+    public async Task Protocol_endpoints_answer_cors_for_registered_origins_only()
+    {
+        var created = await _alice.PostAsJsonAsync("api/orgs/acme/apps", new
+        {
+            clientId = "spa", name = "SPA", type = "public", redirectUris = new[] { "https://spa.acme.example/callback" },
+            allowedOrigins = new[] { "https://spa.acme.example" },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var http = new HttpClient();
+
+        foreach (var path in new[] { ".well-known/openid-configuration", ".well-known/jwks" })
+        {
+            Assert.Equal("https://spa.acme.example", await AllowedOriginAsync(http, HttpMethod.Get, path, "https://spa.acme.example"));
+            Assert.Null(await AllowedOriginAsync(http, HttpMethod.Get, path, "https://evil.example"));
+        }
+
+        Assert.Equal("https://spa.acme.example", await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "https://spa.acme.example"));
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "https://spa.acme.example.evil.example"));
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Get, "api/orgs/acme/apps", "https://spa.acme.example"));
+
+        // Removing the origin withdraws it at once.
+        await _alice.PutAsJsonAsync("api/orgs/acme/apps/spa", new { name = "SPA", redirectUris = new[] { "https://spa.acme.example/callback" } });
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Get, ".well-known/jwks", "https://spa.acme.example"));
+    }
+
+    private async Task<string?> AllowedOriginAsync(HttpClient http, HttpMethod method, string path, string origin)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_idp.Address, path));
+        request.Headers.Add("Origin", origin);
+        if (method == HttpMethod.Options)
+        {
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+        }
+
+        using var response = await http.SendAsync(request);
+        return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+    }
+
     private async Task<int> ClientCredentialsAsync(string clientId, string secret)
     {
         using var http = new HttpClient();
