@@ -22,6 +22,7 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
     [Theory]
     [InlineData("account/signin", "username current-password")]
     [InlineData("account/guest?app=demo-spa", "email")]
+    [InlineData("account/forgot-password", "email")]
     public async Task Every_field_has_a_label_and_an_autocomplete_token(string path, string expectedTokens)
     {
         using var browser = new Browser();

@@ -21,21 +21,17 @@ public static class DatabaseServiceCollectionExtensions
             _ => throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported; use Sqlite or Postgres."),
         };
 
-        // Pooled: a token request is short, and building a fresh context each time showed in profiles.
+        // Pooled: a token request is short, and building a fresh context each time showed in profiles. One context
+        // type per provider, each with its own migrations.
         var sqliteTuning = new SqliteTuning();
-        services.AddDbContextPool<StepUpDbContext>(db =>
+        if (options.Provider == DatabaseProvider.Postgres)
         {
-            if (options.Provider == DatabaseProvider.Postgres)
-            {
-                db.UseNpgsql(connectionString);
-            }
-            else
-            {
-                db.UseSqlite(connectionString).AddInterceptors(sqliteTuning);
-            }
-
-            db.UseOpenIddict();
-        });
+            services.AddDbContextPool<StepUpDbContext, PostgresStepUpDbContext>(db => db.UseNpgsql(connectionString).UseOpenIddict());
+        }
+        else
+        {
+            services.AddDbContextPool<StepUpDbContext, SqliteStepUpDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(sqliteTuning).UseOpenIddict());
+        }
 
         return services;
     }

@@ -1,12 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Infrastructure.ApiTokens;
+using StepUpIdp.Infrastructure.Apps;
 using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Domains;
 using StepUpIdp.Infrastructure.Guests;
+using StepUpIdp.Infrastructure.Passwords;
 
 namespace StepUpIdp.Infrastructure.Data;
 
-/// <summary>The relational store: directory (orgs, accounts, apps, grants) and OpenIddict's entities.</summary>
-public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) : DbContext(options)
+/// <summary>
+/// The relational store: directory (orgs, accounts, apps, grants) and OpenIddict's entities. One subclass per
+/// database provider (<see cref="SqliteStepUpDbContext"/>, <see cref="PostgresStepUpDbContext"/>) owns that
+/// provider's migrations; the rest of the code asks for this type.
+/// </summary>
+public abstract class StepUpDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationDomain> OrganisationDomains => Set<OrganisationDomain>();
@@ -21,12 +28,20 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<GuestAssignment> GuestAssignments => Set<GuestAssignment>();
+    public DbSet<PasswordLink> PasswordLinks => Set<PasswordLink>();
+    public DbSet<DomainClaim> DomainClaims => Set<DomainClaim>();
+    public DbSet<AppSecret> AppSecrets => Set<AppSecret>();
+    public DbSet<AppOrigin> AppOrigins => Set<AppOrigin>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.UseOpenIddict();
         model.ApplyConfiguration(new ApiTokenConfiguration());
         model.ApplyConfiguration(new GuestAssignmentConfiguration());
+        model.ApplyConfiguration(new PasswordLinkConfiguration());
+        model.ApplyConfiguration(new DomainClaimConfiguration());
+        model.ApplyConfiguration(new AppSecretConfiguration());
+        model.ApplyConfiguration(new AppOriginConfiguration());
 
         model.Entity<Organisation>(org =>
         {
@@ -46,6 +61,8 @@ public sealed class StepUpDbContext(DbContextOptions<StepUpDbContext> options) :
         {
             domain.HasKey(d => new { d.OrganisationId, d.Domain });
             domain.Property(d => d.Domain).HasMaxLength(253);
+            // A verified domain belongs to one organisation: it decides who is internal there.
+            domain.HasIndex(d => d.Domain).IsUnique();
         });
 
         model.Entity<OrganisationMember>(member =>

@@ -1,6 +1,6 @@
 namespace StepUpIdp.Server.Api;
 
-/// <summary>The organisation APIs under <c>/api/orgs/{org}</c> (contract section 6).</summary>
+/// <summary>The organisation APIs under <c>/api/orgs/{org}</c> (README, "Admin API"; docs/admin-guide.md).</summary>
 public static class OrgApi
 {
     public static IEndpointRouteBuilder MapOrgApi(this IEndpointRouteBuilder endpoints)
@@ -12,6 +12,8 @@ public static class OrgApi
         ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         admin.MapGuestsApi();
         admin.MapAuthenticatorResetApi();
+        admin.MapDomainsApi();
+        admin.MapAppsApi();
         return endpoints;
     }
 }

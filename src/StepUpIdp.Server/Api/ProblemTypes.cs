@@ -19,6 +19,10 @@ public static class ProblemTypes
     public const string ApiTokensNotAllowed = Base + "api-tokens-not-allowed";
     public const string AccountNotManaged = Base + "account-not-managed";
     public const string InsufficientScope = Base + "insufficient-scope";
+    public const string DuplicateDomain = Base + "duplicate-domain";
+    public const string DomainUnverifiable = Base + "domain-unverifiable";
+    public const string DnsUnavailable = Base + "dns-unavailable";
+    public const string TooManySecrets = Base + "too-many-secrets";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

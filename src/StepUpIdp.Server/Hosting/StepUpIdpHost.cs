@@ -14,10 +14,13 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Admin;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
+using StepUpIdp.Server.Apps;
 using StepUpIdp.Server.Demo;
+using StepUpIdp.Server.Domains;
 using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
+using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TokenStorage;
@@ -49,7 +52,8 @@ public static class StepUpIdpHost
         services.AddSignInRateLimits(configuration);
         services.AddRazorPages(pages =>
         {
-            foreach (var page in new[] { "/Account/SignIn", "/Account/Verify", "/Account/VerifyAuthenticator", "/Account/Guest", "/Account/Authenticator" })
+            foreach (var page in new[] { "/Account/SignIn", "/Account/Verify", "/Account/VerifyAuthenticator", "/Account/Guest", "/Account/Authenticator",
+                "/Account/SetPassword", "/Account/ForgotPassword", "/Account/ChangePassword" })
             {
                 pages.Conventions.AddPageApplicationModelConvention(page, model =>
                     model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInRateLimits.Policy)));
@@ -78,6 +82,9 @@ public static class StepUpIdpHost
         services.AddStepUpTwoStep(configuration);
         services.AddStepUpAdmin();
         services.AddTokenPruning(configuration);
+        services.AddStepUpPasswords();
+        services.AddStepUpDomains(configuration);
+        services.AddStepUpApps();
 
         services.AddTrustedProxies(configuration);
         return builder;
@@ -120,6 +127,7 @@ public static class StepUpIdpHost
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors(AppOriginCors.Policy); // before authentication: OpenIddict answers its endpoints there
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -137,12 +145,22 @@ public static class StepUpIdpHost
         return app;
     }
 
-    /// <summary>Creates the database on first start and, in Development, loads the demo data.</summary>
+    /// <summary>
+    /// In Development, applies pending migrations and loads the demo data; elsewhere refuses to start on a database
+    /// that is behind (the <c>migrate</c> command brings it up to date).
+    /// </summary>
     public static async Task InitializeStepUpIdpAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-        await SchemaGuard.EnsureSchemaAsync(db, recreateWhenOutdated: app.Environment.IsDevelopment(), CancellationToken.None);
+        if (app.Environment.IsDevelopment())
+        {
+            await DatabaseMigrations.MigrateAsync(db, development: true, CancellationToken.None);
+        }
+        else
+        {
+            await DatabaseMigrations.EnsureCurrentAsync(db, CancellationToken.None);
+        }
 
         var idp = app.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
         if (idp.LoadDemoData && app.Environment.IsDevelopment())

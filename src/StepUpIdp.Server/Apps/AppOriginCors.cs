@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.Apps;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Server.Apps;
+
+/// <summary>
+/// CORS for browser apps: the protocol endpoints a single-page app calls from script (discovery, JWKS, token,
+/// userinfo, revocation) answer an origin some app registered, and no other. No credentials: the app sends tokens,
+/// never the IdP's cookies. Read from the directory on each request, so a changed origin list counts at once.
+/// </summary>
+public sealed class AppOriginCors : ICorsPolicyProvider
+{
+    public const string Policy = "registered-app-origins";
+
+    private static readonly HashSet<string> Paths = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "/.well-known/openid-configuration", "/.well-known/jwks", "/connect/token", "/connect/userinfo", "/connect/revoke",
+    };
+
+    public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
+    {
+        var origin = AppRegistrationRules.NormalizeOrigin(context.Request.Headers.Origin.ToString());
+        if (origin is null || !Paths.Contains(context.Request.Path.Value ?? ""))
+        {
+            return null;
+        }
+
+        var db = context.RequestServices.GetRequiredService<StepUpDbContext>();
+        if (!await db.AppOrigins.AsNoTracking().AnyAsync(o => o.Origin == origin, context.RequestAborted))
+        {
+            return null;
+        }
+
+        return new CorsPolicyBuilder()
+            .WithOrigins(origin)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithHeaders("Authorization", "Content-Type")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
+            .Build();
+    }
+}

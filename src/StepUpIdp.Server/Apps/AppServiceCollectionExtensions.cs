@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace StepUpIdp.Server.Apps;
+
+public static class AppServiceCollectionExtensions
+{
+    /// <summary>App registration and client secrets (several live at once). Safe to call twice.</summary>
+    public static IServiceCollection AddStepUpApps(this IServiceCollection services)
+    {
+        services.AddOpenIddict().AddCore(core => core.ReplaceApplicationManager(typeof(AppSecretApplicationManager<>)));
+        services.TryAddScoped<AppSecrets>();
+        services.TryAddScoped<AppRegistry>();
+        services.AddCors();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AppOriginCors>());
+        return services;
+    }
+}

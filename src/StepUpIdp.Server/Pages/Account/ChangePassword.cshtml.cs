@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using StepUpIdp.Server.Passwords;
+using StepUpIdp.Server.SignIn;
+
+namespace StepUpIdp.Server.Pages.Account;
+
+/// <summary>A signed-in person changes their password with the current one.</summary>
+[Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
+public sealed class ChangePasswordModel(PasswordChange change) : PageModel
+{
+    [BindProperty]
+    public string? CurrentPassword { get; set; }
+
+    [BindProperty]
+    public string? NewPassword { get; set; }
+
+    public string? CurrentError { get; private set; }
+    public string? NewError { get; private set; }
+    public bool Changed { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var accountId = SessionPrincipal.AccountId(User);
+        if (accountId is null)
+        {
+            return Challenge(SessionDefaults.Scheme);
+        }
+
+        var (outcome, verdict) = await change.ChangeAsync(accountId, CurrentPassword, NewPassword, HttpContext.RequestAborted);
+        switch (outcome)
+        {
+            case PasswordChangeOutcome.Changed:
+                Changed = true;
+                return Page();
+            case PasswordChangeOutcome.Refused:
+                NewError = verdict!.Message;
+                break;
+            default:
+                CurrentError = "That is not your current password.";
+                break;
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace StepUpIdp.Server.Passwords;
+
+public static class PasswordServiceCollectionExtensions
+{
+    /// <summary>Set-password and reset links, and password changes. Safe to call twice.</summary>
+    public static IServiceCollection AddStepUpPasswords(this IServiceCollection services)
+    {
+        services.TryAddScoped<PasswordLinks>();
+        services.TryAddScoped<PasswordResetRequests>();
+        services.TryAddScoped<PasswordChange>();
+        services.TryAddScoped<Bootstrap.OrganisationBootstrap>();
+        return services;
+    }
+}

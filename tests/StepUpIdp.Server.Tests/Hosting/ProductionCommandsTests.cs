@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.Hosting;
+
+/// <summary>
+/// The server program as an operator runs it outside Development, as a real process: it refuses to start on a
+/// database that is behind, <c>migrate</c> brings it up to date, and <c>bootstrap</c> prints the first admin's link.
+/// </summary>
+public sealed class ProductionCommandsTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+    private SmtpSink _mail = null!;
+
+    public async Task InitializeAsync() => _mail = await SmtpSink.StartAsync();
+
+    public async Task DisposeAsync() => await _mail.DisposeAsync();
+
+    [Fact]
+    public async Task A_new_production_database_is_migrated_by_command_then_bootstrapped()
+    {
+        var refused = await RunAsync([]);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("'migrate' command", refused.Output);
+
+        var migrated = await RunAsync(["migrate"]);
+        Assert.True(migrated.ExitCode == 0, migrated.Output);
+        Assert.Contains("InitialSchema", migrated.Output);
+        Assert.Contains("up to date", (await RunAsync(["migrate"])).Output);
+
+        var bootstrapped = await RunAsync(["bootstrap", "--org", "acme", "--name", "Acme", "--admin-email", "ada@acme.example"]);
+        Assert.True(bootstrapped.ExitCode == 0, bootstrapped.Output);
+        Assert.Contains("https://idp.acme.example/account/set-password?token=", bootstrapped.Output);
+
+        var again = await RunAsync(["bootstrap", "--org", "other", "--name", "Other", "--admin-email", "eve@other.example"]);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already has an organisation", again.Output);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StepUpIdp.Server.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["DataPath"] = _data,
+            ["Idp__Issuer"] = "https://idp.acme.example/",
+            ["Keys__SigningKey"] = Pem(),
+            ["Keys__EncryptionKey"] = Pem(),
+            ["Passcodes__HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Smtp__Host"] = _mail.Host,
+            ["Smtp__Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp__Security"] = "None",
+            ["Smtp__From"] = "StepUpIdp <no-reply@idp.acme.example>",
+        };
+        var postgres = Environment.GetEnvironmentVariable(Fixtures.IdpHost.PostgresVariable);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            environment["Database__Provider"] = "Postgres";
+            environment["Database__ConnectionString"] = $"{postgres};Database=stepupidp_test_{Path.GetFileName(_data)}";
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static string Pem()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportRSAPrivateKeyPem();
+    }
+}
