@@ -4,10 +4,12 @@ namespace StepUpIdp.Server.Apps;
 
 public static class AppServiceCollectionExtensions
 {
-    /// <summary>App registration and client secrets (several live at once). Safe to call twice.</summary>
+    /// <summary>
+    /// App registration and client secrets (several live at once; they are checked by the one application manager,
+    /// <see cref="Oidc.SecretCachingApplications{TApplication}"/>). Safe to call twice.
+    /// </summary>
     public static IServiceCollection AddStepUpApps(this IServiceCollection services)
     {
-        services.AddOpenIddict().AddCore(core => core.ReplaceApplicationManager(typeof(AppSecretApplicationManager<>)));
         services.TryAddScoped<AppSecrets>();
         services.TryAddScoped<AppRegistry>();
         services.AddCors();

@@ -112,7 +112,6 @@ public static class StepUpIdpHost
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
-        app.UseCachedJsonWebKeySet();
         if (app.Configuration.GetValue(IdpOptions.Section + ":" + nameof(IdpOptions.RequireHttps), true))
         {
             app.UseHsts();
@@ -128,6 +127,7 @@ public static class StepUpIdpHost
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors(AppOriginCors.Policy); // before authentication: OpenIddict answers its endpoints there
+        app.UseCachedJsonWebKeySet(); // after CORS, so browser apps of registered origins may read it
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
