@@ -33,6 +33,8 @@ public sealed class BootstrapTests
         var form = await browser.OpenAsync(created.SetUpLink);
         Assert.Equal(HttpStatusCode.OK, form.Status);
         Assert.Equal("root@acme.example", form.Document.QuerySelector("#username")?.GetAttribute("value"));
+        PageAssert.FieldsAreLabelled(form);
+        Assert.Equal(["username", "new-password"], form.Document.QuerySelectorAll("input:not([type=hidden])").Select(i => i.GetAttribute("autocomplete")));
         var done = await browser.SubmitAsync(form, new Dictionary<string, string> { ["NewPassword"] = StrongPassword });
         Assert.NotNull(done.Text("#password-set"));
 

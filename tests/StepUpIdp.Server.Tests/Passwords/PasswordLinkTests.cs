@@ -115,6 +115,7 @@ public sealed partial class PasswordLinkTests
         var form = browser.Current!;
         Assert.Equal("/account/password", form.Url.AbsolutePath);
         PageAssert.FieldsAreLabelled(form);
+        Assert.Equal(["current-password", "new-password"], form.Document.QuerySelectorAll("input:not([type=hidden])").Select(i => i.GetAttribute("autocomplete")));
 
         var wrong = await browser.SubmitAsync(form, new Dictionary<string, string> { ["CurrentPassword"] = "not-it", ["NewPassword"] = Strong });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.Status);
