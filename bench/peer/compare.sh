@@ -16,8 +16,9 @@ OURS="http://127.0.0.1:$OURS_PORT"; PEER="http://127.0.0.1:$PEER_PORT"
 WORK=$(mktemp -d); mkdir -p "$WORK/ours" "$WORK/peer"
 OURS_PID=""; PEER_PID=""
 stop() {
-  [[ -n "$OURS_PID" ]] && kill "$OURS_PID" 2>/dev/null && wait "$OURS_PID" 2>/dev/null
-  [[ -n "$PEER_PID" ]] && kill "$PEER_PID" 2>/dev/null && wait "$PEER_PID" 2>/dev/null
+  # A killed server's wait status (143) must not become the script's exit status under set -e.
+  if [[ -n "$OURS_PID" ]]; then kill "$OURS_PID" 2>/dev/null || true; wait "$OURS_PID" 2>/dev/null || true; fi
+  if [[ -n "$PEER_PID" ]]; then kill "$PEER_PID" 2>/dev/null || true; wait "$PEER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
   return 0
 }

@@ -116,4 +116,16 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_settings.GetValueOrDefault("Database:Provider") == "Postgres" && _settings.GetValueOrDefault("Database:ConnectionString") is { } connectionString)
+        {
+            // A stopped host's idle connections would otherwise stay open for minutes, and a suite of hosts would
+            // run PostgreSQL out of connection slots (53300).
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+    }
 }
