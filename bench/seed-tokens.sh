@@ -14,7 +14,7 @@ DB="stepupidp_seed_$(date +%s)_$RANDOM"
 WORK=$(mktemp -d); IDP=""
 NPGSQL=$(python3 -c 'import sys,urllib.parse as u;p=u.urlparse(sys.argv[1]);print(f"Host={p.hostname};Port={p.port or 5432};Username={u.unquote(p.username)};Password={u.unquote(p.password or str())};Database={sys.argv[2]}")' "$SERVER" "$DB")
 stop() {
-  [[ -n "$IDP" ]] && kill "$IDP" 2>/dev/null && wait "$IDP" 2>/dev/null
+  if [[ -n "$IDP" ]]; then kill "$IDP" 2>/dev/null || true; wait "$IDP" 2>/dev/null || true; fi
   psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
   return 0
