@@ -3,7 +3,7 @@ using System.Security.Claims;
 
 namespace StepUpIdp.RelyingParty;
 
-/// <summary>Names of the StepUpIdp claims this library reads (contract sections 2 and 5).</summary>
+/// <summary>Names of the StepUpIdp claims this library reads.</summary>
 public static class StepUpClaimTypes
 {
     /// <summary>Authentication context class reached (<see cref="StepUpAcr"/>).</summary>

@@ -34,7 +34,7 @@ public sealed class StepUpDecision
     /// <remarks>
     /// Fails closed: a missing or unknown <c>acr</c> meets no acr requirement, a missing <c>auth_time</c>
     /// meets no age requirement, and a principal carrying <c>api_token_id</c> meets no requirement at
-    /// all (contract section 5: an API token never satisfies a step-up requirement).
+    /// all (an API token never satisfies a step-up requirement).
     /// </remarks>
     public static StepUpDecision Evaluate(ClaimsPrincipal principal, StepUpRequirement requirement, DateTimeOffset now)
     {
@@ -98,7 +98,7 @@ public sealed class StepUpDecision
         }
 
         // The IdP asks for a passcode when the verification no longer counts, even with an SSO session
-        // (contract section 3); asking for at least otp keeps a 2sv user at 2sv.
+        //; asking for at least otp keeps a 2sv user at 2sv.
         var acr = StepUpClaims.Acr(principal) is { } current && StepUpAcr.IsKnown(current)
             ? StepUpAcr.Stronger(current, StepUpAcr.Otp)
             : StepUpAcr.Otp;

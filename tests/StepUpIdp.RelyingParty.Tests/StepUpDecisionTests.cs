@@ -68,7 +68,7 @@ public sealed class StepUpDecisionTests
     [Fact]
     public void Token_from_api_token_exchange_never_meets_a_step_up_requirement()
     {
-        // Even if it somehow carried a strong, fresh authentication (contract section 5).
+        // Even if it somehow carried a strong, fresh authentication.
         var principal = With(("acr", StepUpAcr.TwoStep), ("auth_time", Unix(_time.GetUtcNow())), ("api_token_id", "tok-1"));
 
         var decision = Evaluate(principal, StepUpAcr.Basic, FiveMinutes);

@@ -5,7 +5,7 @@ using StepUpIdp.Server.Tests.Fixtures;
 namespace StepUpIdp.Server.Tests;
 
 /// <summary>
-/// Contract section 10: pages work in a plain browser, every field has a label and the standard
+/// Pages work in a plain browser, every field has a label and the standard
 /// autocomplete token, so password managers and phones can fill them.
 /// </summary>
 public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : IClassFixture<PageConventionsTests.Idp>

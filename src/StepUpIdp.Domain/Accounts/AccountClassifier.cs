@@ -1,7 +1,7 @@
 namespace StepUpIdp.Domain.Accounts;
 
 /// <summary>
-/// Decides, per organisation, whether an account is internal or external (contract section 1).
+/// Decides, per organisation, whether an account is internal or external.
 /// </summary>
 public static class AccountClassifier
 {

@@ -24,7 +24,7 @@ public abstract record PasswordAttemptDecision
 }
 
 /// <summary>
-/// Password lock-out (the contract's section 1 "lock-out state"; the numbers follow ASP.NET Core
+/// Password lock-out (an account's "lock-out state"; the numbers follow ASP.NET Core
 /// Identity's <c>LockoutOptions</c>: 5 failures, 15 minutes). Pure: the caller stores the state.
 /// A lock stops online guessing; the counter restarts when a lock is applied or a password succeeds.
 /// </summary>

@@ -4,7 +4,7 @@ using StepUpIdp.Domain.Policy;
 namespace StepUpIdp.Domain.ApiTokens;
 
 /// <summary>
-/// The rules an API token must pass at every exchange and at creation (contract section 5). They are
+/// The rules an API token must pass at every exchange and at creation. They are
 /// checked against the policy in force now, so a rule change applies at once to tokens already made.
 /// </summary>
 public static class ApiTokenRules
@@ -55,7 +55,7 @@ public static class ApiTokenRules
     /// The lifetime asked for a new token: from 1 day to the org's <c>apiTokenMaxLifetimeDays</c>.
     /// </summary>
     /// <remarks>
-    /// The contract lists the maximum in the external-user policy, but section 5 says a token's lifetime
+    /// The maximum sits in the external-user policy, but the API-token rules say a token's lifetime
     /// is "≤ the org's apiTokenMaxLifetimeDays" for any account. We apply it to every account of the org,
     /// internal ones included: an admin who sets 30 days expects no token in the org to live longer, and a
     /// narrower reading would let the org's own staff hold the longest-lived credentials. Callers still pass

@@ -5,7 +5,7 @@ namespace StepUpIdp.Domain.ApiTokens;
 
 /// <summary>
 /// The rules in force, as <c>GET /api/orgs/{org}/api-token-rules</c> shows them to any signed-in member
-/// (contract section 5): <c>{"externalUsers":"allow","guests":"block","maxLifetimeDays":365}</c>.
+///: <c>{"externalUsers":"allow","guests":"block","maxLifetimeDays":365}</c>.
 /// </summary>
 public sealed record ApiTokenRulesView(
     [property: JsonPropertyName("externalUsers")] string ExternalUsers,
@@ -14,6 +14,6 @@ public sealed record ApiTokenRulesView(
 {
     public static ApiTokenRulesView From(ExternalUserPolicy policy) => new(
         policy.ApiTokens.ToWireName(),
-        PolicyWireNames.Block, // guests' tokens always fail (contract section 5)
+        PolicyWireNames.Block, // guests' tokens always fail
         policy.ApiTokenMaxLifetimeDays);
 }

@@ -1,6 +1,6 @@
 namespace StepUpIdp.Domain.Audit;
 
-/// <summary>Stable names of audited actions (contract section 3). Reports and alerts depend on them: never rename.</summary>
+/// <summary>Stable names of audited actions. Reports and alerts depend on them: never rename.</summary>
 public static class AuditActions
 {
     public const string PasscodeSent = "verification.passcode_sent";

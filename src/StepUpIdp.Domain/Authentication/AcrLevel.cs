@@ -1,6 +1,6 @@
 namespace StepUpIdp.Domain.Authentication;
 
-/// <summary>Authentication context classes, weakest first (contract section 2).</summary>
+/// <summary>Authentication context classes, weakest first.</summary>
 public enum AcrLevel
 {
     Basic = 1,

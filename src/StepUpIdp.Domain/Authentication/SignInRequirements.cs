@@ -71,7 +71,7 @@ public static class SignInRequirements
             var candidates = requested == AcrLevel.TwoStep ? TwoStepMethods : OtpMethods;
             if (policyApplies)
             {
-                // "a one-time-passcode verification that counts under the org policy" (contract section 2).
+                // "a one-time-passcode verification that counts under the org policy".
                 var counting = ReverificationSchedule.CountingMethods(facts.Policy);
                 candidates = candidates.Where(counting.Contains).ToArray();
                 if (candidates.Count == 0)

@@ -1,6 +1,6 @@
 namespace StepUpIdp.Domain.Claims;
 
-/// <summary>Names of the claims StepUpIdp issues (contract section 2). Other software depends on them.</summary>
+/// <summary>Names of the claims StepUpIdp issues. Other software depends on them.</summary>
 public static class StepUpClaimTypes
 {
     public const string Organisation = "org";

@@ -11,7 +11,7 @@ public static class StepUpScopes
     public const string UsersSearch = "users.search";
     public const string Mentions = "mentions";
 
-    /// <summary>Directory scopes, never granted to guests (contract section 1).</summary>
+    /// <summary>Directory scopes, never granted to guests.</summary>
     public static readonly IReadOnlyList<string> Directory = [DirectoryRead, UsersSearch, Mentions];
 
     public static readonly IReadOnlyList<string> All = [Admin, ApiTokens, DirectoryRead, UsersSearch, Mentions];

@@ -21,7 +21,7 @@ public enum GuestDeniedReason
     Expired = 2,
 }
 
-/// <summary>The guest-only sign-in conditions (contract section 1).</summary>
+/// <summary>The guest-only sign-in conditions.</summary>
 public static class GuestAccess
 {
     public static GuestAccessDecision CheckSignIn(IReadOnlyList<string> spaces, DateTimeOffset? expiresAt, DateTimeOffset now)

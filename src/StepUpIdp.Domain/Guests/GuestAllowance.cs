@@ -15,7 +15,7 @@ public abstract record GuestAllowanceDecision
 
 /// <summary>
 /// An org may have at most <c>perSeat</c> guests per account holding the user or admin role
-/// (contract section 1). An invitation that would pass the allowance is refused whole.
+///. An invitation that would pass the allowance is refused whole.
 /// </summary>
 public static class GuestAllowance
 {

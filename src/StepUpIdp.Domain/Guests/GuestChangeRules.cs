@@ -14,7 +14,7 @@ public abstract record GuestChangeValidation
 }
 
 /// <summary>
-/// Checks <c>PUT /api/orgs/{org}/apps/{app}/guests/{id}</c> (contract section 6). Unlike an invitation, a change
+/// Checks <c>PUT /api/orgs/{org}/apps/{app}/guests/{id}</c>. Unlike an invitation, a change
 /// may leave no space: the guest stays on the list and cannot sign in until an admin gives one back.
 /// </summary>
 public static class GuestChangeRules

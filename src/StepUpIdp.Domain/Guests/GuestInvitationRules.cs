@@ -19,7 +19,7 @@ public abstract record GuestInvitationValidation
 }
 
 /// <summary>
-/// Checks <c>POST /api/orgs/{org}/apps/{app}/guests</c> (contract sections 1 and 6). An invitation is
+/// Checks <c>POST /api/orgs/{org}/apps/{app}/guests</c>. An invitation is
 /// accepted or refused whole; the guest allowance is checked separately by <see cref="GuestAllowance"/>.
 /// </summary>
 public static class GuestInvitationRules
@@ -74,7 +74,7 @@ public static class GuestInvitationRules
             }
         }
 
-        // A guest with no space cannot sign in (contract section 1), so an invitation must give one.
+        // A guest with no space cannot sign in, so an invitation must give one.
         if (spaces.Count == 0)
         {
             Add(Fields.Spaces, "Choose at least one space the guests may see.");

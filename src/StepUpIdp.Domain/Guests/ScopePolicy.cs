@@ -3,7 +3,7 @@ namespace StepUpIdp.Domain.Guests;
 /// <summary>Which requested scopes an account may be granted.</summary>
 public static class ScopePolicy
 {
-    /// <summary>Scopes that reveal the org's directory; never granted to guests (contract section 1).</summary>
+    /// <summary>Scopes that reveal the org's directory; never granted to guests.</summary>
     public static IReadOnlySet<string> DirectoryScopes { get; } =
         new HashSet<string>(["directory.read", "users.search", "mentions"], StringComparer.Ordinal);
 

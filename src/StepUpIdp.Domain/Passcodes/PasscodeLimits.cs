@@ -1,8 +1,8 @@
 namespace StepUpIdp.Domain.Passcodes;
 
 /// <summary>
-/// Limits on emailed one-time passcodes and verification lock-out (contract section 4).
-/// The defaults are the contract's; a deployment may only tighten them.
+/// Limits on emailed one-time passcodes and verification lock-out.
+/// The defaults are the product's promise (README, docs/redis.md); a deployment may only tighten them.
 /// </summary>
 public sealed record PasscodeLimits
 {

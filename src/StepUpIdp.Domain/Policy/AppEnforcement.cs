@@ -1,7 +1,7 @@
 namespace StepUpIdp.Domain.Policy;
 
 /// <summary>
-/// Whether the external-user policy applies to an app (contract section 1). The default is
+/// Whether the external-user policy applies to an app. The default is
 /// <see cref="Enforced"/>, so an app whose setting is unknown fails closed.
 /// </summary>
 public enum AppEnforcement

@@ -1,15 +1,15 @@
 namespace StepUpIdp.Domain.Policy;
 
 /// <summary>
-/// An organisation's external-user policy (contract section 3). Immutable; validated by
+/// An organisation's external-user policy. Immutable; validated by
 /// <see cref="ExternalUserPolicyValidator"/> before it is stored.
 /// </summary>
 public sealed record ExternalUserPolicy
 {
-    /// <summary>Shortest non-zero interval an admin may choose (contract section 3).</summary>
+    /// <summary>Shortest non-zero interval an admin may choose.</summary>
     public static readonly TimeSpan MinReverifyEvery = TimeSpan.FromMinutes(5);
 
-    /// <summary>Longest interval an admin may choose (contract section 3).</summary>
+    /// <summary>Longest interval an admin may choose.</summary>
     public static readonly TimeSpan MaxReverifyEvery = TimeSpan.FromDays(365);
 
     public const int MinApiTokenLifetimeDays = 1;

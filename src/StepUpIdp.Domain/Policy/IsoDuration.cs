@@ -5,7 +5,7 @@ using System.Text;
 namespace StepUpIdp.Domain.Policy;
 
 /// <summary>
-/// ISO 8601 durations as admins write them for <c>reverifyEvery</c> (contract section 3):
+/// ISO 8601 durations as admins write them for <c>reverifyEvery</c>:
 /// weeks, days, hours, minutes and seconds, e.g. <c>P7D</c>, <c>PT1H</c>, <c>P1DT12H</c>, <c>P2W</c>.
 /// </summary>
 /// <remarks>
@@ -128,7 +128,7 @@ public static class IsoDuration
     }
 
     /// <summary>
-    /// The canonical form: days rather than weeks (the contract writes <c>P7D</c>), then hours, minutes
+    /// The canonical form: days rather than weeks (as admins write <c>P7D</c>), then hours, minutes
     /// and seconds; zero is <c>PT0S</c>. <see cref="TryParse"/> reads back every value this writes.
     /// </summary>
     public static string Format(TimeSpan duration)

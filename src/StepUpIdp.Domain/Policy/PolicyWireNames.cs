@@ -1,7 +1,7 @@
 namespace StepUpIdp.Domain.Policy;
 
 /// <summary>
-/// The JSON spellings of the policy's enum values (contract section 3). Other software depends on
+/// The JSON spellings of the policy's enum values. Other software depends on
 /// them, so they are written out rather than derived from the C# names.
 /// </summary>
 public static class PolicyWireNames

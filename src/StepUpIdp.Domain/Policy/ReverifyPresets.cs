@@ -7,7 +7,7 @@ public sealed record ReverifyPreset(string Label, TimeSpan Interval)
     public string IsoValue => IsoDuration.Format(Interval);
 }
 
-/// <summary>The re-verification presets the admin UI offers (contract section 3), shortest first.</summary>
+/// <summary>The re-verification presets the admin UI offers, shortest first.</summary>
 public static class ReverifyPresets
 {
     public static IReadOnlyList<ReverifyPreset> All { get; } =

@@ -2,7 +2,7 @@ namespace StepUpIdp.Domain.Roles;
 
 /// <summary>
 /// The effective role of an account on an app: the highest of its direct and group grants
-/// (contract section 1). An account in any group with role user or admin is not a guest.
+///. An account in any group with role user or admin is not a guest.
 /// </summary>
 public static class EffectiveRole
 {

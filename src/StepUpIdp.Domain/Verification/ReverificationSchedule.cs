@@ -4,7 +4,7 @@ using StepUpIdp.Domain.Policy;
 namespace StepUpIdp.Domain.Verification;
 
 /// <summary>
-/// When an external user's one-time-passcode verification counts, and for how long (contract section 3).
+/// When an external user's one-time-passcode verification counts, and for how long.
 /// Always judged under the policy passed in, never the one in force when the verification was made:
 /// shortening the interval takes effect at once, and lengthening it cannot revive a verification beyond
 /// the new window (both follow from <c>now &lt; verifiedAt + reverifyEvery</c>).
@@ -15,7 +15,7 @@ public static class ReverificationSchedule
     /// How long a PT0S ("verify at every sign-in") verification counts after it was made. A zero window
     /// would give tokens that expire the moment they are issued (their <c>exp</c> may not pass
     /// <c>reverify_at</c>), so the verification lives just long enough to finish the sign-in that asked
-    /// for it; five minutes is the shortest non-zero interval the contract lets admins choose.
+    /// for it; five minutes is the shortest non-zero interval admins may choose.
     /// </summary>
     public static TimeSpan EverySignInWindow => ExternalUserPolicy.MinReverifyEvery;
 
@@ -111,7 +111,7 @@ public static class ReverificationSchedule
             .Distinct()
             .ToArray();
 
-    /// <summary>The ACR level a verification with this method reaches (contract section 2).</summary>
+    /// <summary>The ACR level a verification with this method reaches.</summary>
     public static AcrLevel AcrFor(VerificationMethod method) => VerificationMethods.Describe(method).Acr;
 
     /// <summary>
@@ -125,7 +125,7 @@ public static class ReverificationSchedule
 
     /// <summary>
     /// The lifetime to give a token issued at <paramref name="issuedAt"/> so that its <c>exp</c> is not
-    /// later than <paramref name="reverifyAt"/> (contract section 3). Never negative; zero means the
+    /// later than <paramref name="reverifyAt"/>. Never negative; zero means the
     /// verification has already stopped counting and no token may be issued.
     /// </summary>
     public static TimeSpan CapTokenLifetime(DateTimeOffset issuedAt, TimeSpan lifetime, DateTimeOffset? reverifyAt)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace StepUpIdp.Infrastructure.ApiTokens;
 
 /// <summary>
-/// A personal API token of one account in one organisation (contract section 5). Holds only a SHA-256
+/// A personal API token of one account in one organisation. Holds only a SHA-256
 /// hash of the secret; the secret itself is shown once, at creation, and never stored.
 /// </summary>
 public sealed class ApiToken

@@ -6,7 +6,7 @@ public enum DatabaseProvider
     Postgres,
 }
 
-/// <summary>Bound from the <c>Database</c> section (contract section 9).</summary>
+/// <summary>Bound from the <c>Database</c> section.</summary>
 public sealed class DatabaseOptions
 {
     public const string Section = "Database";

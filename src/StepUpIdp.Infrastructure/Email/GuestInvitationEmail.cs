@@ -3,7 +3,7 @@ using static System.Net.WebUtility;
 
 namespace StepUpIdp.Infrastructure.Email;
 
-/// <summary>The invitation a guest receives when an admin adds them to an app (contract section 1).</summary>
+/// <summary>The invitation a guest receives when an admin adds them to an app.</summary>
 public static class GuestInvitationEmail
 {
     public static EmailMessage Compose(

@@ -2,7 +2,7 @@ using static System.Net.WebUtility;
 
 namespace StepUpIdp.Infrastructure.Email;
 
-/// <summary>The emailed one-time passcode (contract section 4).</summary>
+/// <summary>The emailed one-time passcode.</summary>
 public static class PasscodeEmail
 {
     public static EmailMessage Compose(string orgName, string code, TimeSpan validFor, string to)

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace StepUpIdp.Infrastructure.Guests;
 
 /// <summary>
-/// What a guest of one app was given (contract section 1): the spaces it sees, when its access ends,
+/// What a guest of one app was given: the spaces it sees, when its access ends,
 /// who invited it and when, and when it last signed in. The guest role itself is a
 /// <see cref="Data.RoleGrant"/> with role guest; this row sits beside it and is removed with it.
 /// </summary>

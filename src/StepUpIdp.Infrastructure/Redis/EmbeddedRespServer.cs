@@ -9,7 +9,7 @@ namespace StepUpIdp.Infrastructure.Redis;
 
 /// <summary>
 /// An in-process, memory-only RESP server (Microsoft Garnet) on 127.0.0.1 for a single-node
-/// development setup (contract section 8). Data is lost when the process ends.
+/// development setup. Data is lost when the process ends.
 /// </summary>
 public sealed class EmbeddedRespServer : IDisposable
 {

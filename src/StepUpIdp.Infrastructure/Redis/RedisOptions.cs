@@ -1,6 +1,6 @@
 namespace StepUpIdp.Infrastructure.Redis;
 
-/// <summary>Bound from the <c>Redis</c> configuration section (contract section 9).</summary>
+/// <summary>Bound from the <c>Redis</c> configuration section.</summary>
 public sealed class RedisOptions
 {
     public const string SectionName = "Redis";

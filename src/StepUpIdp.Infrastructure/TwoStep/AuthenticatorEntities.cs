@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace StepUpIdp.Infrastructure.TwoStep;
 
-/// <summary>An account's enrolled authenticator app (TOTP, contract section 4). At most one per account.</summary>
+/// <summary>An account's enrolled authenticator app (TOTP). At most one per account.</summary>
 public sealed class AccountAuthenticator
 {
     public required string AccountId { get; set; }

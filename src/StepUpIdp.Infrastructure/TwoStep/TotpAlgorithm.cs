@@ -5,7 +5,7 @@ using OtpNet;
 namespace StepUpIdp.Infrastructure.TwoStep;
 
 /// <summary>
-/// RFC 6238 as the contract fixes it (section 4): HMAC-SHA-1, 6 digits, 30-second steps, one step of
+/// RFC 6238 as the product fixes it (docs/decisions.md): HMAC-SHA-1, 6 digits, 30-second steps, one step of
 /// drift either way. These are the parameters every authenticator app understands (Google Authenticator
 /// ignores others), so they are not configurable.
 /// </summary>

@@ -10,7 +10,7 @@ using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.Admin;
 
-/// <summary>The effect of a candidate policy, before it is saved (contract section 3).</summary>
+/// <summary>The effect of a candidate policy, before it is saved.</summary>
 public sealed record PolicyPreview(
     ExternalUserPolicy Policy,
     IReadOnlyList<OrganisationPerson> MustVerifyAgain,

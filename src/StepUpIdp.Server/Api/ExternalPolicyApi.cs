@@ -5,7 +5,7 @@ using StepUpIdp.Server.Tenancy;
 namespace StepUpIdp.Server.Api;
 
 /// <summary>
-/// <c>/api/orgs/{org}/external-policy</c>: read, replace and preview the external-user policy (contract sections 3, 6).
+/// <c>/api/orgs/{org}/external-policy</c>: read, replace and preview the external-user policy.
 /// The rules live in <see cref="ExternalPolicyEditor"/>, shared with the admin pages; this is the JSON door.
 /// </summary>
 public static class ExternalPolicyApi

@@ -7,7 +7,7 @@ using StepUpIdp.Server.Hosting;
 
 namespace StepUpIdp.Server.Api;
 
-/// <summary><c>/api/orgs/{org}/apps/{app}/guests</c>: list, invite, change and remove an app's guests (contract sections 1 and 6).</summary>
+/// <summary><c>/api/orgs/{org}/apps/{app}/guests</c>: list, invite, change and remove an app's guests.</summary>
 public static class GuestsApi
 {
     public static RouteGroupBuilder MapGuestsApi(this RouteGroupBuilder org)

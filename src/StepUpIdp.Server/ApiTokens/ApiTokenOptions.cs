@@ -7,7 +7,7 @@ public sealed class ApiTokenOptions
 {
     public const string Section = "ApiTokens";
 
-    /// <summary>RFC 8693 <c>subject_token_type</c> of a personal API token (contract section 5).</summary>
+    /// <summary>RFC 8693 <c>subject_token_type</c> of a personal API token.</summary>
     public const string SubjectTokenType = "urn:stepupidp:token-type:api-token";
 
     /// <summary>Lifetime of an access token obtained by exchanging an API token: short, so rule changes bite quickly.</summary>

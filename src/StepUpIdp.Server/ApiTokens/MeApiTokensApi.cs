@@ -2,7 +2,7 @@ using StepUpIdp.Server.Api;
 
 namespace StepUpIdp.Server.ApiTokens;
 
-/// <summary><c>/api/me/api-tokens</c>: an account's own API tokens (contract section 5).</summary>
+/// <summary><c>/api/me/api-tokens</c>: an account's own API tokens.</summary>
 public static class MeApiTokensApi
 {
     public sealed record CreateApiTokenRequest(string? Name, int? LifetimeDays);

@@ -18,7 +18,7 @@ public sealed record GuestListing(
     DateTimeOffset? InvitedAt);
 
 /// <summary>
-/// The effective roles of everyone holding a grant on an org's apps, direct or through a group (contract section 1):
+/// The effective roles of everyone holding a grant on an org's apps, direct or through a group:
 /// what the guest allowance counts and what tells a guest from a user.
 /// </summary>
 public sealed class OrgRoles(IReadOnlyDictionary<string, IReadOnlyDictionary<string, AppRole>> byAccount)

@@ -57,7 +57,7 @@ public abstract record GuestChangeOutcome
 }
 
 /// <summary>
-/// Invites, changes and removes guests of an app (contract sections 1 and 6). Each call is one transaction with
+/// Invites, changes and removes guests of an app. Each call is one transaction with
 /// its audit lines: refused whole, or done whole.
 /// </summary>
 public sealed class GuestInvitations(
@@ -141,7 +141,7 @@ public sealed class GuestInvitations(
             {
                 if (account is null)
                 {
-                    // Passwordless: a guest signs in with emailed passcodes only (contract section 1).
+                    // Passwordless: a guest signs in with emailed passcodes only.
                     account = new Account
                     {
                         Id = Guid.NewGuid().ToString("N"),

@@ -5,7 +5,7 @@ namespace StepUpIdp.Server.Guests;
 
 /// <summary>
 /// Delivers guest sign-in passcodes off the request. The guest sign-in page must answer a known and an
-/// unknown address alike (contract section 4), and only known ones get mail: sending on the request would
+/// unknown address alike, and only known ones get mail: sending on the request would
 /// make the known answer slower by an SMTP round trip, which tells the two apart as surely as the words would.
 /// </summary>
 public sealed class GuestMailQueue(IEmailSender sender, ILogger<GuestMailQueue> logger) : BackgroundService

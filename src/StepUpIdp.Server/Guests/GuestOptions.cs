@@ -8,7 +8,7 @@ public sealed class GuestOptions
 {
     public const string Section = "Guests";
 
-    /// <summary><c>Guests:AllowancePerSeat</c>: guests an org may have per account holding the user or admin role (contract section 1).</summary>
+    /// <summary><c>Guests:AllowancePerSeat</c>: guests an org may have per account holding the user or admin role.</summary>
     [Range(0, 1000, ErrorMessage = "Guests:AllowancePerSeat must be between 0 and 1000.")]
     public int AllowancePerSeat { get; set; } = GuestAllowance.DefaultPerSeat;
 }

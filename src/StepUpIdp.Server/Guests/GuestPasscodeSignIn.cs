@@ -18,7 +18,7 @@ namespace StepUpIdp.Server.Guests;
 public sealed record GuestPasscodeCheck(PasscodeVerifyResult Result, string? AccountId);
 
 /// <summary>
-/// Sign-in with an emailed passcode for guests of an app (contract sections 1 and 4). Whoever types an address
+/// Sign-in with an emailed passcode for guests of an app. Whoever types an address
 /// gets the same treatment: an address with no guest grant on the app is keyed by
 /// <see cref="PasscodeHashing.HashUnknownEmail"/>, so the send limits, lock-out, Redis and audit writes are the same;
 /// only the email is left out, and that is sent off the request by <see cref="GuestMailQueue"/>, so not even the

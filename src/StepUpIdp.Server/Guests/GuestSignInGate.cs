@@ -10,7 +10,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace StepUpIdp.Server.Guests;
 
 /// <summary>
-/// The guest-only rules at the authorization endpoint (contract section 1): a guest with no space, or past its
+/// The guest-only rules at the authorization endpoint: a guest with no space, or past its
 /// access end, gets a page that says so instead of a code; a guest that gets through has its last sign-in noted.
 /// The decision is <see cref="GuestAccess.CheckSignIn"/>; this class only gathers and writes.
 /// </summary>

@@ -18,7 +18,7 @@ namespace StepUpIdp.Server.Oidc;
 
 /// <summary>
 /// Turns the facts about a person on an app into the principal OpenIddict signs into ID and access tokens
-/// (contract section 2). The one place that decides which claim goes into which token.
+///. The one place that decides which claim goes into which token.
 /// </summary>
 public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProvider clock)
 {
@@ -65,7 +65,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         }
 
         var principal = new ClaimsPrincipal(identity);
-        // Guests never get the directory scopes (contract section 1), at authorization or at refresh.
+        // Guests never get the directory scopes, at authorization or at refresh.
         principal.SetScopes(subject.IsGuest ? ScopePolicy.FilterForGuest(scopes) : scopes);
         // RFC 9068: the access token names who may accept it: the app it was issued to, so an API cannot be handed
         // another app's (or another org's) token, and the IdP's own APIs only when their scopes were granted.
@@ -89,7 +89,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
     }
 
     /// <summary>
-    /// An access token for an API-token exchange (contract section 5): who and in which role, at <c>acr</c> basic
+    /// An access token for an API-token exchange: who and in which role, at <c>acr</c> basic
     /// with no <c>amr</c> and no <c>auth_time</c> (nobody authenticated just now, so it never satisfies a step-up
     /// or <c>max_age</c> requirement), no scopes, and <c>api_token_id</c> naming the API token. Access token only.
     /// </summary>

@@ -82,7 +82,7 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
             return facts;
         }
 
-        // A guest without an assignment row has no space, so it cannot sign in (contract section 1).
+        // A guest without an assignment row has no space, so it cannot sign in.
         var assignment = await db.GuestAssignments.AsNoTracking()
             .SingleOrDefaultAsync(a => a.AppClientId == app.ClientId && a.AccountId == accountId, cancellationToken);
         return facts with { Spaces = assignment?.Spaces ?? [], GuestAccessEndsAt = assignment?.ExpiresAt };

@@ -11,7 +11,7 @@ using StepUpIdp.Server.Tenancy;
 namespace StepUpIdp.Server.TwoStep;
 
 /// <summary>
-/// Verification with an authenticator app or a recovery code (contract section 4): checks the code, refuses a
+/// Verification with an authenticator app or a recovery code: checks the code, refuses a
 /// replayed time step on every node, counts failures toward the passcode lock-out, records the verification
 /// and writes the audit log. Never logs a code. Throws
 /// <see cref="StepUpIdp.Infrastructure.Redis.VerificationStoreUnavailableException"/> when Redis is down.

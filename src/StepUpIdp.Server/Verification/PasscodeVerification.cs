@@ -11,7 +11,7 @@ using StepUpIdp.Server.Tenancy;
 namespace StepUpIdp.Server.Verification;
 
 /// <summary>
-/// Emailed one-time passcodes for an account and an org (contract section 4): sends them within the
+/// Emailed one-time passcodes for an account and an org: sends them within the
 /// limits, checks them, records the verification and writes the audit log. Never logs a passcode.
 /// Throws <see cref="StepUpIdp.Infrastructure.Redis.VerificationStoreUnavailableException"/> when Redis is down.
 /// </summary>

@@ -22,7 +22,7 @@ public class ExternalUserPolicyValidatorTests
         Assert.IsType<ExternalUserPolicyValidation.Invalid>(ExternalUserPolicyValidator.Validate(document)).Errors;
 
     [Fact]
-    public void The_contract_example_becomes_a_policy()
+    public void The_documented_example_becomes_a_policy()
     {
         var policy = AssertValid(ValidDocument);
 
@@ -35,7 +35,7 @@ public class ExternalUserPolicyValidatorTests
     }
 
     [Fact]
-    public void The_contract_json_with_its_camel_case_names_is_read_into_the_document()
+    public void The_documented_json_with_its_camel_case_names_is_read_into_the_document()
     {
         const string json = """
             {"verification":"off","reverifyEvery":"PT1H","methods":["totp"],
@@ -209,7 +209,7 @@ public class ExternalUserPolicyValidatorTests
     }
 
     [Fact]
-    public void The_document_is_written_with_the_contract_field_names()
+    public void The_document_is_written_with_the_published_field_names()
     {
         var json = JsonSerializer.Serialize(ExternalUserPolicyDocument.From(ExternalUserPolicy.Default));
 

@@ -36,7 +36,7 @@ public sealed class TotpAlgorithmTests
     public void Anything_but_six_digits_is_not_a_code(string code) => Assert.Null(TotpAlgorithm.Normalize(code));
 
     [Fact]
-    public void The_otpauth_uri_names_issuer_account_and_the_contract_parameters()
+    public void The_otpauth_uri_names_issuer_account_and_the_fixed_parameters()
     {
         var secret = TotpAlgorithm.NewSecret();
         var uri = TotpAlgorithm.OtpAuthUri("StepUpIdp", "bob@partner.test", secret);

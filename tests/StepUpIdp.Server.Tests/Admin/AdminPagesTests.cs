@@ -9,7 +9,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.Admin;
 
 /// <summary>
-/// Contract sections 3, 6 and 10: the admin web pages for people, driven as a browser would, with the admin API
+/// The admin web pages for people, driven as a browser would, with the admin API
 /// (the other door to the same rules) to check what was and was not stored.
 /// </summary>
 public sealed class AdminPagesTests : IAsyncLifetime

@@ -12,7 +12,7 @@ using static StepUpIdp.Server.Tests.ApiTokens.ApiTokenTestDirectory;
 namespace StepUpIdp.Server.Tests.ApiTokens;
 
 /// <summary>
-/// Personal API tokens end to end (contract section 5): people get bearer tokens by signing in to an exempt
+/// Personal API tokens end to end: people get bearer tokens by signing in to an exempt
 /// app, create API tokens over HTTP, and demo-api (a confidential client) exchanges them with RFC 8693.
 /// </summary>
 public sealed class ApiTokenExchangeTests : IAsyncLifetime

@@ -2,7 +2,7 @@ using AngleSharp.Html.Dom;
 
 namespace StepUpIdp.Server.Tests.Fixtures;
 
-/// <summary>Checks of what every page owes a person (contract section 10).</summary>
+/// <summary>Checks of what every page owes a person.</summary>
 public static class PageAssert
 {
     /// <summary>Every visible input has a &lt;label for&gt; naming it.</summary>

@@ -14,7 +14,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.Guests;
 
 /// <summary>
-/// Contract sections 1, 2, 4 and 6 for guests, end to end: an admin invites over the API, the invitation and the
+/// Guests end to end: an admin invites over the API, the invitation and the
 /// passcode arrive over SMTP, the guest signs in through a real relying party, and the rules hold at sign-in.
 /// </summary>
 [Trait("Category", "Redis")]

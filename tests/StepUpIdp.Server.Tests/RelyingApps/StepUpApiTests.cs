@@ -14,7 +14,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.RelyingApps;
 
 /// <summary>
-/// Contract section 7 against the real IdP: an API using the relying-party library answers a weak token with
+/// The relying-party library in an API, against the real IdP: an API using the relying-party library answers a weak token with
 /// RFC 9470's challenge; the app asks the IdP for the named acr_values, the person steps up with an emailed
 /// passcode, and the stronger token is accepted.
 /// </summary>

@@ -13,7 +13,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.RelyingApps;
 
 /// <summary>
-/// Contract section 7 for web apps, against the real IdP: a page that needs a stronger sign-in sends the person
+/// The relying-party library in web apps, against the real IdP: a page that needs a stronger sign-in sends the person
 /// to the IdP with acr_values, and after the passcode the page is served (the session keeps the acr it got).
 /// </summary>
 [Trait("Category", "Redis")]

@@ -9,7 +9,7 @@ using static StepUpIdp.Server.Tests.TwoStep.TwoStepSteps;
 namespace StepUpIdp.Server.Tests.TwoStep;
 
 /// <summary>
-/// Contract section 4, authenticator apps end to end: enrolment reads the key as an app reads the QR code, codes are
+/// Authenticator apps end to end: enrolment reads the key as an app reads the QR code, codes are
 /// computed with Otp.NET, and the IdP's clock is placed by the test to check drift and replay.
 /// </summary>
 [Trait("Category", "Redis")]

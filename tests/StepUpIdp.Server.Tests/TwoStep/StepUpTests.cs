@@ -11,7 +11,7 @@ using static StepUpIdp.Server.Tests.TwoStep.TwoStepSteps;
 namespace StepUpIdp.Server.Tests.TwoStep;
 
 /// <summary>
-/// Contract section 3 with two-step verification required, and step-up on request for every user (OIDC Core
+/// The external-user policy with two-step verification required, and step-up on request for every user (OIDC Core
 /// 3.1.2.1): acr_values, max_age and prompt=login, and an acr that cannot be reached ending in an OAuth error.
 /// </summary>
 [Trait("Category", "Redis")]

@@ -8,7 +8,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.Verification;
 
 /// <summary>
-/// Contract section 3 end to end: an external user reaching an enforced app proves who they are with a
+/// External-user verification end to end: an external user reaching an enforced app proves who they are with a
 /// passcode that arrives by email over SMTP, and the relying party's tokens say so; internal users are not asked.
 /// </summary>
 [Trait("Category", "Redis")]

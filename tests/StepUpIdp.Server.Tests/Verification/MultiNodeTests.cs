@@ -7,7 +7,7 @@ using StepUpIdp.Testing.Redis;
 namespace StepUpIdp.Server.Tests.Verification;
 
 /// <summary>
-/// Contract section 8: several IdP nodes share one database and one Redis, so a verification made on one
+/// Several IdP nodes share one database and one Redis, so a verification made on one
 /// node counts on every other, and the session cookie one node issued is honoured by the next.
 /// </summary>
 [Trait("Category", "Redis")]

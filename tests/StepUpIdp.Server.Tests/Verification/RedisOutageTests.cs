@@ -8,7 +8,7 @@ using StepUpIdp.Testing.Redis;
 namespace StepUpIdp.Server.Tests.Verification;
 
 /// <summary>
-/// Contract section 8: while Redis cannot be reached, external users get a clear "temporarily unavailable"
+/// While Redis cannot be reached, external users get a clear "temporarily unavailable"
 /// answer, internal users still sign in, and when Redis is back verification works again without a restart.
 /// </summary>
 [Trait("Category", "Redis")]

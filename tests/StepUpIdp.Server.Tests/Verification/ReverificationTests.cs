@@ -8,7 +8,7 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.Verification;
 
 /// <summary>
-/// Periodic re-verification with the IdP's clock under the test's control (contract section 3): a
+/// Periodic re-verification with the IdP's clock under the test's control: a
 /// verification counts until <c>reverify_at</c> and not after, judged under the policy in force at the check.
 /// </summary>
 [Trait("Category", "Redis")]

@@ -1,7 +1,7 @@
 namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 
 /// <summary>
-/// Emailed one-time passcodes (contract section 4). Every decision is made against the
+/// Emailed one-time passcodes. Every decision is made against the
 /// <c>now</c> passed in; every method throws <see cref="VerificationStoreUnavailableException"/>
 /// when Redis is down.
 /// </summary>

@@ -3,7 +3,7 @@ namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 /// <summary>
 /// Whom a passcode is for. <paramref name="AccountKey"/> is opaque: the account id for a known
 /// account, or a keyed hash of the email for an unknown one, so that limits and timing are the
-/// same either way (contract section 4: no account enumeration). Lock-out and send limits apply per
+/// same either way (no account enumeration). Lock-out and send limits apply per
 /// account key across organisations; a successful verification is recorded for (org, account key).
 /// </summary>
 public sealed record PasscodeSubject

@@ -13,7 +13,7 @@ public sealed class RedisPasscodeChallengeStore(
     PasscodeHashing hashing,
     PasscodeLimits limits) : IPasscodeChallengeStore
 {
-    // Clean-up cushions on top of the contract's durations; decisions never rely on them.
+    // Clean-up cushions on top of the passcode durations; decisions never rely on them.
     private static readonly TimeSpan TtlCushion = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LockoutRetention = TimeSpan.FromDays(1);
 

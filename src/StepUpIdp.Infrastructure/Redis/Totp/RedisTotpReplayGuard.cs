@@ -4,7 +4,7 @@ namespace StepUpIdp.Infrastructure.Redis.Totp;
 
 public sealed class RedisTotpReplayGuard(IConnectionMultiplexer redis, RedisKeys keys) : ITotpReplayGuard
 {
-    // Contract section 4: 30 s steps, one step of drift either way.
+    // 30 s steps, one step of drift either way.
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinimumMemory = 3 * Step;
     private static readonly TimeSpan MaximumMemory = TimeSpan.FromMinutes(10);

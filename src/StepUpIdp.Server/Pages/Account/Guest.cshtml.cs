@@ -15,7 +15,7 @@ using StepUpIdp.Server.Verification;
 namespace StepUpIdp.Server.Pages.Account;
 
 /// <summary>
-/// Guest sign-in with an emailed passcode (contract sections 1 and 4): an email address, then the code. The page
+/// Guest sign-in with an emailed passcode: an email address, then the code. The page
 /// never says whether the address has an invitation, and never shows it back: the address waits for the code step
 /// in a protected cookie, so the page a known and an unknown address get is the same, byte for byte.
 /// </summary>

@@ -3,7 +3,7 @@ using StepUpIdp.Server.Verification;
 
 namespace StepUpIdp.Server.Pages.Account;
 
-/// <summary>Shown when Redis cannot be reached and the person needs verification (contract section 8). Answers 503.</summary>
+/// <summary>Shown when Redis cannot be reached and the person needs verification. Answers 503.</summary>
 public sealed class VerificationUnavailableModel : PageModel
 {
     public string? ReturnUrl { get; private set; }
