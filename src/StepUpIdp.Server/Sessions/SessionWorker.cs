@@ -73,7 +73,7 @@ public sealed class SessionWorker(
         foreach (var (accountId, sessionId) in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var session = (await store.ListManyAsync([accountId])).GetValueOrDefault(accountId)?.FirstOrDefault(s => s.Id == sessionId);
+            var session = await store.GetAsync(accountId, sessionId);
             if (session is null)
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
@@ -44,7 +45,7 @@ public sealed class EndAccessTests : IAsyncLifetime
         Assert.True(access.ValidTo - access.IssuedAt <= TimeSpan.FromMinutes(5));
 
         using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
-        var users = await admin.GetJsonAsync("api/orgs/acme/external-users");
+        var users = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-users");
         var bobEntry = users.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("email").GetString() == "bob@partner.test");
         Assert.Equal("verified", bobEntry.GetProperty("status").GetString());
         Assert.Equal(1, bobEntry.GetProperty("verifiedSessions").GetInt32());
@@ -60,7 +61,7 @@ public sealed class EndAccessTests : IAsyncLifetime
         Assert.Equal("/account/signin", next.Url.AbsolutePath);
         Assert.Equal("/account/verify", (await bob.SignInAsync(next, "bob@partner.test")).Url.AbsolutePath);
 
-        var audit = await admin.GetJsonAsync("api/orgs/acme/audit");
+        var audit = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "session.access_ended");
     }
 
@@ -70,16 +71,5 @@ public sealed class EndAccessTests : IAsyncLifetime
         using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
         var answer = await admin.PostAsync("api/orgs/acme/external-users/no-such-account/end-access", null);
         Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
-    }
-}
-
-internal static class JsonHttp
-{
-    public static async Task<JsonElement> GetJsonAsync(this HttpClient http, string path)
-    {
-        var response = await http.GetAsync(path);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

@@ -22,6 +22,7 @@ public sealed class SessionsModel(SignInSessions sessions, StepUpDbContext db) :
         ["ended"] = "The session was ended. That browser is signed out.",
         ["others-ended"] = "All your other sessions were ended.",
         ["not-found"] = "That session had already ended.",
+        ["unavailable"] = "Sessions cannot be changed right now; nothing was ended. Try again in a few minutes.",
     };
 
     [BindProperty(SupportsGet = true)]
@@ -71,9 +72,21 @@ public sealed class SessionsModel(SignInSessions sessions, StepUpDbContext db) :
             return LocalRedirect("/account/signed-out");
         }
 
-        // Only the person's own sessions: the id is looked up under their account, never anyone else's.
-        var ended = await sessions.EndAsync(current.AccountId, id, HttpContext);
-        return RedirectToPage(new { done = ended is null ? "not-found" : "ended" });
+        if (string.IsNullOrEmpty(id) || id.Length > 100)
+        {
+            return RedirectToPage(new { done = "not-found" });
+        }
+
+        try
+        {
+            // Only the person's own sessions: the id is looked up under their account, never anyone else's.
+            var ended = await sessions.EndAsync(current.AccountId, id, HttpContext);
+            return RedirectToPage(new { done = ended is null ? "not-found" : "ended" });
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            return RedirectToPage(new { done = "unavailable" });
+        }
     }
 
     public async Task<IActionResult> OnPostEndOthersAsync()
@@ -83,8 +96,15 @@ public sealed class SessionsModel(SignInSessions sessions, StepUpDbContext db) :
             return Challenge(SessionDefaults.Scheme);
         }
 
-        await sessions.EndAllAsync(current.AccountId, keepSessionId: current.SessionId, HttpContext);
-        return RedirectToPage(new { done = "others-ended" });
+        try
+        {
+            await sessions.EndAllAsync(current.AccountId, keepSessionId: current.SessionId, HttpContext);
+            return RedirectToPage(new { done = "others-ended" });
+        }
+        catch (VerificationStoreUnavailableException)
+        {
+            return RedirectToPage(new { done = "unavailable" });
+        }
     }
 
     /// <summary>"Acme (until 2026-03-03 09:00 UTC)" style list of where a session is verified.</summary>
