@@ -50,6 +50,15 @@ public sealed record SignInFacts
     /// <summary>The request's <c>acr_values</c>, split on spaces, as sent; unknown values are ignored.</summary>
     public IReadOnlyList<string> RequestedAcrValues { get; init; } = [];
 
+    /// <summary>
+    /// The IdP's own floor, whatever <c>acr_values</c> says: a request for scope <c>stepup.admin</c>, or the admin
+    /// pages, need at least a one-time passcode (docs/security.md, "Admins").
+    /// </summary>
+    public AcrLevel? MinimumAcr { get; init; }
+
+    /// <summary>The request's <c>id_token_hint</c> names another account than the session's: that account must sign in.</summary>
+    public bool HintNamesAnotherAccount { get; init; }
+
     public UserType UserType { get; init; } = UserType.External;
 
     public bool IsGuest { get; init; }

@@ -66,7 +66,7 @@ public static class SignInRequirements
 
         // OIDC Core 3.1.2.1 and 5.5.1.1: acr_values are voluntary and listed in order of preference; the
         // RP accepts any of them, so the weakest recognised one is what must be met. Unknown values are ignored.
-        if (WeakestRecognised(facts.RequestedAcrValues) is { } requested && achieved < requested)
+        if (Required(facts) is { } requested && achieved < requested)
         {
             var candidates = requested == AcrLevel.TwoStep ? TwoStepMethods : OtpMethods;
             if (policyApplies)
@@ -90,6 +90,14 @@ public static class SignInRequirements
 
         return new SignInDecision.Proceed(achieved, facts.Verification);
     }
+
+    /// <summary>What must be met: the weakest recognised <c>acr_values</c>, raised to the IdP's own floor.</summary>
+    private static AcrLevel? Required(SignInFacts facts) =>
+        (WeakestRecognised(facts.RequestedAcrValues), facts.MinimumAcr) switch
+        {
+            ({ } asked, { } floor) => asked > floor ? asked : floor,
+            (var asked, var floor) => asked ?? floor,
+        };
 
     /// <summary>The weakest recognised ACR in the list, or null when none is recognised.</summary>
     public static AcrLevel? WeakestRecognised(IEnumerable<string> acrValues)
@@ -124,9 +132,17 @@ public static class SignInRequirements
         }
 
         // OIDC Core 3.1.2.1: prompt=login asks for a fresh sign-in; one made during this interaction is that sign-in.
-        if (facts.PromptLogin && (facts.InteractionStartedAt is not { } started || authTime.ToUnixTimeSeconds() < started.ToUnixTimeSeconds()))
+        var signedInDuringInteraction = facts.InteractionStartedAt is { } started && authTime.ToUnixTimeSeconds() >= started.ToUnixTimeSeconds();
+        if (facts.PromptLogin && !signedInDuringInteraction)
         {
             return "prompt=login requested";
+        }
+
+        // OIDC Core 3.1.2.1: the app expects the account its id_token_hint names; with prompt=none that is
+        // login_required. A sign-in during this interaction is the person's answer, whoever they are.
+        if (facts.HintNamesAnotherAccount && !signedInDuringInteraction)
+        {
+            return "id_token_hint names another account than the session's";
         }
 
         // OIDC Core 3.1.2.1: "If the elapsed time is greater than this value, the OP MUST attempt to actively

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Claims;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
@@ -18,7 +19,8 @@ public sealed record OrgCaller(string AccountId, string OrganisationId, bool IsA
 
 /// <summary>
 /// Endpoint filters for <c>/api/orgs/{org}/...</c>. Admin endpoints take a bearer access token with scope
-/// <c>stepup.admin</c>, issued to an app of the same org, held by an admin of that org. Member endpoints take a
+/// <c>stepup.admin</c>, issued to an app of the same org, held by an admin of that org, from a sign-in with a one-time
+/// passcode or authenticator (a change: in the last 15 minutes, else RFC 9470's <c>insufficient_user_authentication</c>). Member endpoints take a
 /// bearer token or the browser session of any member. Unknown orgs answer like forbidden ones, so the API does
 /// not reveal which organisations exist.
 /// </summary>
@@ -64,6 +66,13 @@ public static class OrgAccess
         if (membership is null || (requireAdmin && !membership.IsAdmin))
         {
             return Forbidden(requireAdmin);
+        }
+
+        // Admin calls need a passcode or authenticator sign-in; a change also one in the last 15 minutes.
+        var change = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
+        if (requireAdmin && StepUpChallenges.ForBearer(http, principal, AcrLevel.Otp, recent: change) is { } stepUp)
+        {
+            return stepUp;
         }
 
         http.Items[typeof(OrgCaller)] = new OrgCaller(accountId, org, membership.IsAdmin, principal);

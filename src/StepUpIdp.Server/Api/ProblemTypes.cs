@@ -23,6 +23,7 @@ public static class ProblemTypes
     public const string DomainUnverifiable = Base + "domain-unverifiable";
     public const string DnsUnavailable = Base + "dns-unavailable";
     public const string TooManySecrets = Base + "too-many-secrets";
+    public const string InsufficientUserAuthentication = Base + "insufficient-user-authentication";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,8 @@ namespace StepUpIdp.Server.ApiTokens;
 /// </list>
 /// Either way the account must be a member of that org.
 /// </summary>
-public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
+/// <param name="Bearer">The access token's principal, or null for a browser-session caller.</param>
+public sealed record ApiTokenCaller(string AccountId, string OrganisationId, ClaimsPrincipal? Bearer)
 {
     /// <returns>The caller, or the problem to answer instead.</returns>
     public static async Task<(ApiTokenCaller? Caller, IResult? Problem)> ResolveAsync(HttpContext http)
@@ -30,6 +32,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
         var requestedOrg = http.Request.Query["org"].ToString() is { Length: > 0 } o ? o : null;
         string? accountId;
         string? org;
+        ClaimsPrincipal? bearerPrincipal = null;
 
         var bearer = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (bearer.Succeeded)
@@ -49,6 +52,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
 
             accountId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
             org = principal.GetClaim(StepUpClaimTypes.Organisation);
+            bearerPrincipal = principal;
             if (requestedOrg is not null && requestedOrg != org)
             {
                 return (null, NotMember());
@@ -104,7 +108,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId)
             org = memberships[0];
         }
 
-        return memberships.Contains(org) ? (new ApiTokenCaller(accountId, org), null) : (null, NotMember());
+        return memberships.Contains(org) ? (new ApiTokenCaller(accountId, org, bearerPrincipal), null) : (null, NotMember());
     }
 
     private static IResult NotMember() =>

@@ -6,6 +6,8 @@ using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Email;
+using StepUpIdp.Server.Guests;
 
 namespace StepUpIdp.Server.ApiTokens;
 
@@ -32,7 +34,7 @@ public sealed record ApiTokenSummary(
 /// Creates, lists and revokes an account's API tokens in one organisation; shared by <c>/api/me/api-tokens</c>
 /// and the account page. The rules come from <see cref="ApiTokenRules"/>, checked against facts read now.
 /// </summary>
-public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenUsage usage, TimeProvider clock)
+public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenUsage usage, GuestMailQueue mail, TimeProvider clock)
 {
     public async Task<ApiTokenCreation> CreateAsync(string accountId, string organisationId, string? name, int lifetimeDays, CancellationToken cancellationToken)
     {
@@ -73,6 +75,8 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenU
         audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenCreated, AuditOutcomes.Success,
             ActorId: accountId, SubjectId: token.Id, Detail: $"name '{name}', {lifetimeDays} days"));
         await db.SaveChangesAsync(cancellationToken);
+        mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.ApiTokenCreated, account.Email,
+            $"\"{name}\" for {org.Name}, valid until {token.ExpiresAt.UtcDateTime:d MMMM yyyy}", now));
         return new ApiTokenCreation.Created(token.Id, secret.Presented, token.ExpiresAt);
     }
 

@@ -1,4 +1,12 @@
+using OpenIddict.Abstractions;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Authentication;
+using StepUpIdp.Domain.Claims;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Verification;
 using StepUpIdp.Server.Api;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.ApiTokens;
 
@@ -18,6 +26,11 @@ public static class MeApiTokensApi
             if (caller is null)
             {
                 return problem!;
+            }
+
+            if (await StepUpFirstAsync(http, caller) is { } stepUp)
+            {
+                return stepUp;
             }
 
             // Read after the caller is known, and through JsonBody so a malformed body is a problem naming the field.
@@ -88,5 +101,27 @@ public static class MeApiTokensApi
         });
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// Null when the caller's sign-in is recent and strong enough to create a token (docs/security.md, "Recent strong
+    /// sign-in"); else the challenge: RFC 9470 for a bearer token, a step-up link for the browser session.
+    /// </summary>
+    private static async Task<IResult?> StepUpFirstAsync(HttpContext http, ApiTokenCaller caller)
+    {
+        if (caller.Bearer is { } bearer)
+        {
+            var portal = await http.RequestServices.GetRequiredService<AccountDirectory>().FindPortalAsync(caller.OrganisationId, http.RequestAborted);
+            // An external user's token must show a verification of a kind the org's policy counts.
+            var external = bearer.GetClaim(StepUpClaimTypes.UserType) != UserTypeNames.Internal;
+            AcrLevel? needed = portal is not null && external && portal.Policy.AppliesTo(UserType.External, AppEnforcement.Enforced)
+                ? ReverificationSchedule.CountingMethods(portal.Policy).Select(ReverificationSchedule.AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min()
+                : null;
+            return StepUpChallenges.ForBearer(http, bearer, needed, recent: true);
+        }
+
+        var result = await http.RequestServices.GetRequiredService<PortalStepUp>().CheckAsync(
+            http, caller.OrganisationId, PortalDemand.ApiTokenCreation, "/account/api-tokens?org=" + Uri.EscapeDataString(caller.OrganisationId));
+        return result is PortalStepUpResult.Met ? null : StepUpChallenges.ForSession(result);
     }
 }

@@ -61,37 +61,24 @@ internal static class AuthorizeEndpoint
             session = null;
         }
 
-        var policyApplies = subject is not null && PolicyApplies(subject, app);
-        var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
-        var verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt);
-        var sessionStepUp = records.OrderByDescending(r => ReverificationSchedule.AcrFor(r.Method)).ThenByDescending(r => r.VerifiedAt).FirstOrDefault();
+        // OpenIddict has validated the id_token_hint (issued here, signature intact); its sub is what the app expects.
+        var hint = request.IdTokenHint is null ? null
+            : (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal?.GetClaim(Claims.Subject);
 
+        var policyApplies = subject is not null && PolicyApplies(subject, app);
         // Gather the facts; every rule is in SignInRequirements.
-        var decision = SignInRequirements.Evaluate(new SignInFacts
+        var hasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken);
+        var facts = SessionSignInFacts.For(session, subject, app, now, interactionStartedAt, hasAuthenticator, SignInSessions.StoreWasUnavailable(http)) with
         {
-            Now = now,
-            IsAuthenticated = subject is not null,
-            SessionUncheckable = SignInSessions.StoreWasUnavailable(http),
-            AuthTime = session?.AuthTime,
-            AccessEnded = session?.Server?.AccessEndedFor(app.OrganisationId, session.AuthTime) ?? false,
-            SessionAcr = sessionStepUp is null ? AcrLevel.Basic : ReverificationSchedule.AcrFor(sessionStepUp.Method),
-            SessionAcrAchievedAt = sessionStepUp?.VerifiedAt,
-            InteractionStartedAt = interactionStartedAt,
             PromptLogin = request.HasPromptValue(PromptValues.Login),
             PromptNone = request.HasPromptValue(PromptValues.None),
             MaxAge = request.MaxAge is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             RequestedAcrValues = request.GetAcrValues().ToList(),
-            UserType = subject?.UserType ?? UserType.External,
-            IsGuest = subject?.IsGuest ?? false,
-            HasRole = subject?.Role is not null,
-            GuestRefusal = subject is null ? null : GuestSignInGate.Refusal(subject, now),
-            App = app.Enforcement,
-            Policy = app.Policy,
-            Verification = verification,
-            VerificationStoreAvailable = session is { IsOffline: false },
-            HasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken),
+            MinimumAcr = request.HasScope(StepUpIdp.Domain.Claims.StepUpScopes.Admin) ? AcrLevel.Otp : null,
+            HintNamesAnotherAccount = hint is not null && subject is not null && !string.Equals(hint, subject.AccountId, StringComparison.Ordinal),
             EnrolmentDeclined = TwoStepInteraction.EnrolmentDeclined(request),
-        });
+        };
+        var decision = SignInRequirements.Evaluate(facts);
 
         switch (decision)
         {

@@ -32,6 +32,7 @@ public static class SessionServiceCollectionExtensions
             });
 
         services.AddScoped<SignInSessions>();
+        services.AddScoped<PortalStepUp>();
         services.AddScoped<LogoutNotifier>();
         services.AddSingleton<LogoutTokenFactory>();
         services.AddSingleton<IssuerUri>();

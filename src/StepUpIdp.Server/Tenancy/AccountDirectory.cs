@@ -45,6 +45,54 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
             found.Spaces.ToHashSet(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The IdP's own account and admin pages, seen as an app of <paramref name="organisationId"/>: what a verification
+    /// asked by those pages is checked and recorded against (docs/security.md, "Recent strong sign-in"). The org's
+    /// external-user policy applies to it as to an enforced app. Null when the org does not exist.
+    /// </summary>
+    public async Task<OrganisationApp?> FindPortalAsync(string? organisationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(organisationId))
+        {
+            return null;
+        }
+
+        var found = await db.Organisations.AsNoTracking()
+            .Where(o => o.Id == organisationId)
+            .Select(o => new { Organisation = o, Domains = o.VerifiedDomains.Select(d => d.Domain).ToList() })
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is null
+            ? null
+            : new OrganisationApp(PortalClientId, "StepUpIdp account settings", StepUpIdp.Domain.Policy.AppEnforcement.Enforced,
+                found.Organisation.Id, found.Organisation.Name, found.Domains, found.Organisation.ExternalPolicy.ToPolicy(),
+                new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The organisation a step-up on the account's own pages verifies for, when no app asked: one where the account is
+    /// external (so its external-user policy applies), else any it belongs to, holds a role in or is managed by; null
+    /// when there is none.
+    /// </summary>
+    public async Task<string?> StepUpOrganisationAsync(string accountId, string email, CancellationToken cancellationToken)
+    {
+        var memberOf = db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
+        var grantedBy = from grant in db.RoleGrants
+                        join app in db.Apps on grant.AppClientId equals app.ClientId
+                        where grant.AccountId == accountId
+                        select app.OrganisationId;
+        var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
+        var organisations = await db.Organisations.AsNoTracking()
+            .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id) || o.VerifiedDomains.Any(d => d.Domain == domain))
+            .OrderBy(o => o.Id)
+            .Select(o => new { OrganisationId = o.Id, Domains = o.VerifiedDomains.Select(d => d.Domain).ToList() })
+            .ToListAsync(cancellationToken);
+        return organisations.FirstOrDefault(o => AccountClassifier.Classify(email, o.Domains, isGuest: false) == UserType.External)?.OrganisationId
+            ?? organisations.FirstOrDefault()?.OrganisationId;
+    }
+
+    /// <summary>The client id that stands for the IdP's own pages; it cannot be registered (docs/security.md).</summary>
+    public const string PortalClientId = "urn:stepupidp:portal";
+
     public Task<Account?> FindAccountByEmailAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddress.Normalize(email);

@@ -7,9 +7,10 @@ using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Email;
 using StepUpIdp.Infrastructure.Redis.Totp;
 using StepUpIdp.Infrastructure.TwoStep;
-using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Guests;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.TwoStep;
@@ -26,10 +27,10 @@ public sealed class AuthenticatorEnrolment(
     AuthenticatorStore authenticators,
     TotpVerification verification,
     ITotpReplayGuard replay,
-    SignInSessions sessions,
     StepUpDbContext db,
     AuditLog audit,
     IDataProtectionProvider protection,
+    GuestMailQueue mail,
     IOptions<TwoStepOptions> options,
     TimeProvider clock)
 {
@@ -46,12 +47,12 @@ public sealed class AuthenticatorEnrolment(
 
     /// <summary>
     /// Completes the enrolment when <paramref name="code"/> is current for the pending secret: stores the secret and
-    /// ten recovery codes (returned, to be shown once). Reached from an authorization request of
-    /// <paramref name="app"/>, the code also counts as that request's verification in <paramref name="session"/>: it
-    /// proves the person holds the authenticator now, as a later code would.
+    /// ten recovery codes (returned, to be shown once) and tells the account's mailbox. The code proves only that the
+    /// new secret was copied, not who holds it, so it is no verification: an authorization request that needs the
+    /// authenticator asks for a later code (docs/security.md, "Recent strong sign-in").
     /// </summary>
-    public async Task<IReadOnlyList<string>?> ConfirmAsync(string accountId, string? token, string? code, OrganisationApp? app,
-        CurrentSession session, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>?> ConfirmAsync(string accountId, string email, string? token, string? code, OrganisationApp? app,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (ReadToken(accountId, token) is not { } secret
@@ -70,19 +71,12 @@ public sealed class AuthenticatorEnrolment(
 
         var recoveryCodes = RecoveryCodes.Generate();
         await authenticators.EnrolAsync(accountId, secret, step, recoveryCodes, now, cancellationToken);
-        if (app is not null)
-        {
-            var record = new VerificationRecord(TotpVerification.WholeSeconds(now), VerificationMethod.Totp);
-            await sessions.RecordVerificationAsync(session, app.OrganisationId, record);
-            await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.Verified, AuditOutcomes.Success, accountId,
-                accountId, $"totp for {app.ClientId}: verified at enrolment"), cancellationToken);
-        }
-
+        mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.AuthenticatorAdded, email, detail: null, now));
         return recoveryCodes;
     }
 
-    /// <summary>Removes the authenticator after a fresh proof with it (a current code or a recovery code).</summary>
-    public async Task<TotpCheckResult> RemoveAsync(string accountId, string code, bool recoveryCode, CancellationToken cancellationToken)
+    /// <summary>Removes the authenticator after a fresh proof with it (a current code or a recovery code), and tells the mailbox.</summary>
+    public async Task<TotpCheckResult> RemoveAsync(string accountId, string email, string code, bool recoveryCode, CancellationToken cancellationToken)
     {
         var result = await verification.CheckAsync(accountId, code, recoveryCode, cancellationToken);
         var verified = result is TotpCheckResult.Verified;
@@ -101,6 +95,7 @@ public sealed class AuthenticatorEnrolment(
         if (verified)
         {
             await authenticators.RemoveAsync(accountId, cancellationToken);
+            mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.AuthenticatorRemoved, email, detail: null, clock.GetUtcNow()));
         }
         else
         {

@@ -7,8 +7,8 @@ using StepUpIdp.Server.Verification;
 namespace StepUpIdp.Server.TwoStep;
 
 /// <summary>
-/// Who is on a two-step page and, when the page was reached from an authorization request, for which app
-/// (<see cref="App"/> and <see cref="Subject"/> are then set).
+/// Who is on a two-step page and, when an authorization request or a step-up of the IdP's own pages sent the person
+/// there, for which app (<see cref="App"/> and <see cref="Subject"/> are then set).
 /// </summary>
 public sealed record TwoStepPageContext(string AccountId, string Email, CurrentSession Session, OrganisationApp? App, SubjectFacts? Subject)
 {
@@ -23,9 +23,7 @@ public sealed record TwoStepPageContext(string AccountId, string Email, CurrentS
             return null;
         }
 
-        var app = AuthorizeReturnUrl.IsValid(returnUrl)
-            ? await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(returnUrl!), http.RequestAborted)
-            : null;
+        var app = await VerificationReturnUrl.FindAppAsync(directory, returnUrl, http.RequestAborted);
         var subject = app is null ? null : await directory.DescribeAsync(account.Id, app, http.RequestAborted);
         return new TwoStepPageContext(account.Id, account.Email, session!, subject is null ? null : app, subject);
     }

@@ -37,8 +37,8 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     public async Task An_org_that_invites_someone_as_a_guest_cannot_remove_his_authenticator_or_lift_his_lock_out()
     {
         var vicId = await _idp.AddAccountAsync("vic@vendor.test", organisationId: null);
-        await EnrolOnOwnPageAsync(_idp, _clock, "vic@vendor.test");
         await InviteAsync("vic@vendor.test");
+        await EnrolOnOwnPageAsync(_idp, _clock, "vic@vendor.test");
 
         foreach (var action in new[] { "reset-authenticator", "unlock" })
         {

@@ -54,7 +54,7 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
     [Fact]
     public async Task Expired_token_is_refused_and_no_secret_reaches_a_log()
     {
-        using var bob = Bearer(_address, await AccessTokenAsync(_portal, "bob@partner.test"));
+        using var bob = Bearer(_address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
         var (_, token) = await CreateTokenAsync(bob, days: 1);
         Assert.Equal(200, (await ExchangeAsync(_address, token)).Status);
 

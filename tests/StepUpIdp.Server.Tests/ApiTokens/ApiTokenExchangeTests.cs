@@ -38,7 +38,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task External_users_token_works_is_blocked_at_once_by_policy_and_works_again_when_allowed()
     {
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test"));
+        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
         using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
         var (bobTokenId, bobToken) = await CreateTokenAsync(bob);
         var (_, aliceToken) = await CreateTokenAsync(alice);
@@ -119,7 +119,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task The_secret_is_not_in_the_database()
     {
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test"));
+        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
         var (id, token) = await CreateTokenAsync(bob);
         var secret = token[(4 + 32 + 1)..];
 
@@ -177,7 +177,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     public async Task Any_member_reads_the_rules_in_force()
     {
         await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Block, maxLifetimeDays: 90);
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test"));
+        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
         using var rules = JsonDocument.Parse(await bob.GetStringAsync("api/orgs/acme/api-token-rules"));
         Assert.Equal("block", rules.RootElement.GetProperty("externalUsers").GetString());
         Assert.Equal("block", rules.RootElement.GetProperty("guests").GetString());
@@ -250,7 +250,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(partnerPortal, "bob@partner.test"));
+        using var bob = Bearer(_idp.Address, await AccessTokenAsync(partnerPortal, "bob@partner.test", _idp));
         var (_, partnerToken) = await CreateTokenAsync(bob);
 
         var (status, body) = await ExchangeAsync(_idp.Address, partnerToken);

@@ -20,6 +20,13 @@ public sealed class ApiTokenSessionTests : IAsyncLifetime
         using var browser = new Browser();
         var page = await SignInToPageAsync(browser, "bob@partner.test");
 
+        // bob is external to Acme: his password alone does not create a token; an emailed code in this session does.
+        var verify = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Name"] = "laptop script", ["LifetimeDays"] = "7" }, "#create-token");
+        Assert.Equal("/account/verify", verify.Url.AbsolutePath);
+        page = await browser.CompleteAsync(_idp, verify, "bob@partner.test");
+        Assert.Equal("/account/api-tokens", page.Url.AbsolutePath);
+        Assert.Contains("Name", page.Html); // the form again, to send once more
+
         var created = await browser.SubmitAsync(page, new Dictionary<string, string> { ["Name"] = "laptop script", ["LifetimeDays"] = "7" }, "#create-token");
         var token = created.Document.QuerySelector("#new-token")?.GetAttribute("value");
         Assert.NotNull(token);

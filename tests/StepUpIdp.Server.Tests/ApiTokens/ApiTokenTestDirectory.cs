@@ -48,12 +48,22 @@ internal static class ApiTokenTestDirectory
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Signs in through an exempt app (no passcode step for external users) and returns the access token.</summary>
-    public static async Task<string> AccessTokenAsync(OidcRelyingParty app, string email)
+    /// <summary>
+    /// Signs in through an exempt app (no passcode step for external users) and returns the access token. With
+    /// <paramref name="verifiedBy"/> (the host, whose mail is read) the app asks for <c>acr_values</c> otp and the
+    /// person enters an emailed code: what an external user's token needs to create API tokens.
+    /// </summary>
+    public static async Task<string> AccessTokenAsync(OidcRelyingParty app, string email, WebApplicationFactory<Program>? verifiedBy = null)
     {
         using var browser = new Browser();
-        var outcome = (await SignInFlowTests.SignInAsync(browser, app, email)).Succeeded();
-        return outcome.AccessToken!;
+        if (verifiedBy is null)
+        {
+            return (await SignInFlowTests.SignInAsync(browser, app, email)).Succeeded().AccessToken!;
+        }
+
+        var signIn = await browser.OpenAsync(app.LoginUri("acr_values=" + Uri.EscapeDataString(StepUpIdp.Domain.Authentication.AcrValues.Otp)));
+        var landed = await browser.CompleteAsync(verifiedBy.Services, (verifiedBy as IdpHost)?.Mail, signIn, email);
+        return SignInOutcome.From(landed).Succeeded().AccessToken!;
     }
 
     public static HttpClient Bearer(Uri idp, string accessToken)

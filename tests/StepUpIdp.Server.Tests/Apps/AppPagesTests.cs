@@ -11,7 +11,7 @@ public sealed class AppPagesTests
     {
         await using var idp = new IdpHost();
         using var browser = new Browser();
-        var page = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "admin/acme/apps")), "alice@acme.test");
+        var page = await browser.CompleteAsync(idp, await browser.OpenAsync(new Uri(idp.Address, "admin/acme/apps")), "alice@acme.test");
         Assert.Equal("/admin/acme/apps", page.Url.AbsolutePath);
         PageAssert.FieldsAreLabelled(page);
 

@@ -11,7 +11,7 @@ public sealed class DomainPagesTests
     {
         var browser = new Browser();
         var signIn = await browser.OpenAsync(new Uri(idp.Address, "admin/acme/domains"));
-        var page = await browser.SignInAsync(signIn, "alice@acme.test");
+        var page = await browser.CompleteAsync(idp, signIn, "alice@acme.test");
         Assert.Equal("/admin/acme/domains", page.Url.AbsolutePath);
         return (browser, page);
     }

@@ -10,7 +10,8 @@ public static class AdminClient
 {
     private static readonly Uri ConsoleRedirect = new("http://127.0.0.1:9/admin-console/callback");
 
-    public static async Task<HttpClient> ForAsync(IdpHost idp, string email, string organisationId = "acme")
+    /// <param name="session">A browser already signed in (and verified) as the admin: its session is used, so no new code is sent.</param>
+    public static async Task<HttpClient> ForAsync(IdpHost idp, string email, string organisationId = "acme", Browser? session = null)
     {
         var clientId = $"{organisationId}-admin-console";
         await using (var scope = idp.Services.CreateAsyncScope())
@@ -23,10 +24,15 @@ public static class AdminClient
         }
 
         await TryGrantAsync(idp, clientId, email);
-        using var browser = new Browser { StopAt = ConsoleRedirect };
+        using var own = session is null ? new Browser() : null;
+        var browser = session ?? own!;
+        var stopAt = browser.StopAt;
+        browser.StopAt = ConsoleRedirect;
         var flow = new CodeFlow(idp.Address, clientId, ConsoleRedirect);
         var page = await browser.OpenAsync(flow.AuthorizeUri("openid stepup.admin"));
-        var callback = await browser.SignInAsync(page, email);
+        // Scope stepup.admin asks for a one-time passcode on top of the password.
+        var callback = await browser.CompleteAsync(idp, page, email);
+        browser.StopAt = stopAt;
         var (code, error, description) = CodeFlow.ReadCallback(callback);
         Assert.True(code is not null, $"{error}: {description}");
         var (status, body) = await flow.RedeemAsync(code);

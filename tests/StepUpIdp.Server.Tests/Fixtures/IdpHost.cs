@@ -64,6 +64,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             _settings["Database:ConnectionString"] = $"{postgres};Database={name}";
         }
 
+        Mail = smtp;
         if (smtp is not null)
         {
             _settings["Smtp:Host"] = smtp.Host;
@@ -78,6 +79,9 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     public const string PostgresVariable = "STEPUPIDP_TEST_POSTGRES";
 
     public string DataPath { get; }
+
+    /// <summary>The SMTP server the host sends to, or null when its mail goes to the development outbox.</summary>
+    public SmtpSink? Mail { get; }
 
     /// <summary>A port free right now on 127.0.0.1, for a host that must come back at the same address.</summary>
     public static int FreePort()

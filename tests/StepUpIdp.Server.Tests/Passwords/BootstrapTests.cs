@@ -39,7 +39,7 @@ public sealed class BootstrapTests
         Assert.NotNull(done.Text("#password-set"));
 
         var signIn = await browser.OpenAsync(new Uri(idp.Address, "account/signin?ReturnUrl=%2Fadmin%2Facme%2Faudit"));
-        var audit = await browser.SignInAsync(signIn, "root@acme.example", StrongPassword);
+        var audit = await browser.CompleteAsync(idp, signIn, "root@acme.example", StrongPassword);
         Assert.Equal(HttpStatusCode.OK, audit.Status);
         Assert.Equal("/admin/acme/audit", audit.Url.AbsolutePath);
         Assert.Contains("org.bootstrapped", audit.Html);

@@ -16,7 +16,8 @@ public sealed class AuthenticatorApp(byte[] secret, FakeTimeProvider clock)
     public static AuthenticatorApp ReadFrom(Page enrolPage, FakeTimeProvider clock)
     {
         Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
-        Assert.StartsWith("data:image/png;base64,", enrolPage.Document.QuerySelector("#qr-code")?.GetAttribute("src"));
+        Assert.True(enrolPage.Document.QuerySelector("#qr-code")?.GetAttribute("src")?.StartsWith("data:image/png;base64,", StringComparison.Ordinal) == true,
+            "No QR code on the enrolment page:\n" + enrolPage.Html);
         var key = enrolPage.Text("#manual-key") ?? throw new InvalidOperationException("No manual key on\n" + enrolPage.Html);
         return new AuthenticatorApp(Base32Encoding.ToBytes(key), clock);
     }
@@ -51,9 +52,26 @@ public static class TwoStepSteps
     {
         using var browser = new Browser();
         var enrolPage = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/authenticator")), email);
+        enrolPage = await ConfirmFirstAsync(browser, idp, enrolPage, email);
         var app = AuthenticatorApp.ReadFrom(enrolPage, clock);
         var (_, codes) = await app.EnrolAsync(browser, enrolPage);
         return (app, codes);
+    }
+
+    /// <summary>
+    /// On the enrolment page of someone who is external somewhere: follows "Confirm it's you" through the emailed code
+    /// and back to the enrolment page. Anyone else's page is returned as it is.
+    /// </summary>
+    public static async Task<Page> ConfirmFirstAsync(Browser browser, IdpHost idp, Page enrolPage, string email)
+    {
+        if (enrolPage.Document.QuerySelector("#confirm-link")?.GetAttribute("href") is not { } confirm)
+        {
+            return enrolPage;
+        }
+
+        var page = await browser.CompleteAsync(idp, await browser.OpenAsync(new Uri(idp.Address, confirm)), email);
+        Assert.Equal("/account/authenticator", page.Url.AbsolutePath);
+        return page;
     }
 
     /// <summary>The code the browser was sent back with, or fails showing where it ended instead.</summary>

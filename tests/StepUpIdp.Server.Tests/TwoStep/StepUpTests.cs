@@ -52,12 +52,17 @@ public sealed class StepUpTests : IAsyncLifetime
         Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
         Assert.Contains("Acme", enrolPage.Text("#why"));
         Assert.Equal("one-time-code", enrolPage.Document.QuerySelector("#code")?.GetAttribute("autocomplete"));
+        // His emailed code a minute ago proved the mailbox in this session: the enrolment starts at once.
         var app = AuthenticatorApp.ReadFrom(enrolPage, _clock);
         var (codesPage, _) = await app.EnrolAsync(browser, enrolPage);
         var continueUrl = codesPage.Document.QuerySelector("#continue")?.GetAttribute("href");
         Assert.StartsWith("/connect/authorize?", continueUrl);
 
-        var idToken = await IdTokenAsync(flow, await browser.OpenAsync(new Uri(_idp.Address, continueUrl)));
+        // The enrolment code is no verification: the request asks for the app's next code.
+        var verifyNow = await browser.OpenAsync(new Uri(_idp.Address, continueUrl));
+        Assert.Equal("/account/verify-authenticator", verifyNow.Url.AbsolutePath);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var idToken = await IdTokenAsync(flow, await browser.SubmitAsync(verifyNow, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form"));
         Assert.Equal("urn:stepupidp:acr:2sv", idToken.GetClaim("acr").Value);
         Assert.Equal(["pwd", "otp", "mfa"], idToken.StringArray("amr"));
         Assert.Equal(_clock.GetUtcNow().ToUnixTimeSeconds(), idToken.GetPayloadValue<long>("verified_at"));
@@ -71,6 +76,9 @@ public sealed class StepUpTests : IAsyncLifetime
         var enrolPage = await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
         Assert.Equal("/account/authenticator", enrolPage.Url.AbsolutePath);
 
+        // A password alone cannot add an authenticator: the page asks for an emailed code first, and offers "Not now".
+        Assert.Null(enrolPage.Document.QuerySelector("#qr-code"));
+        Assert.StartsWith("/account/verify?", enrolPage.Document.QuerySelector("#confirm-link")?.GetAttribute("href"));
         var callback = await browser.SubmitAsync(enrolPage, new Dictionary<string, string>(), "#decline-form");
 
         Assert.Equal("unmet_authentication_requirements", CodeFlow.ReadCallback(callback).Error);
@@ -104,7 +112,11 @@ public sealed class StepUpTests : IAsyncLifetime
         Assert.Contains("acme-wiki", enrolPage.Text("#why"));
         var app = AuthenticatorApp.ReadFrom(enrolPage, _clock);
         var (codesPage, _) = await app.EnrolAsync(browser, enrolPage);
-        var steppedUp = await IdTokenAsync(flow, await browser.OpenAsync(new Uri(_idp.Address, codesPage.Document.QuerySelector("#continue")!.GetAttribute("href"))));
+        // The enrolment code proved only that the secret was copied, not who holds it: the request asks for the app's next code.
+        var verifyNow = await browser.OpenAsync(new Uri(_idp.Address, codesPage.Document.QuerySelector("#continue")!.GetAttribute("href")!));
+        Assert.Equal("/account/verify-authenticator", verifyNow.Url.AbsolutePath);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var steppedUp = await IdTokenAsync(flow, await browser.SubmitAsync(verifyNow, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form"));
         Assert.Equal("urn:stepupidp:acr:2sv", steppedUp.GetClaim("acr").Value);
         Assert.Equal("internal", steppedUp.GetClaim("user_type").Value);
         Assert.Equal(["pwd", "otp", "mfa"], steppedUp.StringArray("amr"));

@@ -8,10 +8,11 @@ namespace StepUpIdp.Server.Pages.Account;
 
 /// <summary>
 /// The account's API tokens in one organisation: create (the secret is shown on this response only), list,
-/// revoke. Same rules as <c>/api/me/api-tokens</c>; the forms carry Razor Pages' antiforgery token.
+/// revoke. Same rules as <c>/api/me/api-tokens</c>; the forms carry Razor Pages' antiforgery token. Creating one
+/// needs a recent, strong sign-in first (docs/security.md, "Recent strong sign-in").
 /// </summary>
 [Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
-public sealed class ApiTokensModel(ApiTokenIssuer issuer) : PageModel
+public sealed class ApiTokensModel(ApiTokenIssuer issuer, PortalStepUp stepUp) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Org { get; set; }
@@ -38,6 +39,15 @@ public sealed class ApiTokensModel(ApiTokenIssuer issuer) : PageModel
         if (!await LoadAsync())
         {
             return Forbid();
+        }
+
+        switch (await stepUp.CheckAsync(HttpContext, Org!, PortalDemand.ApiTokenCreation))
+        {
+            case PortalStepUpResult.StepUp step:
+                return LocalRedirect(step.Url);
+            case PortalStepUpResult.Refused refused:
+                Refusal = refused.Description;
+                return Page();
         }
 
         if (LifetimeDays is not { } days)

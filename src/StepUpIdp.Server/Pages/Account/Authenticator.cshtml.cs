@@ -16,16 +16,19 @@ namespace StepUpIdp.Server.Pages.Account;
 /// <summary>
 /// Sets up an authenticator app (QR code and manual key; stored only after a correct code; recovery codes shown
 /// once), and removes it after a fresh code. Reached from an authorization request, it says which org asks and
-/// why, and offers "Not now", which sends the app an OAuth error instead of looping.
+/// why, and offers "Not now", which sends the app an OAuth error instead of looping. Both need a recent sign-in, and an
+/// enrolment by anyone who is external somewhere also an emailed passcode in this session first, so a stolen password
+/// alone cannot add an authenticator (docs/security.md, "Recent strong sign-in").
 /// </summary>
 public sealed class AuthenticatorModel(
     StepUpDbContext db,
     AccountDirectory directory,
     AuthenticatorStore authenticators,
     AuthenticatorEnrolment enrolment,
+    PortalStepUp stepUp,
     TimeProvider clock) : PageModel
 {
-    public enum View { Enrol, RecoveryCodes, Enrolled, Removed }
+    public enum View { Enrol, ConfirmFirst, RecoveryCodes, Enrolled, Removed, Unavailable }
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -44,6 +47,9 @@ public sealed class AuthenticatorModel(
     public string? Error { get; private set; }
     public bool FromAuthorization => Context?.App is not null;
 
+    /// <summary>Where the person confirms it's them (an emailed code, or the password again) before enrolling.</summary>
+    public string? StepUpUrl { get; private set; }
+
     private TwoStepPageContext? Context { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -57,6 +63,18 @@ public sealed class AuthenticatorModel(
         {
             // Nothing to set up: the authorization request asks for a code on the verification page.
             return FromAuthorization ? LocalRedirect(ReturnUrl!) : await ShowEnrolledAsync();
+        }
+
+        // Shown, not redirected: the page says why, and keeps "Not now" for an authorization request.
+        if (await StepUpAsync(mailboxProof: true) is { } stepUpFirst)
+        {
+            if (StepUpUrl is null)
+            {
+                return stepUpFirst;
+            }
+
+            Showing = View.ConfirmFirst;
+            return Page();
         }
 
         Pending = enrolment.Start(Context.AccountId, Context.Email);
@@ -76,7 +94,12 @@ public sealed class AuthenticatorModel(
             return FromAuthorization ? LocalRedirect(ReturnUrl!) : await ShowEnrolledAsync();
         }
 
-        var codes = await enrolment.ConfirmAsync(Context.AccountId, Enrolment, Code, Context.App, Context.Session, HttpContext.RequestAborted);
+        if (await StepUpAsync(mailboxProof: true) is { } stepUpFirst)
+        {
+            return stepUpFirst;
+        }
+
+        var codes = await enrolment.ConfirmAsync(Context.AccountId, Context.Email, Enrolment, Code, Context.App, HttpContext.RequestAborted);
         if (codes is null)
         {
             Pending = enrolment.Resume(Context.AccountId, Context.Email, Enrolment);
@@ -97,7 +120,7 @@ public sealed class AuthenticatorModel(
     public IActionResult OnPostDecline() =>
         AuthorizeReturnUrl.IsValid(ReturnUrl)
             ? LocalRedirect(ReturnUrl + "&" + TwoStepInteraction.DeclinedParameter + "=" + TwoStepInteraction.DeclinedValue)
-            : BadRequest();
+            : PortalReturnUrl.IsValid(ReturnUrl) ? LocalRedirect("/") : BadRequest();
 
     public async Task<IActionResult> OnPostRemoveAsync()
     {
@@ -106,12 +129,17 @@ public sealed class AuthenticatorModel(
             return redirect;
         }
 
+        if (await StepUpAsync(mailboxProof: false) is { } stepUpFirst)
+        {
+            return stepUpFirst;
+        }
+
         // One field takes either kind of code: six digits are the app's, anything else is a recovery code.
         var recovery = TotpAlgorithm.Normalize(Code) is null;
         TotpCheckResult result;
         try
         {
-            result = await enrolment.RemoveAsync(Context!.AccountId, Code ?? string.Empty, recovery, HttpContext.RequestAborted);
+            result = await enrolment.RemoveAsync(Context!.AccountId, Context.Email, Code ?? string.Empty, recovery, HttpContext.RequestAborted);
         }
         catch (VerificationStoreUnavailableException)
         {
@@ -143,7 +171,7 @@ public sealed class AuthenticatorModel(
     private async Task<IActionResult?> LoadAsync()
     {
         Response.Headers.CacheControl = "no-store";
-        if (!string.IsNullOrEmpty(ReturnUrl) && !AuthorizeReturnUrl.IsValid(ReturnUrl))
+        if (!string.IsNullOrEmpty(ReturnUrl) && !VerificationReturnUrl.IsValid(ReturnUrl))
         {
             return BadRequest();
         }
@@ -165,6 +193,37 @@ public sealed class AuthenticatorModel(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Null when the session may enrol or remove now: a sign-in in the last 15 minutes and, to enrol, a recent emailed
+    /// passcode unless the person is internal; else the step-up to go through first, coming back here.
+    /// </summary>
+    private async Task<IActionResult?> StepUpAsync(bool mailboxProof)
+    {
+        var organisationId = Context!.App?.OrganisationId
+            ?? await directory.StepUpOrganisationAsync(Context.AccountId, Context.Email, HttpContext.RequestAborted);
+        if (organisationId is null)
+        {
+            Error = "Authenticator apps are set up when an organisation's app asks for one. Sign in to that app to continue.";
+            Showing = View.Unavailable;
+            return Page();
+        }
+
+        switch (await stepUp.CheckAsync(HttpContext, organisationId, new PortalDemand(Recent: true, MailboxProof: mailboxProof)))
+        {
+            case PortalStepUpResult.Met:
+                return null;
+            case PortalStepUpResult.StepUp step:
+                StepUpUrl = step.Url;
+                return LocalRedirect(step.Url);
+            case PortalStepUpResult.Refused refused:
+                Error = refused.Description;
+                Showing = View.Unavailable;
+                return Page();
+            default:
+                throw new InvalidOperationException("Unknown step-up outcome.");
+        }
     }
 
     private async Task<IActionResult> ShowEnrolledAsync()

@@ -10,7 +10,7 @@ public sealed class VerificationUnavailableModel : PageModel
 
     public void OnGet(string? returnUrl)
     {
-        ReturnUrl = AuthorizeReturnUrl.IsValid(returnUrl) ? returnUrl : null;
+        ReturnUrl = VerificationReturnUrl.IsValid(returnUrl) ? returnUrl : null;
         Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         Response.Headers.RetryAfter = "60";
     }

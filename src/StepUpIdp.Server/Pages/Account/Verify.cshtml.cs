@@ -124,12 +124,12 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
     /// <summary>Reads who is asking and for which org; null when the page can be shown.</summary>
     private async Task<IActionResult?> LoadAsync()
     {
-        if (!AuthorizeReturnUrl.IsValid(ReturnUrl))
+        if (!VerificationReturnUrl.IsValid(ReturnUrl))
         {
             return BadRequestPage();
         }
 
-        _app = await directory.FindAppAsync(AuthorizeReturnUrl.ClientId(ReturnUrl!), HttpContext.RequestAborted);
+        _app = await VerificationReturnUrl.FindAppAsync(directory, ReturnUrl, HttpContext.RequestAborted);
         _session = await sessions.CurrentAsync(HttpContext);
         _subject = _app is null || _session is not { IsOffline: false } ? null : await directory.DescribeAsync(_session.AccountId, _app, HttpContext.RequestAborted);
         if (_app is null || _subject is null)
@@ -146,6 +146,13 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         if (_subject.UserType == Domain.Accounts.UserType.Internal)
         {
             Why = $"{_app.AppName} asks for a one-time code to confirm it's you before you continue.";
+        }
+
+        if (_app.ClientId == AccountDirectory.PortalClientId)
+        {
+            Why = ReturnUrl!.StartsWith(TwoStep.TwoStepInteraction.EnrolPath, StringComparison.Ordinal)
+                ? "Before you set up an authenticator app, confirm that this email address is yours with a one-time code."
+                : $"Confirm it's you with a one-time code before you continue: this part of your {_app.OrganisationName} account needs a recent, strong sign-in.";
         }
 
         return null;

@@ -99,7 +99,7 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
     /// <summary>Null when the page can be shown.</summary>
     private async Task<IActionResult?> LoadAsync()
     {
-        if (!AuthorizeReturnUrl.IsValid(ReturnUrl))
+        if (!VerificationReturnUrl.IsValid(ReturnUrl))
         {
             return BadRequest();
         }
@@ -114,6 +114,10 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
         Why = subject.UserType == UserType.External && app.Policy.Verification == Domain.Policy.VerificationRequirement.Required
             ? $"{app.OrganisationName} asks people from outside the organisation to confirm their identity before using {app.AppName}."
             : $"{app.AppName} of {app.OrganisationName} asks you to confirm it's you with your authenticator app before you continue.";
+        if (app.ClientId == AccountDirectory.PortalClientId)
+        {
+            Why = $"Confirm it's you with your authenticator app before you continue: this part of your {app.OrganisationName} account needs a recent, strong sign-in.";
+        }
         return null;
     }
 }

@@ -13,7 +13,10 @@ namespace StepUpIdp.Server.Pages.Admin;
 /// A page under <c>/admin/{org}/...</c>: the browser session of an admin of that org, or nothing. Without a session
 /// the cookie handler sends the person to sign in and back; a signed-in person who is not an admin of the org gets
 /// the 403 page, and so does anyone asking for an org that does not exist, so the pages do not reveal which do.
-/// Forms carry Razor Pages' antiforgery token.
+/// Forms carry Razor Pages' antiforgery token. The pages need a one-time passcode or the authenticator app in this
+/// session, and a change also a sign-in in the last 15 minutes: <see cref="PortalStepUp"/> asks for them as an app's
+/// <c>acr_values</c> and <c>max_age</c> would (docs/security.md, "Admins"). A change refused for that is not lost
+/// silently: the person comes back to the page after the step-up and makes it again.
 /// </summary>
 [Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
 public abstract class OrgAdminPageModel : PageModel
@@ -43,6 +46,17 @@ public abstract class OrgAdminPageModel : PageModel
         {
             context.Result = StatusCode(StatusCodes.Status403Forbidden);
             return;
+        }
+
+        var change = !HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method);
+        switch (await services.GetRequiredService<PortalStepUp>().CheckAsync(HttpContext, Org, PortalDemand.Admin(change)))
+        {
+            case PortalStepUpResult.StepUp step:
+                context.Result = LocalRedirect(step.Url);
+                return;
+            case PortalStepUpResult.Refused:
+                context.Result = StatusCode(StatusCodes.Status403Forbidden);
+                return;
         }
 
         var db = services.GetRequiredService<StepUpDbContext>();
