@@ -54,6 +54,7 @@ public static class RedisServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.TryAddSingleton(sp => PasscodeHashing.FromBase64(sp.GetRequiredService<IOptions<PasscodeOptions>>().Value.HmacKey));
+        services.TryAddSingleton(sp => VerificationSeal.FromBase64(sp.GetRequiredService<IOptions<PasscodeOptions>>().Value.HmacKey));
 
         services.TryAddSingleton<ISessionStore, RedisSessionStore>();
         services.TryAddSingleton<ILogoutQueue, RedisLogoutQueue>();

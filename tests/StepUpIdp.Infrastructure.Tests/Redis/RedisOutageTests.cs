@@ -24,7 +24,7 @@ public sealed class RedisOutageTests : IDisposable
     [Fact]
     public async Task Session_store_reports_unavailable_quickly_when_redis_is_down()
     {
-        var store = new RedisSessionStore(_unreachable, _keys);
+        var store = new RedisSessionStore(_unreachable, _keys, new VerificationSeal(new byte[32]));
 
         await AssertUnavailableQuickly(() => store.GetAsync("account-1", "session-1"));
         await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
@@ -58,7 +58,7 @@ public sealed class RedisOutageTests : IDisposable
     {
         var server = EmbeddedRespServer.Start();
         using var redis = RedisConnection.Connect(server.Endpoint);
-        var store = new RedisSessionStore(redis, _keys);
+        var store = new RedisSessionStore(redis, _keys, new VerificationSeal(new byte[32]));
         Assert.Null(await store.GetAsync("account-1", "session-1"));
 
         server.Dispose();

@@ -4,7 +4,7 @@ using StepUpIdp.Domain.Verification;
 
 namespace StepUpIdp.Infrastructure.Redis.Sessions;
 
-public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys) : ISessionStore
+public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys keys, VerificationSeal seal) : ISessionStore
 {
     private const char MemberSeparator = '\n';
 
@@ -13,7 +13,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         ArgumentNullException.ThrowIfNull(session);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
         var args = new List<RedisValue> { session.Id, (long)retention.TotalMilliseconds };
-        args.AddRange(SessionHashFormat.Fields(session));
+        args.AddRange(SessionHashFormat.Fields(session, seal));
         return RedisOutage.TranslateAsync(() => Database.ScriptEvaluateAsync(
             SessionScripts.Create, [keys.Session(session.AccountId, session.Id), keys.AccountSessions(session.AccountId)], args.ToArray()));
     }
@@ -21,7 +21,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     /// <summary>One plain HGETALL: the whole authorize-time check is one round trip with no script to run.</summary>
     public Task<SignInSession?> GetAsync(string accountId, string sessionId) =>
         RedisOutage.TranslateAsync(async () =>
-            Owned(accountId, SessionHashFormat.Parse(sessionId, await Database.HashGetAllAsync(keys.Session(accountId, sessionId)).ConfigureAwait(false))));
+            Owned(accountId, SessionHashFormat.Parse(sessionId, await Database.HashGetAllAsync(keys.Session(accountId, sessionId)).ConfigureAwait(false), seal)));
 
     public void RecordUse(string accountId, string sessionId, DateTimeOffset now, DateTimeOffset expiresAt)
     {
@@ -51,8 +51,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     public Task<bool> RecordVerificationAsync(string accountId, string sessionId, string organisationId, VerificationRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return SetIfExistsAsync(accountId, sessionId,
-            SessionHashFormat.VerificationField(organisationId, record.Method), SessionHashFormat.Ms(record.VerifiedAt));
+        var field = SessionHashFormat.VerificationField(organisationId, record.Method);
+        return SetIfExistsAsync(accountId, sessionId, field, seal.Seal(accountId, sessionId, field, record.VerifiedAt));
     }
 
     public Task<bool> RecordClientAsync(string accountId, string sessionId, string clientId, DateTimeOffset at) =>
@@ -128,7 +128,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             foreach (var group in reads.GroupBy(r => r.Account, StringComparer.Ordinal))
             {
                 result[group.Key] = group
-                    .Select(r => Owned(r.Account, SessionHashFormat.Parse(r.Session, r.Read.Result)))
+                    .Select(r => Owned(r.Account, SessionHashFormat.Parse(r.Session, r.Read.Result, seal)))
                     .OfType<SignInSession>()
                     .OrderByDescending(s => s.LastUsedAt)
                     .ToList();
@@ -185,8 +185,8 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     private async Task<List<string>> SessionIdsAsync(string accountId) =>
         (await Database.SetMembersAsync(keys.AccountSessions(accountId)).ConfigureAwait(false)).Select(v => (string)v!).ToList();
 
-    private static IReadOnlyList<SignInSession> Sessions(string accountId, IReadOnlyList<string> sessionIds, RedisResult[] hashes) =>
-        sessionIds.Select((id, i) => Owned(accountId, SessionHashFormat.Parse(id, hashes[i]))).OfType<SignInSession>().ToList();
+    private IReadOnlyList<SignInSession> Sessions(string accountId, IReadOnlyList<string> sessionIds, RedisResult[] hashes) =>
+        sessionIds.Select((id, i) => Owned(accountId, SessionHashFormat.Parse(id, hashes[i], seal))).OfType<SignInSession>().ToList();
 
     /// <summary>A session found under an account's key must name that account, or it does not count.</summary>
     private static SignInSession? Owned(string accountId, SignInSession? session) =>

@@ -9,7 +9,8 @@ namespace StepUpIdp.Infrastructure.Redis.Sessions;
 /// <summary>
 /// A session as a Redis hash (docs/redis.md). Times are Unix milliseconds. Per-organisation facts are fields named
 /// <c>v:{org}:{method}</c> (a verification), <c>x:{org}</c> (access ended) and <c>rp:{client_id}</c> (an app that got
-/// tokens), so one HSET or HDEL changes one fact. Anything unreadable is left out, so a damaged field never counts.
+/// tokens), so one HSET or HDEL changes one fact. A verification's value carries a MAC (<see cref="VerificationSeal"/>).
+/// Anything unreadable or unsealed is left out, so a damaged or forged field never counts.
 /// </summary>
 internal static class SessionHashFormat
 {
@@ -34,7 +35,7 @@ internal static class SessionHashFormat
 
     public static string ClientField(string clientId) => ClientPrefix + clientId;
 
-    public static List<RedisValue> Fields(SignInSession session)
+    public static List<RedisValue> Fields(SignInSession session, VerificationSeal seal)
     {
         var fields = new List<RedisValue>
         {
@@ -49,15 +50,16 @@ internal static class SessionHashFormat
         };
         foreach (var verification in session.Verifications)
         {
-            fields.Add(VerificationField(verification.OrganisationId, verification.Record.Method));
-            fields.Add(Ms(verification.Record.VerifiedAt));
+            var field = VerificationField(verification.OrganisationId, verification.Record.Method);
+            fields.Add(field);
+            fields.Add(seal.Seal(session.AccountId, session.Id, field, verification.Record.VerifiedAt));
         }
 
         return fields;
     }
 
     /// <summary>Null when the hash is empty or misses what every session has.</summary>
-    public static SignInSession? Parse(string sessionId, RedisResult? hgetall)
+    public static SignInSession? Parse(string sessionId, RedisResult? hgetall, VerificationSeal seal)
     {
         if (hgetall is null || hgetall.IsNull)
         {
@@ -71,13 +73,13 @@ internal static class SessionHashFormat
             entries[(string)flat[i]!] = (string?)flat[i + 1] ?? string.Empty;
         }
 
-        return Parse(sessionId, entries);
+        return Parse(sessionId, entries, seal);
     }
 
-    public static SignInSession? Parse(string sessionId, HashEntry[] hash) =>
-        hash.Length == 0 ? null : Parse(sessionId, hash.ToDictionary(e => (string)e.Name!, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal));
+    public static SignInSession? Parse(string sessionId, HashEntry[] hash, VerificationSeal seal) =>
+        hash.Length == 0 ? null : Parse(sessionId, hash.ToDictionary(e => (string)e.Name!, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal), seal);
 
-    private static SignInSession? Parse(string sessionId, Dictionary<string, string> entries)
+    private static SignInSession? Parse(string sessionId, Dictionary<string, string> entries, VerificationSeal seal)
     {
         if (!entries.TryGetValue(Account, out var account) || account.Length == 0
             || Time(entries, AuthTime) is not { } authTime
@@ -97,7 +99,7 @@ internal static class SessionHashFormat
             {
                 var rest = name.AsSpan(VerificationPrefix.Length);
                 var separator = rest.LastIndexOf(':');
-                if (separator > 0 && VerificationMethods.FromWireName(rest[(separator + 1)..]) is { } method && ParseMs(value) is { } at)
+                if (separator > 0 && VerificationMethods.FromWireName(rest[(separator + 1)..]) is { } method && seal.Open(account, sessionId, name, value) is { } at)
                 {
                     verifications.Add(new SessionVerification(rest[..separator].ToString(), new VerificationRecord(at, method.Method)));
                 }
