@@ -49,6 +49,7 @@ public static class GroupRules
         ArgumentNullException.ThrowIfNull(appSpaces);
         ArgumentNullException.ThrowIfNull(errors);
         var result = new List<GroupRole>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var list = roles ?? [];
         for (var i = 0; i < list.Count; i++)
         {
@@ -60,7 +61,7 @@ public static class GroupRules
                 continue;
             }
 
-            if (result.Any(r => r.AppClientId == app))
+            if (!seen.Add(app))
             {
                 errors.Add($"{field}.app", $"A group has one role per app; {app} is listed twice.");
                 continue;
