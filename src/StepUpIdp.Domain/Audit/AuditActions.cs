@@ -25,6 +25,16 @@ public static class AuditActions
     public const string ApiTokenRefused = "api_token.refused";
     public const string SessionEnded = "session.ended";
     public const string AccessEnded = "session.access_ended";
+    public const string UserInvited = "user.invited";
+    public const string UserAssignmentsChanged = "user.roles_changed";
+    public const string UserDeactivated = "user.deactivated";
+    public const string UserReactivated = "user.reactivated";
+    public const string UserRemoved = "user.removed";
+    public const string GroupCreated = "group.created";
+    public const string GroupChanged = "group.changed";
+    public const string GroupDeleted = "group.deleted";
+    public const string GroupMemberAdded = "group.member_added";
+    public const string GroupMemberRemoved = "group.member_removed";
 }
 
 /// <summary>How an audited action ended.</summary>

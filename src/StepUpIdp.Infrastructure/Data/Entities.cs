@@ -33,6 +33,9 @@ public sealed class Account
     public int FailedPasswordAttempts { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the managing organisation deactivated the account; null while it may sign in (docs/admin-guide.md).</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
 }
 
 /// <summary>Membership of an account in an organisation; org admins manage its policy, guests and audit log.</summary>
@@ -85,10 +88,19 @@ public sealed class GroupMember
     public required string AccountId { get; set; }
 }
 
-/// <summary>The role a group gives its members on an app.</summary>
+/// <summary>
+/// The role a group gives its members on an app. A guest group (role guest) also names the app's spaces its members
+/// are guests of, and which of those are read-only (docs/admin-guide.md, "Groups").
+/// </summary>
 public sealed class GroupAppRole
 {
     public required string GroupId { get; set; }
     public required string AppClientId { get; set; }
     public AppRole Role { get; set; }
+
+    /// <summary>Role guest only: the app's spaces the members are guests of.</summary>
+    public List<string> Spaces { get; set; } = [];
+
+    /// <summary>Role guest only: the subset of <see cref="Spaces"/> the members may only read.</summary>
+    public List<string> ReadOnlySpaces { get; set; } = [];
 }

@@ -132,6 +132,9 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
         {
             role.HasKey(r => new { r.GroupId, r.AppClientId });
             role.Property(r => r.Role).HasConversion<string>().HasMaxLength(16);
+            // Primitive collections (JSON on SQLite, text[] on PostgreSQL), as GuestAssignment.Spaces.
+            role.PrimitiveCollection(r => r.Spaces);
+            role.PrimitiveCollection(r => r.ReadOnlySpaces);
         });
 
         TwoStep.TwoStepModel.Configure(model);

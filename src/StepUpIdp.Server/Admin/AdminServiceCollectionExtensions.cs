@@ -11,6 +11,11 @@ public static class AdminServiceCollectionExtensions
         services.TryAddScoped<OrganisationMemberships>();
         services.TryAddScoped<ExternalPolicyEditor>();
         services.TryAddScoped<ExternalUserRoster>();
+        services.TryAddScoped<Users.GuestAllowanceGuard>();
+        services.TryAddScoped<Users.UserRoster>();
+        services.TryAddScoped<Users.UserInvitations>();
+        services.TryAddScoped<Users.UserAdministration>();
+        services.TryAddScoped<Groups.GroupEditor>();
         return services;
     }
 }

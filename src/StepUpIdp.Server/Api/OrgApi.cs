@@ -14,6 +14,8 @@ public static class OrgApi
         admin.MapAuthenticatorResetApi();
         admin.MapDomainsApi();
         admin.MapAppsApi();
+        admin.MapUsersApi();
+        admin.MapGroupsApi();
         return endpoints;
     }
 }

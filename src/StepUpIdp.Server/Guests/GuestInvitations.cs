@@ -174,6 +174,29 @@ public sealed class GuestInvitations(
         return (null, answered);
     }
 
+    /// <summary>
+    /// The guest allowance after a change of roles, groups or group members that the caller staged and saved, but has
+    /// not committed, in its serializable transaction: refused when it made new guests past the allowance. Counted the
+    /// same way as an invitation (<see cref="GuestDirectory.ReadOrgRolesAsync"/>, <see cref="GuestAllowance"/>).
+    /// </summary>
+    /// <param name="before">The org's roles read in the same transaction before the change.</param>
+    public async Task<InvitationOutcome.OverAllowance?> CheckAllowanceAfterChangeAsync(string organisationId, OrgRoles before, CancellationToken cancellationToken)
+    {
+        var after = await directory.ReadOrgRolesAsync(organisationId, cancellationToken);
+        var newGuests = after.Guests.Count(g => !before.Guests.Contains(g));
+        if (newGuests == 0)
+        {
+            return null;
+        }
+
+        var perSeat = options.Value.AllowancePerSeat;
+        var current = after.Guests.Count - newGuests;
+        var seats = after.SeatHolders.Count;
+        return GuestAllowance.Check(current, seats, newGuests, perSeat) is GuestAllowanceDecision.Refused refused
+            ? new InvitationOutcome.OverAllowance(refused, current, seats, newGuests, perSeat)
+            : null;
+    }
+
     public async Task<GuestChangeOutcome> ChangeAsync(
         string adminId, App app, string accountId, IReadOnlyList<string>? spaces, DateTimeOffset? expiresAt, bool expiresAtGiven,
         CancellationToken cancellationToken)

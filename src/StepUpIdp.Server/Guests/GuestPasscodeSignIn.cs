@@ -94,11 +94,19 @@ public sealed class GuestPasscodeSignIn(
     private async Task<string?> FindGuestAsync(OrganisationApp app, string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddress.Normalize(email);
-        return await (
-                from account in db.Accounts.AsNoTracking()
-                join grant in db.RoleGrants.AsNoTracking() on account.Id equals grant.AccountId
-                where account.NormalizedEmail == normalized && grant.AppClientId == app.ClientId && grant.Role == AppRole.Guest
-                select account.Id)
-            .SingleOrDefaultAsync(cancellationToken);
+        // Direct guests (invitations) and members of a guest group with a guest role on the app. A deactivated
+        // account is answered like an unknown address: no passcode is sent.
+        var direct = from account in db.Accounts.AsNoTracking()
+                     join grant in db.RoleGrants.AsNoTracking() on account.Id equals grant.AccountId
+                     where account.NormalizedEmail == normalized && account.DeactivatedAt == null
+                           && grant.AppClientId == app.ClientId && grant.Role == AppRole.Guest
+                     select account.Id;
+        var viaGroups = from account in db.Accounts.AsNoTracking()
+                        join member in db.GroupMembers.AsNoTracking() on account.Id equals member.AccountId
+                        join grant in db.GroupAppRoles.AsNoTracking() on member.GroupId equals grant.GroupId
+                        where account.NormalizedEmail == normalized && account.DeactivatedAt == null
+                              && grant.AppClientId == app.ClientId && grant.Role == AppRole.Guest
+                        select account.Id;
+        return await direct.Union(viaGroups).FirstOrDefaultAsync(cancellationToken);
     }
 }

@@ -8,6 +8,8 @@ public static class GuestSignInLink
     public static Uri For(HttpRequest request, IdpOptions idp, string clientId)
     {
         var root = idp.Issuer ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        return new Uri(root, "account/guest?app=" + Uri.EscapeDataString(clientId));
+        return For(root, clientId);
     }
+
+    public static Uri For(Uri root, string clientId) => new(root, "account/guest?app=" + Uri.EscapeDataString(clientId));
 }

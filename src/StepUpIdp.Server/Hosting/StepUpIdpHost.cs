@@ -49,6 +49,8 @@ public static class StepUpIdpHost
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        // The admin API reference (docs/admin-guide.md, "API reference"), served at /openapi/v1.json.
+        services.AddOpenApi(Api.OpenApiDocument.Configure);
         services.AddSignInRateLimits(configuration);
         services.AddRazorPages(pages =>
         {
@@ -137,7 +139,8 @@ public static class StepUpIdpHost
         app.MapOrgApi();
         app.MapApiTokens();
         app.MapRazorPages();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+        app.MapOpenApi(Api.OpenApiDocument.Route);
         if (app.Environment.IsDevelopment())
         {
             app.MapDevelopmentOutbox();

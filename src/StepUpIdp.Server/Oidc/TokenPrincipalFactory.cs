@@ -45,6 +45,10 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         {
             identity.SetClaim(StepUpClaimTypes.Guest, true);
             identity.AddClaim(new Claim(StepUpClaimTypes.Spaces, JsonSerializer.Serialize(subject.Spaces), JsonClaimValueTypes.JsonArray));
+            if (subject.ReadOnlySpaces.Count > 0)
+            {
+                identity.AddClaim(new Claim(StepUpClaimTypes.SpacesReadOnly, JsonSerializer.Serialize(subject.ReadOnlySpaces), JsonClaimValueTypes.JsonArray));
+            }
         }
 
         if (authentication.SessionId is { } sessionId)
@@ -144,6 +148,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             case StepUpClaimTypes.Role:
             case StepUpClaimTypes.Guest:
             case StepUpClaimTypes.Spaces:
+            case StepUpClaimTypes.SpacesReadOnly:
             case StepUpClaimTypes.VerifiedAt:
             case StepUpClaimTypes.ReverifyAt:
                 return [Destinations.AccessToken, Destinations.IdentityToken];

@@ -12,7 +12,7 @@ internal static class UserInfoEndpoint
     private static readonly string[] CustomClaims =
     [
         StepUpClaimTypes.Organisation, StepUpClaimTypes.UserType, StepUpClaimTypes.Role, StepUpClaimTypes.Guest,
-        StepUpClaimTypes.Spaces, StepUpClaimTypes.VerifiedAt, StepUpClaimTypes.ReverifyAt,
+        StepUpClaimTypes.Spaces, StepUpClaimTypes.SpacesReadOnly, StepUpClaimTypes.VerifiedAt, StepUpClaimTypes.ReverifyAt,
         Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, Claims.AuthenticationTime,
     ];
 
@@ -53,7 +53,7 @@ internal static class UserInfoEndpoint
 
             claims[type] = type switch
             {
-                Claims.AuthenticationMethodReference or StepUpClaimTypes.Spaces => values.ToArray(),
+                Claims.AuthenticationMethodReference or StepUpClaimTypes.Spaces or StepUpClaimTypes.SpacesReadOnly => values.ToArray(),
                 StepUpClaimTypes.Guest => values[0] == "true",
                 StepUpClaimTypes.VerifiedAt or StepUpClaimTypes.ReverifyAt or Claims.AuthenticationTime => long.Parse(values[0], System.Globalization.CultureInfo.InvariantCulture),
                 _ => values[0],

@@ -12,6 +12,12 @@ public abstract record PasswordSignInResult
 
     /// <summary>Wrong email, wrong password, no password, or locked: callers show one message for all.</summary>
     public sealed record Failed : PasswordSignInResult;
+
+    /// <summary>
+    /// The right password of an account its organisation deactivated. Only someone who knows the password learns
+    /// this, so it tells outsiders nothing about which accounts exist.
+    /// </summary>
+    public sealed record Deactivated : PasswordSignInResult;
 }
 
 /// <summary>Checks a password with lock-out after repeated failures, without revealing which accounts exist.</summary>
@@ -66,6 +72,12 @@ public sealed class PasswordSignIn(
         {
             account.PasswordHash = hasher.HashPassword(account, password);
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (account.DeactivatedAt is not null)
+        {
+            Log.PasswordSignInFailed(logger, "deactivated");
+            return new PasswordSignInResult.Deactivated();
         }
 
         var cleared = PasswordLockout.AfterSuccess();

@@ -103,8 +103,9 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
     public async Task<SubjectFacts?> DescribeAsync(string accountId, OrganisationApp app, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null)
+        if (account is null || account.DeactivatedAt is not null)
         {
+            // A deactivated account is treated as gone: no sign-in continues, no refresh token or API token works.
             return null;
         }
 
@@ -113,14 +114,14 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
             .Select(g => g.Role)
             .ToListAsync(cancellationToken);
 
-        var viaGroups = await (
+        var groupGrants = await (
                 from member in db.GroupMembers.AsNoTracking()
                 join grant in db.GroupAppRoles.AsNoTracking() on member.GroupId equals grant.GroupId
                 where member.AccountId == accountId && grant.AppClientId == app.ClientId
-                select grant.Role)
+                select grant)
             .ToListAsync(cancellationToken);
 
-        var role = EffectiveRole.Resolve(direct, viaGroups);
+        var role = EffectiveRole.Resolve(direct, groupGrants.Select(g => g.Role));
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
@@ -130,9 +131,11 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
             return facts;
         }
 
-        // A guest without an assignment row has no space, so it cannot sign in.
+        // A guest without an assignment row or a guest group has no space, so it cannot sign in.
         var assignment = await db.GuestAssignments.AsNoTracking()
             .SingleOrDefaultAsync(a => a.AppClientId == app.ClientId && a.AccountId == accountId, cancellationToken);
-        return facts with { Spaces = assignment?.Spaces ?? [], GuestAccessEndsAt = assignment?.ExpiresAt };
+        var (spaces, readOnly) = Domain.People.GuestSpaces.Combine(assignment?.Spaces ?? [],
+            groupGrants.Where(g => g.Role == AppRole.Guest).Select(g => ((IReadOnlyList<string>)g.Spaces, (IReadOnlyList<string>)g.ReadOnlySpaces)));
+        return facts with { Spaces = spaces, ReadOnlySpaces = readOnly, GuestAccessEndsAt = assignment?.ExpiresAt };
     }
 }

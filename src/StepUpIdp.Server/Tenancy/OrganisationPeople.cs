@@ -69,9 +69,13 @@ public sealed class OrganisationPeople(StepUpDbContext db)
         }
 
         var accounts = await accountsOfOrg.OrderBy(a => a.Email).ToListAsync(cancellationToken);
+        var groupGuests = from member in db.GroupMembers
+                          join grant in db.GroupAppRoles on member.GroupId equals grant.GroupId
+                          where appIds.Contains(grant.AppClientId) && grant.Role == AppRole.Guest
+                          select member.AccountId;
         var guests = (await db.RoleGrants.AsNoTracking()
                 .Where(g => appIds.Contains(g.AppClientId) && g.Role == AppRole.Guest)
-                .Select(g => g.AccountId).ToListAsync(cancellationToken))
+                .Select(g => g.AccountId).Union(groupGuests).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
 
         return accounts.Select(a =>

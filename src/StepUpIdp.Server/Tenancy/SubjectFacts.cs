@@ -18,6 +18,9 @@ public sealed record SubjectFacts(
     /// <summary>Guests only: the space keys assigned on the app. Empty for everyone else.</summary>
     public IReadOnlyList<string> Spaces { get; init; } = [];
 
+    /// <summary>Guests only: the spaces of <see cref="Spaces"/> it may only read (from read-only guest-group spaces).</summary>
+    public IReadOnlyList<string> ReadOnlySpaces { get; init; } = [];
+
     /// <summary>Guests only: when the guest's access to the app ends, if an end was set.</summary>
     public DateTimeOffset? GuestAccessEndsAt { get; init; }
 }

@@ -10,6 +10,8 @@ namespace StepUpIdp.Server.Pages.Account;
 /// <summary>Password sign-in. Says which app and organisation asked; one message for every failure.</summary>
 public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory directory, SignInSessions sessions) : PageModel
 {
+    public const string DeactivatedMessage = "This account has been deactivated by its organisation. Ask your organisation's administrator to reactivate it.";
+
     public const string FailureMessage = "That email and password don't match an account that can sign in right now. Check them and try again.";
 
     [BindProperty(SupportsGet = true)]
@@ -37,6 +39,12 @@ public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory direc
         }
 
         var result = await passwords.SignInAsync(Email, Password, HttpContext.RequestAborted);
+        if (result is PasswordSignInResult.Deactivated)
+        {
+            Error = DeactivatedMessage;
+            return Page();
+        }
+
         if (result is not PasswordSignInResult.Succeeded succeeded)
         {
             Error = FailureMessage;

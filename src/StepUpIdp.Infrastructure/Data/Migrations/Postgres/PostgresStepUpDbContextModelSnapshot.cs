@@ -373,6 +373,9 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -479,10 +482,18 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.Property<string>("AppClientId")
                         .HasColumnType("text");
 
+                    b.PrimitiveCollection<List<string>>("ReadOnlySpaces")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.PrimitiveCollection<List<string>>("Spaces")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.HasKey("GroupId", "AppClientId");
 

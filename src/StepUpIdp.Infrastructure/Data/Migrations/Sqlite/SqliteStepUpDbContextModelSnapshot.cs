@@ -365,6 +365,9 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("DeactivatedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -471,9 +474,17 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Sqlite
                     b.Property<string>("AppClientId")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("ReadOnlySpaces")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Spaces")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("GroupId", "AppClientId");

@@ -1,0 +1,252 @@
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Audit;
+using StepUpIdp.Domain.People;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Email;
+using StepUpIdp.Server.Guests;
+using StepUpIdp.Server.Users;
+using StepUpIdp.Server.Tenancy;
+
+namespace StepUpIdp.Server.Groups;
+
+public sealed record GroupMemberListing(string AccountId, string Email, string Name);
+
+public sealed record GroupListing(string Id, string Name, IReadOnlyList<GroupRole> Roles, IReadOnlyList<GroupMemberListing> Members)
+{
+    /// <summary>A group with a guest role: its members are guests of the role's spaces.</summary>
+    public bool IsGuestGroup => Roles.Any(r => r.Role == AppRole.Guest);
+}
+
+/// <summary>
+/// An organisation's groups (docs/admin-guide.md, "Groups"): create, rename, change roles, delete; add and remove
+/// members. A guest group makes its members guests of its spaces, counted against the guest allowance
+/// (<see cref="GuestAllowanceGuard"/>). Shared by the admin API and pages; each change is audited with it.
+/// </summary>
+public sealed class GroupEditor(
+    StepUpDbContext db,
+    GuestAllowanceGuard guard,
+    OrganisationPeople people,
+    AuditLog audit,
+    IEmailSender email,
+    TimeProvider clock,
+    ILogger<GroupEditor> logger)
+{
+    public async Task<IReadOnlyList<GroupListing>> ListAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var groups = await db.Groups.AsNoTracking().Include(g => g.AppRoles).Include(g => g.Members)
+            .Where(g => g.OrganisationId == organisationId).ToListAsync(cancellationToken);
+        var memberIds = groups.SelectMany(g => g.Members).Select(m => m.AccountId).Distinct().ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => memberIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        return groups.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new GroupListing(g.Id, g.Name,
+                g.AppRoles.OrderBy(r => r.AppClientId, StringComparer.Ordinal).Select(r => new GroupRole(r.AppClientId, r.Role, r.Spaces, r.ReadOnlySpaces)).ToList(),
+                g.Members.Where(m => accounts.ContainsKey(m.AccountId)).Select(m => accounts[m.AccountId])
+                    .OrderBy(a => a.Email, StringComparer.OrdinalIgnoreCase).Select(a => new GroupMemberListing(a.Id, a.Email, a.Name)).ToList()))
+            .ToList();
+    }
+
+    public async Task<GroupListing?> FindAsync(string organisationId, string groupId, CancellationToken cancellationToken) =>
+        (await ListAsync(organisationId, cancellationToken)).SingleOrDefault(g => g.Id == groupId);
+
+    public async Task<(PersonOutcome Outcome, string? GroupId)> CreateAsync(string organisationId, string adminId, string? name,
+        IReadOnlyList<GroupRoleRequest?>? roles, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Name).ToListAsync(cancellationToken);
+        var validName = GroupRules.ValidateName(name, names, errors);
+        var validRoles = GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, cancellationToken), errors);
+        if (errors.Count > 0)
+        {
+            return (new PersonOutcome.Invalid(errors.ToDictionary()), null);
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        db.Groups.Add(new Group { Id = id, OrganisationId = organisationId, Name = validName!, AppRoles = validRoles.Select(r => ToEntity(id, r)).ToList() });
+        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupCreated, AuditOutcomes.Success, adminId, id, $"{validName}: {Describe(validRoles)}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return (new PersonOutcome.Done(), id);
+    }
+
+    /// <summary>Renames the group and, when <paramref name="roles"/> is given, replaces its roles (under the guest allowance).</summary>
+    public async Task<PersonOutcome> ChangeAsync(string organisationId, string adminId, string groupId, string? name,
+        IReadOnlyList<GroupRoleRequest?>? roles, CancellationToken cancellationToken)
+    {
+        if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken))
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId && g.Id != groupId).Select(g => g.Name).ToListAsync(cancellationToken);
+        var validName = GroupRules.ValidateName(name, names, errors);
+        var validRoles = roles is null ? null : GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, cancellationToken), errors);
+        if (errors.Count > 0)
+        {
+            return new PersonOutcome.Invalid(errors.ToDictionary());
+        }
+
+        var (_, refused) = await guard.RunAsync(organisationId, async ct =>
+        {
+            var group = await db.Groups.Include(g => g.AppRoles).SingleAsync(g => g.Id == groupId, ct);
+            var before = $"{group.Name}: {Describe(group.AppRoles.Select(r => new GroupRole(r.AppClientId, r.Role, r.Spaces, r.ReadOnlySpaces)).ToList())}";
+            group.Name = validName!;
+            if (validRoles is not null)
+            {
+                db.GroupAppRoles.RemoveRange(group.AppRoles);
+                await db.SaveChangesAsync(ct);
+                db.GroupAppRoles.AddRange(validRoles.Select(r => ToEntity(groupId, r)));
+            }
+
+            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupChanged, AuditOutcomes.Success, adminId, groupId,
+                $"{before} -> {validName}: {(validRoles is null ? "roles unchanged" : Describe(validRoles))}"));
+            return true;
+        }, cancellationToken);
+        return refused is null ? new PersonOutcome.Done() : new PersonOutcome.OverAllowance(refused);
+    }
+
+    /// <summary>Deletes the group; its members lose the roles it gave (and guests of a guest group their spaces).</summary>
+    public async Task<PersonOutcome> DeleteAsync(string organisationId, string adminId, string groupId, CancellationToken cancellationToken)
+    {
+        var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken);
+        if (group is null)
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.GroupMembers.Where(m => m.GroupId == groupId).ExecuteDeleteAsync(cancellationToken);
+        await db.GroupAppRoles.Where(r => r.GroupId == groupId).ExecuteDeleteAsync(cancellationToken);
+        db.Groups.Remove(group);
+        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupDeleted, AuditOutcomes.Success, adminId, groupId, group.Name));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new PersonOutcome.Done();
+    }
+
+    /// <summary>
+    /// Adds up to ten people by address. Anyone may be added to a guest group (an unknown address gets a passwordless
+    /// account, and each new guest an invitation email with the guest sign-in link); other groups take people of the org.
+    /// </summary>
+    public async Task<(PersonOutcome Outcome, IReadOnlyList<GroupMemberListing> Added)> AddMembersAsync(string organisationId, string adminId, string groupId,
+        IReadOnlyList<string?>? emails, Uri root, CancellationToken cancellationToken)
+    {
+        var group = await FindAsync(organisationId, groupId, cancellationToken);
+        if (group is null)
+        {
+            return (new PersonOutcome.NotFound(), []);
+        }
+
+        var (addresses, errors) = UserInvitationRules.ValidateEmails(emails);
+        var normalized = addresses.Select(EmailAddress.Normalize).ToList();
+        var known = await db.Accounts.AsNoTracking().Where(a => normalized.Contains(a.NormalizedEmail)).ToDictionaryAsync(a => a.NormalizedEmail, cancellationToken);
+        if (errors.Count == 0 && !group.IsGuestGroup)
+        {
+            var ofOrg = (await people.ListAsync(organisationId, cancellationToken)).Select(p => p.AccountId).ToHashSet(StringComparer.Ordinal);
+            foreach (var address in addresses.Where(a => !known.TryGetValue(EmailAddress.Normalize(a), out var account) || !ofOrg.Contains(account.Id)))
+            {
+                errors.Add(UserInvitationRules.Fields.Emails, $"{address} is not a person of this organisation; invite them first.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (new PersonOutcome.Invalid(errors.ToDictionary()), []);
+        }
+
+        var (added, refused) = await guard.RunAsync(organisationId, async ct =>
+        {
+            var now = clock.GetUtcNow();
+            var list = new List<(GroupMemberListing Member, bool Created)>();
+            foreach (var address in addresses)
+            {
+                var account = await db.Accounts.SingleOrDefaultAsync(a => a.NormalizedEmail == EmailAddress.Normalize(address), ct);
+                var created = account is null;
+                if (account is null)
+                {
+                    // Passwordless, as a guest invitation makes it: a guest signs in with emailed passcodes.
+                    account = new Account { Id = Guid.NewGuid().ToString("N"), Email = address, NormalizedEmail = EmailAddress.Normalize(address), Name = address[..address.IndexOf('@')], CreatedAt = now };
+                    db.Accounts.Add(account);
+                }
+
+                if (await db.GroupMembers.FindAsync([groupId, account.Id], ct) is not null)
+                {
+                    continue;
+                }
+
+                db.GroupMembers.Add(new GroupMember { GroupId = groupId, AccountId = account.Id });
+                audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberAdded, AuditOutcomes.Success, adminId, account.Id,
+                    $"{group.Name}{(group.IsGuestGroup ? " (guest group)" : "")}{(created ? "; new passwordless account" : "")}"));
+                list.Add((new GroupMemberListing(account.Id, account.Email, account.Name), created));
+            }
+
+            return list;
+        }, cancellationToken);
+        if (refused is not null)
+        {
+            return (new PersonOutcome.OverAllowance(refused), []);
+        }
+
+        if (group.IsGuestGroup)
+        {
+            await MailGuestsAsync(organisationId, group, added!.Select(a => a.Member.Email).ToList(), root, cancellationToken);
+        }
+
+        return (new PersonOutcome.Done(), added!.Select(a => a.Member).ToList());
+    }
+
+    public async Task<PersonOutcome> RemoveMemberAsync(string organisationId, string adminId, string groupId, string accountId, CancellationToken cancellationToken)
+    {
+        var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken);
+        var member = group is null ? null : await db.GroupMembers.FindAsync([groupId, accountId], cancellationToken);
+        if (member is null)
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        db.GroupMembers.Remove(member);
+        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberRemoved, AuditOutcomes.Success, adminId, accountId, group!.Name));
+        await db.SaveChangesAsync(cancellationToken);
+        return new PersonOutcome.Done();
+    }
+
+    private async Task MailGuestsAsync(string organisationId, GroupListing group, IReadOnlyList<string> addresses, Uri root, CancellationToken cancellationToken)
+    {
+        var orgName = (await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == organisationId, cancellationToken)).Name;
+        var appNames = await db.Apps.AsNoTracking().Where(a => a.OrganisationId == organisationId).ToDictionaryAsync(a => a.ClientId, a => a.Name, cancellationToken);
+        foreach (var role in group.Roles.Where(r => r.Role == AppRole.Guest))
+        {
+            foreach (var address in addresses)
+            {
+                try
+                {
+                    await email.SendAsync(GuestInvitationEmail.Compose(orgName, appNames[role.AppClientId], GuestSignInLink.For(root, role.AppClientId), role.Spaces, null, address), cancellationToken);
+                }
+                catch (EmailDeliveryException ex)
+                {
+                    PeopleLog.InvitationDeliveryFailed(logger, address[(address.LastIndexOf('@') + 1)..], ex);
+                }
+            }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> AppSpacesAsync(string organisationId, CancellationToken cancellationToken) =>
+        (await db.Apps.AsNoTracking().Include(a => a.Spaces).Where(a => a.OrganisationId == organisationId).ToListAsync(cancellationToken))
+        .ToDictionary(a => a.ClientId, a => (IReadOnlySet<string>)a.Spaces.Select(s => s.Key).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private static GroupAppRole ToEntity(string groupId, GroupRole role) => new()
+    {
+        GroupId = groupId,
+        AppClientId = role.AppClientId,
+        Role = role.Role,
+        Spaces = [.. role.Spaces],
+        ReadOnlySpaces = [.. role.ReadOnlySpaces],
+    };
+
+    private static string Describe(IReadOnlyList<GroupRole> roles) =>
+        roles.Count == 0 ? "no roles" : string.Join("; ", roles.Select(r => r.Role == AppRole.Guest
+            ? $"{r.AppClientId}: guest of [{string.Join(", ", r.Spaces)}], read-only [{string.Join(", ", r.ReadOnlySpaces)}]"
+            : $"{r.AppClientId}: {r.Role.ToClaimValue()}"));
+}

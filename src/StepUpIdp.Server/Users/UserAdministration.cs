@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Audit;
+using StepUpIdp.Domain.People;
+using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Redis;
+using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Tenancy;
+
+namespace StepUpIdp.Server.Users;
+
+/// <summary>
+/// What an org admin changes about one person (docs/admin-guide.md, "People"): roles and groups, deactivation and
+/// reactivation of an account the org manages (<see cref="AccountStewardship"/>), removal from the org. Shared by the
+/// admin API and pages; every change is audited with it, in one transaction.
+/// </summary>
+public sealed class UserAdministration(
+    StepUpDbContext db,
+    OrganisationPeople people,
+    GuestAllowanceGuard guard,
+    SignInSessions sessions,
+    AuditLog audit,
+    TimeProvider clock,
+    ILogger<UserAdministration> logger)
+{
+    public async Task<PersonOutcome> ChangeAssignmentsAsync(string organisationId, string adminId, string accountId,
+        IReadOnlyDictionary<string, string?>? roles, IReadOnlyList<string?>? groups, CancellationToken cancellationToken)
+    {
+        if (await people.FindAsync(organisationId, accountId, cancellationToken) is null)
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var apps = (await db.Apps.AsNoTracking().Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var groupIds = (await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Id).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var assignments = UserInvitationRules.ValidateAssignments(roles, groups, apps, groupIds, errors);
+        if (errors.Count > 0)
+        {
+            return new PersonOutcome.Invalid(errors.ToDictionary());
+        }
+
+        var (_, refused) = await guard.RunAsync(organisationId, async ct =>
+        {
+            await AssignmentWriter.ReplaceAsync(db, organisationId, accountId, assignments, ct);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.UserAssignmentsChanged, AuditOutcomes.Success, adminId, accountId, AssignmentWriter.Describe(assignments)));
+            return true;
+        }, cancellationToken);
+        return refused is null ? new PersonOutcome.Done() : new PersonOutcome.OverAllowance(refused);
+    }
+
+    /// <summary>
+    /// Deactivates an account the org manages: it cannot sign in, every session ends, and its refresh and API tokens
+    /// stop working (the account is treated as gone wherever tokens are issued).
+    /// </summary>
+    public Task<PersonOutcome> DeactivateAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
+        SetDeactivatedAsync(organisationId, adminId, accountId, deactivate: true, cancellationToken);
+
+    public Task<PersonOutcome> ReactivateAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken) =>
+        SetDeactivatedAsync(organisationId, adminId, accountId, deactivate: false, cancellationToken);
+
+    private async Task<PersonOutcome> SetDeactivatedAsync(string organisationId, string adminId, string accountId, bool deactivate, CancellationToken cancellationToken)
+    {
+        var action = deactivate ? AuditActions.UserDeactivated : AuditActions.UserReactivated;
+        var decision = await people.DecideWholeAccountAsync(organisationId, accountId, cancellationToken);
+        if (decision is null)
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        if (decision is not AccountActionDecision.Allowed)
+        {
+            await audit.WriteAsync(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
+                "refused: the account is not on one of the organisation's verified domains"), cancellationToken);
+            return new PersonOutcome.NotManaged();
+        }
+
+        if (deactivate && accountId == adminId)
+        {
+            return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot deactivate your own account."] });
+        }
+
+        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+        account.DeactivatedAt = deactivate ? account.DeactivatedAt ?? clock.GetUtcNow() : null;
+        audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Success, adminId, accountId, deactivate ? "account deactivated" : "account reactivated"));
+        await db.SaveChangesAsync(cancellationToken);
+        if (deactivate)
+        {
+            await TryAsync(() => sessions.EndAllAsync(accountId, keepSessionId: null));
+        }
+
+        return new PersonOutcome.Done();
+    }
+
+    /// <summary>
+    /// Removes the person from the org: membership, roles on its apps (guest grants too), its groups; and ends their
+    /// access to its apps in every session (docs/sessions.md). The account stays for other organisations.
+    /// </summary>
+    public async Task<PersonOutcome> RemoveAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken)
+    {
+        if (await people.FindAsync(organisationId, accountId, cancellationToken) is null)
+        {
+            return new PersonOutcome.NotFound();
+        }
+
+        if (accountId == adminId)
+        {
+            return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot remove yourself; ask another administrator."] });
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var appIds = db.Apps.Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId);
+            var groupIds = db.Groups.Where(g => g.OrganisationId == organisationId).Select(g => g.Id);
+            await db.OrganisationMembers.Where(m => m.OrganisationId == organisationId && m.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+            await db.RoleGrants.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(cancellationToken);
+            await db.GuestAssignments.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(cancellationToken);
+            await db.GroupMembers.Where(m => m.AccountId == accountId && groupIds.Contains(m.GroupId)).ExecuteDeleteAsync(cancellationToken);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.UserRemoved, AuditOutcomes.Success, adminId, accountId, "removed from the organisation"));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await TryAsync(() => sessions.EndOrganisationAccessAsync(accountId, organisationId));
+        return new PersonOutcome.Done();
+    }
+
+    private async Task TryAsync(Func<Task<int>> end)
+    {
+        try
+        {
+            await end();
+        }
+        catch (VerificationStoreUnavailableException ex)
+        {
+            // The change is made; a deactivated or removed person is refused wherever tokens are issued regardless.
+            PeopleLog.SessionsNotEnded(logger, ex);
+        }
+    }
+}

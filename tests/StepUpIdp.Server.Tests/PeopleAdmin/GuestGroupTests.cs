@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AngleSharp.Html.Dom;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.PeopleAdmin;
+
+/// <summary>Groups over the admin API: a guest group with read-only spaces makes guests who sign in with a code.</summary>
+public sealed class GuestGroupTests : IAsyncLifetime
+{
+    private const string AppId = "acme-portal";
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+    private OidcRelyingParty _app = null!;
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail);
+        _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email");
+        await _idp.RegisterPublicAppAsync(AppId, "acme", _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales", "ops");
+        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _app.DisposeAsync();
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_member_of_a_guest_group_signs_in_with_a_code_and_gets_its_spaces_with_the_read_only_ones_named()
+    {
+        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new
+        {
+            name = "Vendors",
+            roles = new[] { new { app = AppId, role = "guest", spaces = new[] { "eng", "sales" }, readOnlySpaces = new[] { "sales" } } },
+        });
+        var group = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, group.ToString());
+        Assert.True(group.GetProperty("guestGroup").GetBoolean());
+        var id = group.GetProperty("id").GetString();
+
+        var added = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "carol@vendor.test" } });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == "carol@vendor.test"), TimeSpan.FromSeconds(10));
+        Assert.Contains(new Uri(_idp.Address, "account/guest?app=" + AppId).ToString(), invitation.TextBody);
+
+        using var browser = new Browser();
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
+        Assert.Equal("guest", idToken.GetClaim("role").Value);
+        Assert.Equal(["eng", "sales"], idToken.StringArray("spaces"));
+        Assert.Equal(["sales"], idToken.StringArray("spaces_readonly"));
+        Assert.Equal(["sales"], Tokens.Read(outcome.AccessToken!).StringArray("spaces_readonly"));
+
+        var guests = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?type=guest");
+        Assert.Contains(guests.GetProperty("users").EnumerateArray(), u => u.GetProperty("email").GetString() == "carol@vendor.test");
+
+        var audit = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("group.created", audit);
+        Assert.Contains("group.member_added", audit);
+    }
+
+    [Fact]
+    public async Task Groups_are_renamed_and_deleted_and_bad_fields_are_named()
+    {
+        var bad = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new
+        {
+            name = " ",
+            roles = new object[]
+            {
+                new { app = AppId, role = "guest", spaces = new[] { "eng", "nowhere" }, readOnlySpaces = new[] { "ops" } },
+                new { app = "not-ours", role = "user" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["name", "roles[0].readOnlySpaces", "roles[0].spaces", "roles[1].app"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/groups")).GetProperty("groups").EnumerateArray());
+
+        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Sales" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Ops" });
+        var clash = await _alice.PutAsJsonAsync($"api/orgs/acme/groups/{id}", new { name = "ops" });
+        Assert.Equal(HttpStatusCode.BadRequest, clash.StatusCode);
+
+        var outsider = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "stranger@nowhere.test" } });
+        Assert.Equal(HttpStatusCode.BadRequest, outsider.StatusCode);
+
+        var renamed = await _alice.PutAsJsonAsync($"api/orgs/acme/groups/{id}", new { name = "Sales EMEA" });
+        Assert.Equal("Sales EMEA", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/acme/groups/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/acme/groups/{id}")).StatusCode);
+    }
+
+    /// <summary>From the relying app's sign-in to its callback, by the guest link on the sign-in page.</summary>
+    private async Task<Page> GuestSignInAsync(Browser browser, string email)
+    {
+        var signIn = await browser.OpenAsync(_app.LoginUri());
+        var link = signIn.Document.QuerySelector("#guest-sign-in a") as IHtmlAnchorElement
+            ?? throw new InvalidOperationException("The sign-in page has no guest link.");
+        var guestPage = await browser.OpenAsync(new Uri(signIn.Url, link.GetAttribute("href")));
+        var before = _mail.Messages.Count;
+        var codePage = await browser.SubmitAsync(guestPage, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
+        var code = await Fixtures.People.ReadCodeAsync(_mail, email, before);
+        return await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = code }, "#code-form");
+    }
+}
+
+/// <summary>Adding people to a guest group counts against the guest allowance, as guest invitations do.</summary>
+public sealed class GuestGroupAllowanceTests : IAsyncLifetime
+{
+    private readonly IdpHost _idp = new(settings: new Dictionary<string, string?> { ["Guests:AllowancePerSeat"] = "0" });
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _idp.RegisterPublicAppAsync("portal", "acme", new Uri("http://127.0.0.1:9/cb"), AppEnforcement.Enforced, "eng");
+        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _idp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_guest_past_the_allowance_is_refused_and_nothing_is_written()
+    {
+        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Vendors", roles = new[] { new { app = "portal", role = "guest", spaces = new[] { "eng" } } } });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var refused = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "carol@vendor.test" } });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("https://stepupidp.dev/problems/guest-allowance-exceeded", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{id}")).GetProperty("members").EnumerateArray());
+
+        // Inviting a person into the guest group is refused the same way.
+        var invite = await _alice.PostAsJsonAsync("api/orgs/acme/users", new { emails = new[] { "dan@vendor.test" }, groups = new[] { id } });
+        Assert.Equal(HttpStatusCode.Conflict, invite.StatusCode);
+        Assert.Equal(0, (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?q=vendor.test")).GetProperty("total").GetInt32());
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.PeopleAdmin;
+
+/// <summary>The people, person and group admin pages, through the same services as the API.</summary>
+public sealed class PeoplePagesTests : IAsyncLifetime
+{
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+    private Browser _alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail);
+        await _idp.RegisterPublicAppAsync("portal", "acme", new Uri("http://127.0.0.1:9/cb"), AppEnforcement.Enforced, "eng", "sales");
+        _alice = new Browser();
+        await _alice.SignInAsync(await _alice.OpenAsync(Url("admin")), "alice@acme.test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    private Uri Url(string path) => new(_idp.Address, path);
+
+    [Fact]
+    public async Task The_people_page_filters_and_invites_and_an_eleventh_address_is_shown_at_its_field()
+    {
+        var external = await _alice.OpenAsync(Url("admin/acme/users?type=external"));
+        Assert.Equal(["bob@partner.test"], external.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
+
+        var page = await _alice.OpenAsync(Url("admin/acme/users"));
+        var tooMany = await _alice.SubmitAsync(page, new Dictionary<string, string>
+        {
+            ["Emails"] = string.Join("\n", Enumerable.Range(1, 11).Select(i => $"p{i}@acme.test")),
+        }, "#invite");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.Status);
+        Assert.Contains("at most 10", tooMany.Text("#emails-error"));
+
+        var invited = await _alice.SubmitAsync(page, new Dictionary<string, string> { ["Emails"] = "fay@acme.test", ["role-portal"] = "user" }, "#invite");
+        Assert.Contains("fay@acme.test (set-password link emailed)", invited.Text("#outcome"));
+        Assert.Contains("fay@acme.test", invited.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
+    }
+
+    [Fact]
+    public async Task A_persons_page_shows_roles_groups_and_sessions_and_deactivates_the_account()
+    {
+        await _idp.GrantAsync("portal", "dave@acme.test", AppRole.Admin);
+        using (var dave = new Browser())
+        {
+            await dave.SignInAsync(await dave.OpenAsync(Url("account/signin")), "dave@acme.test");
+        }
+
+        var groups = await _alice.OpenAsync(Url("admin/acme/groups"));
+        var created = await _alice.SubmitAsync(groups, new Dictionary<string, string> { ["Name"] = "Readers", ["role-portal"] = "guest", ["spaces-portal"] = "eng, sales", ["readonly-portal"] = "sales" }, "#create-group");
+        Assert.Equal("The group Readers was created.", created.Text("#outcome"));
+        var bad = await _alice.SubmitAsync(created, new Dictionary<string, string> { ["Name"] = "Readers" }, "#create-group");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+        Assert.NotNull(bad.Text("#name-error"));
+
+        var list = await _alice.OpenAsync(Url("admin/acme/users?q=dave"));
+        var link = list.Document.QuerySelector("#users tbody a")!.GetAttribute("href")!;
+        var person = await _alice.OpenAsync(Url(link.TrimStart('/')));
+        Assert.Equal("admin", person.Document.QuerySelector("#roles tr[data-app='portal'] td:nth-child(2)")!.TextContent);
+        Assert.Single(person.Document.QuerySelectorAll("#sessions tbody tr"));
+
+        var deactivated = await _alice.SubmitAsync(person, new Dictionary<string, string>(), "#activation");
+        Assert.Contains("deactivated", deactivated.Text("#outcome"));
+        Assert.Contains("deactivated", deactivated.Text("#summary"));
+        Assert.Empty(deactivated.Document.QuerySelectorAll("#sessions tbody tr"));
+    }
+
+    [Fact]
+    public async Task Deactivating_an_account_the_org_does_not_manage_is_not_offered()
+    {
+        var list = await _alice.OpenAsync(Url("admin/acme/users?q=bob"));
+        var person = await _alice.OpenAsync(Url(list.Document.QuerySelector("#users tbody a")!.GetAttribute("href")!.TrimStart('/')));
+        Assert.Null(person.Document.QuerySelector("#activation"));
+        Assert.Contains("not managed", person.Text("#summary"));
+    }
+}
