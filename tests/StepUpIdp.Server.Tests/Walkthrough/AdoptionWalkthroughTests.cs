@@ -37,7 +37,7 @@ public sealed class AdoptionWalkthroughTests
         var setUp = Assert.IsType<BootstrapResult.Created>(await BootstrapTests.BootstrapAsync(idp, "acme", "root@acme.example")).SetUpLink;
         using var admin = new Fixtures.Browser();
         Assert.NotNull((await admin.SubmitAsync(await admin.OpenAsync(setUp), new Dictionary<string, string> { ["NewPassword"] = BootstrapTests.StrongPassword })).Text("#password-set"));
-        var apps = await admin.SignInAsync(await admin.OpenAsync(Url(idp, "admin/acme/apps")), "root@acme.example", BootstrapTests.StrongPassword);
+        var apps = await admin.CompleteAsync(idp, await admin.OpenAsync(Url(idp, "admin/acme/apps")), "root@acme.example", BootstrapTests.StrongPassword);
 
         // Register the app.
         var registered = await admin.SubmitAsync(apps, new Dictionary<string, string>
