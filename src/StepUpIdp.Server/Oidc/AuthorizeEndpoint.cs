@@ -63,7 +63,9 @@ internal static class AuthorizeEndpoint
 
         var policyApplies = subject is not null && PolicyApplies(subject, app);
         var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
-        var verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt);
+        // The policy in force for this person now (pilot, domain or default); before sign-in, the org's default.
+        var policy = subject?.ExternalPolicy.Policy ?? app.DefaultPolicy;
+        var verification = ReverificationSchedule.EvaluateBest(policy, records, now, interactionStartedAt);
         var sessionStepUp = records.OrderByDescending(r => ReverificationSchedule.AcrFor(r.Method)).ThenByDescending(r => r.VerifiedAt).FirstOrDefault();
 
         // Gather the facts; every rule is in SignInRequirements.
@@ -86,7 +88,7 @@ internal static class AuthorizeEndpoint
             HasRole = subject?.Role is not null,
             GuestRefusal = subject is null ? null : GuestSignInGate.Refusal(subject, now),
             App = app.Enforcement,
-            Policy = app.Policy,
+            Policy = policy,
             Verification = verification,
             VerificationStoreAvailable = session is { IsOffline: false },
             HasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken),
@@ -154,7 +156,7 @@ internal static class AuthorizeEndpoint
     }
 
     /// <summary>The external-user policy applies to external users (guests included) on enforced apps (docs/decisions.md, "External-user verification").</summary>
-    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => app.Policy.AppliesTo(subject.UserType, app.Enforcement);
+    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => subject.PolicyAppliesOn(app.Enforcement);
 
     /// <summary>The same authorization request, to come back to after the interaction, carrying the marker.</summary>
     private static string ReturnUrl(HttpContext http, string interactionMarker)
