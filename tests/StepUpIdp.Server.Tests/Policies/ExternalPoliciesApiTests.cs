@@ -120,6 +120,16 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_the_orgs_admins_see_or_change_its_policies()
+    {
+        using var bob = await AdminClient.ForAsync(_idp, "bob@partner.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("api/orgs/acme/external-policies")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsJsonAsync("api/orgs/acme/external-policies", Policy("Mine", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(1, await CountAsync());
+    }
+
+    [Fact]
     public async Task Both_lists_or_neither_are_refused()
     {
         var both = await RefusedAsync(Policy("Both", domains: ["partner.test"], pilotAccounts: ["bob@partner.test"]));
