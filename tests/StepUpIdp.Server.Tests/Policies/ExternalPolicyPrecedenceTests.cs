@@ -35,6 +35,7 @@ public sealed class ExternalPolicyPrecedenceTests : IAsyncLifetime
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
         await _idp.GrantAsync("acme-wiki", "carol@other.test", AppRole.User);
+        await _idp.GrantAsync("demo-api", "carol@other.test", AppRole.User); // in the demo data she is a member only
         _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
     }
 
@@ -86,6 +87,30 @@ public sealed class ExternalPolicyPrecedenceTests : IAsyncLifetime
         var idToken = await TwoStepSteps.IdTokenAsync(flow, await browser.VerifyWithEmailedCodeAsync(verify, _mail, "bob@partner.test"));
         Assert.Equal(partners, idToken.GetClaim("ext_policy").Value);
         Assert.Equal(_clock.GetUtcNow().ToUnixTimeSeconds() + 600, idToken.GetPayloadValue<long>("reverify_at"));
+    }
+
+    [Fact]
+    public async Task A_refresh_is_judged_under_the_policy_in_force_for_the_person_at_the_refresh()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var verify = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "bob@partner.test");
+        var (status, tokens) = await flow.RedeemAsync(TwoStepSteps.CodeFrom(await browser.VerifyWithEmailedCodeAsync(verify, _mail, "bob@partner.test")));
+        Assert.Equal(200, status);
+        _clock.Advance(TimeSpan.FromMinutes(20));
+
+        // Under the default P1D the 20-minute-old passcode counts; once bob's domain gets a PT10M policy it does not.
+        var (okStatus, refreshed) = await flow.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(200, okStatus);
+        Assert.Equal("default", Tokens.Read(refreshed.GetProperty("access_token").GetString()!).GetClaim("ext_policy").Value);
+        _alice.Dispose();
+        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test"); // her first access token has expired meanwhile
+        await CreateAsync(Policy("partner.test", domains: ["partner.test"], reverifyEvery: "PT10M"));
+
+        var (lateStatus, late) = await flow.RefreshAsync(refreshed.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(400, lateStatus);
+        Assert.Equal("invalid_grant", late.Error());
+        Assert.Contains("Re-verification is due", late.Description());
     }
 
     [Fact]
