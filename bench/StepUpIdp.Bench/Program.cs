@@ -20,7 +20,21 @@ using var redis = RedisConnection.Connect(endpoint ?? embedded!.Endpoint);
 var keys = new RedisKeys($"bench:{Guid.NewGuid():N}:");
 var sessions = new RedisSessionStore(redis, keys, new VerificationSeal(RandomNumberGenerator.GetBytes(32)));
 var passcodes = new RedisPasscodeChallengeStore(redis, keys, new PasscodeHashing(RandomNumberGenerator.GetBytes(32)), PasscodeLimits.Default);
-var policy = ExternalUserPolicy.Default;
+// The largest set of policies an org may have: 20 domain policies of 20 domains each and a pilot of 5, with the
+// person on the last domain of the last policy (the resolver's slowest path), as docs/external-policies.md describes.
+var orgPolicies = new OrganisationPolicies(
+    ScopedExternalPolicy.ForDefault(ExternalUserPolicy.Default),
+    [
+        .. Enumerable.Range(1, OrganisationPolicies.MaxDomainPolicies).Select(p => new ScopedExternalPolicy($"pol_{p}", $"P{p}", ExternalPolicyScope.Domains, ExternalUserPolicy.Default)
+        {
+            Domains = [.. Enumerable.Range(1, OrganisationPolicies.MaxDomainsPerPolicy).Select(d => $"d{d}.p{p}.test")],
+        }),
+        new ScopedExternalPolicy("pol_pilot", "Pilot", ExternalPolicyScope.Pilot, ExternalUserPolicy.Default)
+        {
+            PilotAccounts = [.. Enumerable.Range(1, OrganisationPolicies.MaxPilotAccounts).Select(a => new PilotAccount($"a{a}", $"a{a}@x.test"))],
+        },
+    ]);
+var person = new PolicySubject("bob", $"bob@d{OrganisationPolicies.MaxDomainsPerPolicy}.p{OrganisationPolicies.MaxDomainPolicies}.test", StepUpIdp.Domain.Accounts.UserType.External);
 var database = redis.GetDatabase();
 
 // A signed-in external user's session with a verification for the org: what every authorization request reads.
@@ -34,7 +48,7 @@ var lifetime = new SessionLifetime(TimeSpan.FromHours(8), TimeSpan.FromHours(2))
 var ping = await MeasureAsync("PING (bare Redis round trip)", iterations, async _ => await database.PingAsync());
 await database.StringSetAsync(keys.AccountSessions("bench-get"), "1:email_otp", TimeSpan.FromHours(1));
 var get = await MeasureAsync("GET (a plain one-key read)", iterations, async _ => await database.StringGetAsync(keys.AccountSessions("bench-get")));
-var check = await MeasureAsync("authorize-time check (session touch + evaluate)", iterations, async _ =>
+var check = await MeasureAsync("authorize-time check (session + policy)", iterations, async _ =>
 {
     var now = DateTimeOffset.UtcNow;
     var current = await sessions.GetAsync("bob", session.Id);
@@ -44,6 +58,7 @@ var check = await MeasureAsync("authorize-time check (session touch + evaluate)"
     }
 
     GC.KeepAlive(lifetime.Judge(current!, now));
+    var policy = ExternalPolicyResolver.Resolve(orgPolicies, person).Policy;
     GC.KeepAlive(ReverificationSchedule.EvaluateBest(policy, current!.VerificationsFor("acme"), now));
 });
 
@@ -65,9 +80,20 @@ for (var i = 0; i < iterations; i++)
 
 var verify = Summary.Of("passcode verification (one Lua script)", verifyTimes);
 
+// The resolution alone, no I/O: what several policies add to every check of an external user.
+var resolveTimes = new List<double>(iterations);
+for (var i = 0; i < iterations; i++)
+{
+    var started = Stopwatch.GetTimestamp();
+    GC.KeepAlive(ExternalPolicyResolver.Resolve(orgPolicies, person));
+    resolveTimes.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+}
+
+var resolve = Summary.Of("policy resolution (pure, 401 domains)", resolveTimes);
+
 Console.WriteLine($"server: {(endpoint ?? "embedded Garnet")}, iterations: {iterations}");
 Console.WriteLine($"{"operation",-42} {"p50 µs",8} {"p90 µs",8} {"p99 µs",8} {"× PING p50",10}");
-foreach (var row in new[] { ping, get, check, verify })
+foreach (var row in new[] { ping, get, check, verify, resolve })
 {
     Console.WriteLine($"{row.Name,-42} {row.P50,8:F0} {row.P90,8:F0} {row.P99,8:F0} {row.P50 / ping.P50,10:F2}");
 }

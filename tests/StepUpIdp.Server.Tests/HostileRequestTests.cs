@@ -83,6 +83,8 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         { "api tokens with an unsigned token", "POST", "api/me/api-tokens", "Bearer eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJ4In0." },
         { "reset authenticator without a token", "POST", "api/orgs/acme/external-users/x/reset-authenticator", null },
         { "unlock with a garbage token", "POST", "api/orgs/acme/external-users/x/unlock", "Bearer garbage" },
+        { "named policy without a token", "PUT", "api/orgs/acme/external-policies/pol_x", null },
+        { "policy preview with a garbage token", "POST", "api/orgs/acme/external-policies/pol_x/preview", "Bearer garbage" },
         { "unknown page", "GET", "no/such/page", null },
         { "error page with odd code", "GET", "error/999", null },
     };

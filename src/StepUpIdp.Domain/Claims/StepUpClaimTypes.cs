@@ -14,7 +14,10 @@ public static class StepUpClaimTypes
     public const string ReverifyAt = "reverify_at";
     public const string ApiTokenId = "api_token_id";
 
+    /// <summary>External users only: the id of the org's external-user policy in force for them (<c>default</c> or a named policy's id).</summary>
+    public const string ExternalPolicy = "ext_policy";
+
     /// <summary>Every custom claim, as discovery lists them in <c>claims_supported</c>.</summary>
     public static readonly IReadOnlyList<string> All =
-        [Organisation, UserType, Role, Guest, Spaces, SpacesReadOnly, VerifiedAt, ReverifyAt, ApiTokenId];
+        [Organisation, UserType, Role, Guest, Spaces, SpacesReadOnly, VerifiedAt, ReverifyAt, ApiTokenId, ExternalPolicy];
 }

@@ -5,6 +5,7 @@ using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Domains;
 using StepUpIdp.Infrastructure.Guests;
 using StepUpIdp.Infrastructure.Passwords;
+using StepUpIdp.Infrastructure.Policies;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -32,6 +33,9 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<DomainClaim> DomainClaims => Set<DomainClaim>();
     public DbSet<AppSecret> AppSecrets => Set<AppSecret>();
     public DbSet<AppOrigin> AppOrigins => Set<AppOrigin>();
+    public DbSet<NamedExternalPolicy> ExternalPolicies => Set<NamedExternalPolicy>();
+    public DbSet<ExternalPolicyDomain> ExternalPolicyDomains => Set<ExternalPolicyDomain>();
+    public DbSet<ExternalPolicyPilotAccount> ExternalPolicyPilotAccounts => Set<ExternalPolicyPilotAccount>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -42,6 +46,9 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
         model.ApplyConfiguration(new DomainClaimConfiguration());
         model.ApplyConfiguration(new AppSecretConfiguration());
         model.ApplyConfiguration(new AppOriginConfiguration());
+        model.ApplyConfiguration<NamedExternalPolicy>(new NamedExternalPolicyConfiguration());
+        model.ApplyConfiguration<ExternalPolicyDomain>(new NamedExternalPolicyConfiguration());
+        model.ApplyConfiguration<ExternalPolicyPilotAccount>(new NamedExternalPolicyConfiguration());
 
         model.Entity<Organisation>(org =>
         {

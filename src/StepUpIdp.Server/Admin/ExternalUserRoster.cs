@@ -26,6 +26,9 @@ public sealed record ExternalUserStatus(
     int Sessions,
     int VerifiedSessions)
 {
+    /// <summary>The org's policy in force for the person (pilot, domain policy or default), which the rest is judged by.</summary>
+    public required ScopedExternalPolicy Policy { get; init; }
+
     /// <summary>The wire name of <see cref="Status"/>: <c>verified</c>, <c>not_required</c> or <c>due</c>.</summary>
     public string StatusName => Status switch
     {
@@ -66,7 +69,7 @@ public sealed class ExternalUserRoster(
     /// <summary>The list, by email. Throws <see cref="VerificationStoreUnavailableException"/> when Redis is down.</summary>
     public async Task<IReadOnlyList<ExternalUserStatus>> ListAsync(string organisationId, CancellationToken cancellationToken)
     {
-        var policy = await policies.ReadAsync(organisationId, cancellationToken);
+        var orgPolicies = await policies.ListAsync(organisationId, cancellationToken);
         var externals = await people.ListExternalAsync(organisationId, cancellationToken);
         var now = clock.GetUtcNow();
         var ids = externals.Select(p => p.AccountId).ToList();
@@ -76,7 +79,8 @@ public sealed class ExternalUserRoster(
         foreach (var person in externals)
         {
             var personSessions = live.GetValueOrDefault(person.AccountId) ?? [];
-            var summary = SessionVerificationSummary.Of(policy, personSessions, organisationId, now);
+            var policy = ExternalPolicyResolver.Resolve(orgPolicies, new PolicySubject(person.AccountId, person.Email, person.UserType));
+            var summary = SessionVerificationSummary.Of(policy.Policy, personSessions, organisationId, now);
             users.Add(new ExternalUserStatus(
                 person,
                 summary.Last?.VerifiedAt,
@@ -85,7 +89,7 @@ public sealed class ExternalUserRoster(
                 summary.NextDueAt,
                 locks.TryGetValue(person.AccountId, out var until) ? until : null,
                 personSessions.Count,
-                summary.CountingSessions));
+                summary.CountingSessions) { Policy = policy });
         }
 
         return users;

@@ -47,6 +47,7 @@ public static class ExternalPolicyApi
                     policy = ExternalUserPolicyDocument.From(preview.Policy),
                     mustVerifyAgain = preview.MustVerifyAgain.Select(Describe),
                     loseApiTokenAccess = preview.LoseApiTokenAccess.Select(Describe),
+                    moves = preview.Moves.Select(DescribeMove),
                 }),
                 PolicyPreviewOutcome.Invalid invalid => Invalid(invalid.Errors),
                 PolicyPreviewOutcome.Unavailable => ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
@@ -58,8 +59,17 @@ public static class ExternalPolicyApi
         return org;
     }
 
-    private static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+    internal static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         ProblemTypes.ValidationFailed(errors, "The policy has invalid fields; nothing was changed.");
 
-    private static object Describe(OrganisationPerson person) => new { id = person.AccountId, email = person.Email, name = person.Name };
+    internal static object Describe(OrganisationPerson person) => new { id = person.AccountId, email = person.Email, name = person.Name };
+
+    internal static object DescribeMove(PolicyMove move) => new
+    {
+        id = move.Person.AccountId,
+        email = move.Person.Email,
+        name = move.Person.Name,
+        from = new { id = move.From.Id, name = move.From.Name },
+        to = new { id = move.To.Id, name = move.To.Name },
+    };
 }

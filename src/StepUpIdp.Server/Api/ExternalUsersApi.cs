@@ -33,6 +33,7 @@ public static class ExternalUsersApi
                         dueAt = u.DueAt,
                         locked = u.LockedUntil is not null,
                         lockedUntil = u.LockedUntil,
+                        policy = new { id = u.Policy.Id, name = u.Policy.Name },
                     }),
                 });
             }

@@ -8,6 +8,7 @@ public static class OrgApi
         var admin = endpoints.MapGroup("/api/orgs/{org}").RequireOrgAdmin().DisableAntiforgery();
         admin.MapAuditApi();
         admin.MapExternalPolicyApi();
+        admin.MapExternalPoliciesApi();
         admin.MapExternalUsersApi();
         ApiTokens.ApiTokenRulesApi.MapApiTokenRulesApi(endpoints); // any member, not only admins
         admin.MapGuestsApi();

@@ -7,6 +7,7 @@ using OpenIddict.Server.AspNetCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.ApiTokens;
 using StepUpIdp.Domain.Audit;
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
@@ -25,6 +26,7 @@ namespace StepUpIdp.Server.ApiTokens;
 public sealed partial class ApiTokenExchange(
     StepUpDbContext db,
     AccountDirectory directory,
+    ExternalPolicyStore policies,
     TokenPrincipalFactory tokens,
     AuditLog audit,
     ApiTokenUsage usage,
@@ -55,35 +57,37 @@ public sealed partial class ApiTokenExchange(
             return OidcResults.Error(Errors.UnauthorizedClient, "Only a confidential client may exchange API tokens.");
         }
 
-        var (decision, token, subject) = await DecideAsync(request.SubjectToken, app, cancellationToken);
+        var (decision, token, subject, policy) = await DecideAsync(request.SubjectToken, app, cancellationToken);
         var auditOrg = token?.OrganisationId ?? app.OrganisationId;
         if (decision is ApiTokenDecision.Refused refused)
         {
             ExchangeRefused(logger, token?.Id, app.ClientId, refused.Rule);
             await audit.WriteAsync(new AuditEvent(auditOrg, AuditActions.ApiTokenRefused, AuditOutcomes.Denied,
-                ActorId: app.ClientId, SubjectId: token?.Id, Detail: $"{refused.Rule}: {refused.Description}"), cancellationToken);
+                ActorId: app.ClientId, SubjectId: token?.Id, Detail: $"{refused.Rule}: {refused.Description}{Under(policy)}"), cancellationToken);
             return OidcResults.Error(Errors.InvalidGrant, refused.Description);
         }
 
         usage.Record(token!.Id, clock.GetUtcNow());
         await audit.WriteAsync(new AuditEvent(auditOrg, AuditActions.ApiTokenExchanged, AuditOutcomes.Success,
-            ActorId: app.ClientId, SubjectId: token.Id, Detail: $"account {token.AccountId}"), cancellationToken);
+            ActorId: app.ClientId, SubjectId: token.Id, Detail: $"account {token.AccountId}{Under(policy)}"), cancellationToken);
 
         var principal = tokens.ForApiToken(subject!, app, token.Id, TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes));
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private async Task<(ApiTokenDecision Decision, ApiToken? Token, SubjectFacts? Subject)> DecideAsync(
+    private static string Under(ScopedExternalPolicy? policy) => policy is null ? string.Empty : $" (under the {policy.Describe()})";
+
+    private async Task<(ApiTokenDecision Decision, ApiToken? Token, SubjectFacts? Subject, ScopedExternalPolicy? Policy)> DecideAsync(
         string? presented, OrganisationApp app, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var notFound = new ApiTokenFacts { Now = now, Policy = app.Policy, TokenOrg = app.OrganisationId, ClientOrg = app.OrganisationId };
+        var notFound = new ApiTokenFacts { Now = now, Policy = app.DefaultPolicy, TokenOrg = app.OrganisationId, ClientOrg = app.OrganisationId };
 
         var secret = ApiTokenSecret.TryParse(presented);
         var token = secret is null ? null : await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == secret.Id, cancellationToken);
         if (token is null || !secret!.Matches(token.SecretHash))
         {
-            return (ApiTokenRules.CheckExchange(notFound), null, null);
+            return (ApiTokenRules.CheckExchange(notFound), null, null, null);
         }
 
         var subject = await directory.DescribeAsync(token.AccountId, app, cancellationToken);
@@ -92,9 +96,13 @@ public sealed partial class ApiTokenExchange(
         if (subject is null || tokenOrg is null)
         {
             // The account or org is gone: the token is as good as unknown.
-            return (ApiTokenRules.CheckExchange(notFound), token, null);
+            return (ApiTokenRules.CheckExchange(notFound), token, null, null);
         }
 
+        // The owner's policy in the token's org, resolved now (pilot, domain or default): a change counts at once.
+        var policy = token.OrganisationId == app.OrganisationId
+            ? subject.ExternalPolicy
+            : (await policies.ForAccountAsync(token.OrganisationId, token.AccountId, subject.IsGuest, cancellationToken))!;
         var facts = new ApiTokenFacts
         {
             Now = now,
@@ -105,7 +113,7 @@ public sealed partial class ApiTokenExchange(
             IsGuest = subject.IsGuest,
             // The owner's type for the token's org, decided now: its domains may have changed since creation.
             UserType = AccountClassifier.Classify(subject.Email, tokenOrg.VerifiedDomains.Select(d => d.Domain), subject.IsGuest),
-            Policy = tokenOrg.ExternalPolicy.ToPolicy(),
+            Policy = policy.Policy,
             TokenOrg = token.OrganisationId,
             ClientOrg = app.OrganisationId,
         };
@@ -116,7 +124,7 @@ public sealed partial class ApiTokenExchange(
             decision = new ApiTokenDecision.Refused(NoAccessRule, "The account that owns the API token has no access to this application.");
         }
 
-        return (decision, token, subject);
+        return (decision, token, subject, policy);
     }
 
     // The token id is a lookup key, not a secret; the secret never reaches a log.

@@ -34,7 +34,7 @@ public sealed record ApiTokenSummary(
 /// Creates, lists and revokes an account's API tokens in one organisation; shared by <c>/api/me/api-tokens</c>
 /// and the account page. The rules come from <see cref="ApiTokenRules"/>, checked against facts read now.
 /// </summary>
-public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenUsage usage, GuestMailQueue mail, TimeProvider clock)
+public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicyStore policies, AuditLog audit, ApiTokenUsage usage, GuestMailQueue mail, TimeProvider clock)
 {
     public async Task<ApiTokenCreation> CreateAsync(string accountId, string organisationId, string? name, int lifetimeDays, CancellationToken cancellationToken)
     {
@@ -50,11 +50,13 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenU
         var isGuest = await IsGuestInAsync(accountId, organisationId, cancellationToken);
         var userType = AccountClassifier.Classify(account.Email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
 
-        var decision = ApiTokenRules.CheckCreation(lifetimeDays, org.ExternalPolicy.ToPolicy(), userType, isGuest);
+        // The owner's policy (pilot, domain or default) decides, as it will at every exchange.
+        var policy = (await policies.ForAccountAsync(organisationId, accountId, isGuest, cancellationToken))!;
+        var decision = ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest);
         if (decision is ApiTokenDecision.Refused refused)
         {
             await audit.WriteAsync(new AuditEvent(organisationId, AuditActions.ApiTokenRefused, AuditOutcomes.Denied,
-                ActorId: accountId, SubjectId: accountId, Detail: $"creation refused: {refused.Rule}"), cancellationToken);
+                ActorId: accountId, SubjectId: accountId, Detail: $"creation refused: {refused.Rule} under the {policy.Describe()}"), cancellationToken);
             return new ApiTokenCreation.Refused(refused.Rule, refused.Description,
                 refused.Rule == ApiTokenRuleCodes.Lifetime ? "lifetimeDays" : null);
         }
@@ -73,7 +75,7 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, AuditLog audit, ApiTokenU
         };
         db.ApiTokens.Add(token);
         audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenCreated, AuditOutcomes.Success,
-            ActorId: accountId, SubjectId: token.Id, Detail: $"name '{name}', {lifetimeDays} days"));
+            ActorId: accountId, SubjectId: token.Id, Detail: $"name '{name}', {lifetimeDays} days, under the {policy.Describe()}"));
         await db.SaveChangesAsync(cancellationToken);
         mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.ApiTokenCreated, account.Email,
             $"\"{name}\" for {org.Name}, valid until {token.ExpiresAt.UtcDateTime:d MMMM yyyy}", now));

@@ -1,20 +1,19 @@
-using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.ApiTokens;
-using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.Api;
 
 namespace StepUpIdp.Server.ApiTokens;
 
 public static class ApiTokenRulesApi
 {
-    /// <summary><c>GET /api/orgs/{org}/api-token-rules</c>: the rules in force, for any member.</summary>
+    /// <summary><c>GET /api/orgs/{org}/api-token-rules</c>: the rules in force for the calling member (their policy's).</summary>
     public static IEndpointRouteBuilder MapApiTokenRulesApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/orgs/{org}/api-token-rules", async (HttpContext http, StepUpDbContext db) =>
+        endpoints.MapGet("/api/orgs/{org}/api-token-rules", async (HttpContext http, ExternalPolicyStore policies) =>
         {
             var caller = OrgCaller.From(http);
-            var org = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == caller.OrganisationId, http.RequestAborted);
-            return Results.Ok(ApiTokenRulesView.From(org.ExternalPolicy.ToPolicy()));
+            var policy = await policies.ForAccountAsync(caller.OrganisationId, caller.AccountId, isGuest: false, http.RequestAborted);
+            return policy is null ? Results.NotFound() : Results.Ok(ApiTokenRulesView.From(policy));
         }).RequireOrgMember();
         return endpoints;
     }

@@ -111,11 +111,18 @@ public static class MeApiTokensApi
     {
         if (caller.Bearer is { } bearer)
         {
-            var portal = await http.RequestServices.GetRequiredService<AccountDirectory>().FindPortalAsync(caller.OrganisationId, http.RequestAborted);
-            // An external user's token must show a verification of a kind the org's policy counts.
-            var external = bearer.GetClaim(StepUpClaimTypes.UserType) != UserTypeNames.Internal;
-            AcrLevel? needed = portal is not null && external && portal.Policy.AppliesTo(UserType.External, AppEnforcement.Enforced)
-                ? ReverificationSchedule.CountingMethods(portal.Policy).Select(ReverificationSchedule.AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min()
+            var directory = http.RequestServices.GetRequiredService<AccountDirectory>();
+            var portal = await directory.FindPortalAsync(caller.OrganisationId, http.RequestAborted);
+            var subject = portal is null ? null : await directory.DescribeAsync(caller.AccountId, portal, http.RequestAborted);
+            if (subject is null)
+            {
+                return ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.NotOrgMember, "Only members of this organisation may do this.");
+            }
+
+            // An external user's token must show a verification of a kind their policy counts.
+            var policy = subject.ExternalPolicy.Policy;
+            AcrLevel? needed = policy.AppliesTo(subject.UserType, AppEnforcement.Enforced)
+                ? ReverificationSchedule.CountingMethods(policy).Select(ReverificationSchedule.AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min()
                 : null;
             return StepUpChallenges.ForBearer(http, bearer, needed, recent: true);
         }

@@ -72,6 +72,7 @@ public static class StepUpIdpHost
         services.AddStepUpSessions(configuration);
 
         services.AddScoped<AccountDirectory>();
+        services.AddScoped<ExternalPolicyStore>();
         services.AddScoped<OrganisationPeople>();
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();

@@ -141,7 +141,7 @@ internal static class AuthorizeEndpoint
     }
 
     /// <summary>The external-user policy applies to external users (guests included) on enforced apps (docs/decisions.md, "External-user verification").</summary>
-    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => app.Policy.AppliesTo(subject.UserType, app.Enforcement);
+    public static bool PolicyApplies(SubjectFacts subject, OrganisationApp app) => subject.PolicyAppliesOn(app.Enforcement);
 
     /// <summary>The same authorization request, to come back to after the interaction, carrying the marker.</summary>
     private static string ReturnUrl(HttpContext http, string interactionMarker)

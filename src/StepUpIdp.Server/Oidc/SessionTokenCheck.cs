@@ -30,7 +30,8 @@ public sealed class SessionTokenCheck(SignInSessions sessions, IConnectionMultip
     }
 
     public async Task<Result> CheckAsync(
-        string accountId, AuthenticationState authentication, OrganisationApp app, bool policyApplies, bool checkVerification, HttpContext http)
+        string accountId, AuthenticationState authentication, OrganisationApp app, Domain.Policy.ExternalUserPolicy policy, bool policyApplies,
+        bool checkVerification, HttpContext http)
     {
         if (authentication.SessionId is not { } sessionId)
         {
@@ -69,8 +70,8 @@ public sealed class SessionTokenCheck(SignInSessions sessions, IConnectionMultip
         }
 
         // An external user's refresh token works only while a verification made in its session counts, judged under
-        // the policy in force now.
-        var status = ReverificationSchedule.EvaluateBest(app.Policy, session.VerificationsFor(app.OrganisationId), clock.GetUtcNow());
+        // the person's policy in force now.
+        var status = ReverificationSchedule.EvaluateBest(policy, session.VerificationsFor(app.OrganisationId), clock.GetUtcNow());
         return status is VerificationStatus.Counting
             ? new Result.Valid(status)
             : new Result.Refused($"Re-verification is due: {app.OrganisationName} asks external users to verify again. Sign in again to continue.");

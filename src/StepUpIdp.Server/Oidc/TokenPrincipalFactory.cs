@@ -41,6 +41,11 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         // RFC 8176: amr is always a JSON array, even with one value.
         identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, JsonSerializer.Serialize(authentication.Methods), JsonClaimValueTypes.JsonArray));
 
+        if (subject.UserType == UserType.External)
+        {
+            identity.SetClaim(StepUpClaimTypes.ExternalPolicy, subject.ExternalPolicy.Id);
+        }
+
         if (subject.IsGuest)
         {
             identity.SetClaim(StepUpClaimTypes.Guest, true);
@@ -107,6 +112,10 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             .SetClaim(StepUpClaimTypes.Role, role.ToClaimValue())
             .SetClaim(Claims.AuthenticationContextReference, AcrLevel.Basic.ToAcrValue())
             .SetClaim(StepUpClaimTypes.ApiTokenId, apiTokenId);
+        if (subject.UserType == UserType.External)
+        {
+            identity.SetClaim(StepUpClaimTypes.ExternalPolicy, subject.ExternalPolicy.Id);
+        }
 
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(Array.Empty<string>());
@@ -151,6 +160,7 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
             case StepUpClaimTypes.SpacesReadOnly:
             case StepUpClaimTypes.VerifiedAt:
             case StepUpClaimTypes.ReverifyAt:
+            case StepUpClaimTypes.ExternalPolicy:
                 return [Destinations.AccessToken, Destinations.IdentityToken];
 
             case SessionClaims.SessionId:

@@ -12,7 +12,7 @@ internal static class UserInfoEndpoint
     private static readonly string[] CustomClaims =
     [
         StepUpClaimTypes.Organisation, StepUpClaimTypes.UserType, StepUpClaimTypes.Role, StepUpClaimTypes.Guest,
-        StepUpClaimTypes.Spaces, StepUpClaimTypes.SpacesReadOnly, StepUpClaimTypes.VerifiedAt, StepUpClaimTypes.ReverifyAt,
+        StepUpClaimTypes.Spaces, StepUpClaimTypes.SpacesReadOnly, StepUpClaimTypes.VerifiedAt, StepUpClaimTypes.ReverifyAt, StepUpClaimTypes.ExternalPolicy,
         Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, Claims.AuthenticationTime,
     ];
 

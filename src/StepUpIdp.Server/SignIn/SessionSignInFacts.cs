@@ -22,6 +22,8 @@ internal static class SessionSignInFacts
         bool sessionUncheckable)
     {
         var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
+        // The policy in force for this person now (pilot, domain or default); before sign-in, the org's default.
+        var policy = subject?.ExternalPolicy.Policy ?? app.DefaultPolicy;
         var sessionStepUp = records
             .OrderByDescending(r => ReverificationSchedule.AcrFor(r.Method))
             .ThenByDescending(r => r.VerifiedAt)
@@ -41,8 +43,8 @@ internal static class SessionSignInFacts
             HasRole = subject?.Role is not null,
             GuestRefusal = subject is null ? null : GuestSignInGate.Refusal(subject, now),
             App = app.Enforcement,
-            Policy = app.Policy,
-            Verification = ReverificationSchedule.EvaluateBest(app.Policy, records, now, interactionStartedAt),
+            Policy = policy,
+            Verification = ReverificationSchedule.EvaluateBest(policy, records, now, interactionStartedAt),
             VerificationStoreAvailable = session is { IsOffline: false },
             HasAuthenticator = hasAuthenticator,
         };

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
 
 namespace StepUpIdp.Server.Tenancy;
 
 /// <summary>Read-side look-ups of apps and accounts, turned into the facts the domain rules decide on.</summary>
-public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
+public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore policies, TimeProvider clock)
 {
     public async Task<OrganisationApp?> FindAppAsync(string? clientId, CancellationToken cancellationToken)
     {
@@ -125,7 +126,14 @@ public sealed class AccountDirectory(StepUpDbContext db, TimeProvider clock)
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
-        var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked);
+        // The named policies are read only for external users: they never apply to internal ones.
+        var orgPolicies = userType == UserType.External
+            ? await policies.LoadAsync(app.OrganisationId, app.DefaultPolicy, cancellationToken)
+            : OrganisationPolicies.DefaultOnly(app.DefaultPolicy);
+        var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked)
+        {
+            ExternalPolicy = ExternalPolicyResolver.Resolve(orgPolicies, new PolicySubject(account.Id, account.Email, userType)),
+        };
         if (role != AppRole.Guest)
         {
             return facts;

@@ -1,4 +1,5 @@
 using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 
 namespace StepUpIdp.Server.Tenancy;
@@ -23,4 +24,13 @@ public sealed record SubjectFacts(
 
     /// <summary>Guests only: when the guest's access to the app ends, if an end was set.</summary>
     public DateTimeOffset? GuestAccessEndsAt { get; init; }
+
+    /// <summary>
+    /// The org's policy in force for this person (<see cref="ExternalPolicyResolver"/>): pilot, domain policy or default.
+    /// Internal users get the default one, which does not apply to them.
+    /// </summary>
+    public required ScopedExternalPolicy ExternalPolicy { get; init; }
+
+    /// <summary>Whether the external-user policy applies to this person on an app (docs/external-policies.md).</summary>
+    public bool PolicyAppliesOn(Domain.Policy.AppEnforcement app) => ExternalPolicy.Policy.AppliesTo(UserType, app);
 }

@@ -51,7 +51,7 @@ public sealed class TotpVerification(
             _ => (AuditActions.VerificationFailed, AuditOutcomes.Failure),
         };
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, subject.AccountId, subject.AccountId,
-            $"{what} for {app.ClientId}: {Describe(result)}"), cancellationToken);
+            $"{what} for {app.ClientId}: {Describe(result)}; {subject.ExternalPolicy.Describe()}"), cancellationToken);
         return result;
     }
 

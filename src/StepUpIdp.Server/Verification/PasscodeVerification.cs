@@ -80,7 +80,7 @@ public sealed class PasscodeVerification(
             _ => (AuditActions.VerificationFailed, AuditOutcomes.Failure),
         };
         await audit.WriteAsync(new AuditEvent(app.OrganisationId, action, outcome, subject.AccountId, subject.AccountId,
-            $"email_otp for {app.ClientId}: {PasscodeAuditDetail.Of(result)}"), cancellationToken);
+            $"email_otp for {app.ClientId}: {PasscodeAuditDetail.Of(result)}; {subject.ExternalPolicy.Describe()}"), cancellationToken);
         return result;
     }
 }

@@ -187,7 +187,7 @@ public sealed class AuthenticatorModel(
 
         if (Context is { App: { } app, Subject: { } subject })
         {
-            Why = subject.UserType == UserType.External && app.Policy.RequireTwoStepVerification
+            Why = subject.UserType == UserType.External && subject.ExternalPolicy.Policy.RequireTwoStepVerification
                 ? $"{app.OrganisationName} asks people from outside the organisation to use an authenticator app when they sign in to {app.AppName}. Set one up to continue."
                 : $"{app.AppName} of {app.OrganisationName} asks for a sign-in with an authenticator app. Set one up to continue.";
         }

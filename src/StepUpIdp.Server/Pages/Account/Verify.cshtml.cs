@@ -140,9 +140,10 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
 
         OrganisationName = _app.OrganisationName;
         MaskedEmail = Mask(_subject.Email);
-        Why = _app.Policy.ReverifyEvery == TimeSpan.Zero
+        var reverifyEvery = _subject.ExternalPolicy.Policy.ReverifyEvery;
+        Why = reverifyEvery == TimeSpan.Zero
             ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
-            : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(_app.Policy.ReverifyEvery)} before using {_app.AppName}.";
+            : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(reverifyEvery)} before using {_app.AppName}.";
         if (_subject.UserType == Domain.Accounts.UserType.Internal)
         {
             Why = $"{_app.AppName} asks for a one-time code to confirm it's you before you continue.";

@@ -111,7 +111,7 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
             return LocalRedirect(ReturnUrl!);
         }
 
-        Why = subject.UserType == UserType.External && app.Policy.Verification == Domain.Policy.VerificationRequirement.Required
+        Why = subject.UserType == UserType.External && subject.ExternalPolicy.Policy.Verification == Domain.Policy.VerificationRequirement.Required
             ? $"{app.OrganisationName} asks people from outside the organisation to confirm their identity before using {app.AppName}."
             : $"{app.AppName} of {app.OrganisationName} asks you to confirm it's you with your authenticator app before you continue.";
         if (app.ClientId == AccountDirectory.PortalClientId)

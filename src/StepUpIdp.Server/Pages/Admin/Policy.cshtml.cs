@@ -7,14 +7,43 @@ using Fields = StepUpIdp.Domain.Policy.ExternalUserPolicyDocument.Fields;
 namespace StepUpIdp.Server.Pages.Admin;
 
 /// <summary>
-/// <c>/admin/{org}/policy</c>: the external-user policy as a form. Preview shows its effect without saving; Save
-/// validates, stores and audits it through <see cref="ExternalPolicyEditor"/>, the same path as the admin API.
-/// An invalid form changes nothing and shows each error next to its field.
+/// <c>/admin/{org}/policy</c>: the org's external-user policies, listed with their domains and pilot accounts, and
+/// one of them as a form: the default one, <c>/admin/{org}/policy/{id}</c> a named one, <c>/admin/{org}/policy/new</c>
+/// a new domain policy or pilot. Preview shows its effect without saving; Save validates, stores and audits it through
+/// <see cref="ExternalPolicyEditor"/>, the same path as the admin API. An invalid form changes nothing and shows each
+/// error next to its field.
 /// </summary>
 public sealed class PolicyModel(ExternalPolicyEditor editor) : OrgAdminPageModel
 {
     public const string CustomInterval = "custom";
     public const string SaveIntent = "save";
+    public const string DeleteIntent = "delete";
+    public const string NewId = "new";
+
+    /// <summary>The named policy on the form, <see cref="NewId"/> for a new one, or null for the default policy.</summary>
+    [FromRoute(Name = "id")]
+    public string? Id { get; set; }
+
+    /// <summary>A new policy's kind: <c>domains</c> or <c>pilot</c>.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Scope { get; set; }
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    /// <summary>Domains, one a line (commas and spaces separate too).</summary>
+    [BindProperty]
+    public string? Domains { get; set; }
+
+    /// <summary>Pilot accounts' email addresses, one a line.</summary>
+    [BindProperty]
+    public string? PilotAccounts { get; set; }
+
+    public OrganisationPolicies Policies { get; private set; } = OrganisationPolicies.DefaultOnly(ExternalUserPolicy.Default);
+
+    public bool IsNamed => Id is not null;
+
+    public bool IsPilot => Scope == ScopedExternalPolicyDocument.ScopePilot;
 
     [BindProperty]
     public string? Verification { get; set; }
@@ -45,18 +74,54 @@ public sealed class PolicyModel(ExternalPolicyEditor editor) : OrgAdminPageModel
     [BindProperty(SupportsGet = true)]
     public bool Saved { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public bool Removed { get; set; }
+
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
     public PolicyPreview? Preview { get; private set; }
     public string? Unavailable { get; private set; }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
-    public async Task OnGetAsync() => Show(await editor.ReadAsync(Org, HttpContext.RequestAborted));
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Policies = await editor.ListAsync(Org, HttpContext.RequestAborted);
+        if (Id is null)
+        {
+            Show(Policies.Default.Policy);
+            return Page();
+        }
+
+        if (Id == NewId)
+        {
+            Scope = IsPilot ? ScopedExternalPolicyDocument.ScopePilot : ScopedExternalPolicyDocument.ScopeDomains;
+            Show(Policies.Default.Policy);
+            return Page();
+        }
+
+        if (Policies.Find(Id) is not { Scope: not ExternalPolicyScope.Default } named)
+        {
+            return NotFound();
+        }
+
+        Show(named.Policy);
+        Name = named.Name;
+        Scope = named.Scope == ExternalPolicyScope.Pilot ? ScopedExternalPolicyDocument.ScopePilot : ScopedExternalPolicyDocument.ScopeDomains;
+        Domains = string.Join("\n", named.Domains);
+        PilotAccounts = string.Join("\n", named.PilotAccounts.Select(a => a.Email));
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         Saved = false;
+        Policies = await editor.ListAsync(Org, HttpContext.RequestAborted);
         var document = ToDocument(out var daysUnreadable);
+        if (IsNamed)
+        {
+            return await PostNamedAsync(document, daysUnreadable);
+        }
+
         if (Intent == SaveIntent)
         {
             switch (await editor.SaveAsync(Org, AdminId, document, HttpContext.RequestAborted))
@@ -71,7 +136,59 @@ public sealed class PolicyModel(ExternalPolicyEditor editor) : OrgAdminPageModel
             return Page();
         }
 
-        switch (await editor.PreviewAsync(Org, document, HttpContext.RequestAborted))
+        ShowPreview(await editor.PreviewAsync(Org, document, HttpContext.RequestAborted), daysUnreadable);
+        return Page();
+    }
+
+    private async Task<IActionResult> PostNamedAsync(ExternalUserPolicyDocument fields, bool daysUnreadable)
+    {
+        var existingId = Id == NewId ? null : Id;
+        if (existingId is not null && Policies.Find(existingId) is not { Scope: not ExternalPolicyScope.Default })
+        {
+            return NotFound();
+        }
+
+        if (Intent == DeleteIntent && existingId is not null)
+        {
+            await editor.DeleteNamedAsync(Org, AdminId, existingId, HttpContext.RequestAborted);
+            return Redirect($"/admin/{Uri.EscapeDataString(Org)}/policy?removed=true");
+        }
+
+        var document = new ScopedExternalPolicyDocument
+        {
+            Name = Name,
+            Domains = IsPilot ? null : Split(Domains),
+            PilotAccounts = IsPilot ? Split(PilotAccounts) : null,
+            Verification = fields.Verification,
+            ReverifyEvery = fields.ReverifyEvery,
+            Methods = fields.Methods,
+            RequireTwoStepVerification = fields.RequireTwoStepVerification,
+            ApiTokens = fields.ApiTokens,
+            ApiTokenMaxLifetimeDays = fields.ApiTokenMaxLifetimeDays,
+        };
+        if (Intent == SaveIntent)
+        {
+            switch (await editor.SaveNamedAsync(Org, AdminId, existingId, document, HttpContext.RequestAborted))
+            {
+                case NamedPolicySave.Saved saved:
+                    return Redirect($"/admin/{Uri.EscapeDataString(Org)}/policy/{Uri.EscapeDataString(saved.Policy.Id)}?saved=true");
+                case NamedPolicySave.Invalid invalid:
+                    ShowErrors(invalid.Errors, daysUnreadable);
+                    break;
+                case NamedPolicySave.NotFound:
+                    return NotFound();
+            }
+
+            return Page();
+        }
+
+        ShowPreview(await editor.PreviewNamedAsync(Org, existingId, document, HttpContext.RequestAborted), daysUnreadable);
+        return Page();
+    }
+
+    private void ShowPreview(PolicyPreviewOutcome outcome, bool daysUnreadable)
+    {
+        switch (outcome)
         {
             case PolicyPreviewOutcome.Ready ready:
                 Preview = ready.Preview;
@@ -83,9 +200,10 @@ public sealed class PolicyModel(ExternalPolicyEditor editor) : OrgAdminPageModel
                 Unavailable = "Who would have to verify again cannot be worked out right now. Try the preview again in a few minutes.";
                 break;
         }
-
-        return Page();
     }
+
+    private static List<string?> Split(string? text) =>
+        [.. (text ?? string.Empty).Split(['\n', '\r', ',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private void Show(ExternalUserPolicy policy)
     {

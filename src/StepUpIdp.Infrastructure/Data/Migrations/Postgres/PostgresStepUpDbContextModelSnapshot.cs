@@ -686,6 +686,76 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("PasswordLinks", (string)null);
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.ExternalPolicyDomain", b =>
+                {
+                    b.Property<string>("OrganisationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("PolicyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("OrganisationId", "Domain");
+
+                    b.HasIndex("PolicyId");
+
+                    b.ToTable("ExternalPolicyDomains", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.ExternalPolicyPilotAccount", b =>
+                {
+                    b.Property<string>("PolicyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("PolicyId", "AccountId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("ExternalPolicyPilotAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.NamedExternalPolicy", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OrganisationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("ExternalPolicies", (string)null);
+                });
+
             modelBuilder.Entity("StepUpIdp.Infrastructure.TwoStep.AccountAuthenticator", b =>
                 {
                     b.Property<string>("AccountId")
@@ -835,6 +905,79 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.ExternalPolicyDomain", b =>
+                {
+                    b.HasOne("StepUpIdp.Infrastructure.Policies.NamedExternalPolicy", null)
+                        .WithMany("Domains")
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.ExternalPolicyPilotAccount", b =>
+                {
+                    b.HasOne("StepUpIdp.Infrastructure.Data.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("StepUpIdp.Infrastructure.Policies.NamedExternalPolicy", null)
+                        .WithMany("PilotAccounts")
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.NamedExternalPolicy", b =>
+                {
+                    b.HasOne("StepUpIdp.Infrastructure.Data.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("StepUpIdp.Infrastructure.Data.StoredExternalPolicy", "Settings", b1 =>
+                        {
+                            b1.Property<string>("NamedExternalPolicyId")
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<int>("ApiTokenMaxLifetimeDays")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("ApiTokens")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)");
+
+                            b1.Property<string>("Methods")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<bool>("RequireTwoStepVerification")
+                                .HasColumnType("boolean");
+
+                            b1.Property<long>("ReverifyEverySeconds")
+                                .HasColumnType("bigint");
+
+                            b1.Property<string>("Verification")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)");
+
+                            b1.HasKey("NamedExternalPolicyId");
+
+                            b1.ToTable("ExternalPolicies");
+
+                            b1.WithOwner()
+                                .HasForeignKey("NamedExternalPolicyId");
+                        });
+
+                    b.Navigation("Settings")
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
                 {
                     b.Navigation("Authorizations");
@@ -862,6 +1005,13 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("StepUpIdp.Infrastructure.Data.Organisation", b =>
                 {
                     b.Navigation("VerifiedDomains");
+                });
+
+            modelBuilder.Entity("StepUpIdp.Infrastructure.Policies.NamedExternalPolicy", b =>
+                {
+                    b.Navigation("Domains");
+
+                    b.Navigation("PilotAccounts");
                 });
 #pragma warning restore 612, 618
         }

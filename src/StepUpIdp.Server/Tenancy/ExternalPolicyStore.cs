@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Server.Tenancy;
+
+/// <summary>
+/// Reads an organisation's external-user policies (docs/external-policies.md): the default one from the
+/// organisation's row, the named ones (domain policies, the pilot) with their domains and pilot accounts in one
+/// query (a domain policy has no pilot accounts and the pilot no domains, so the joined rows stay few). Nothing is cached: a change counts at the next request on every node, and a request reads the list once.
+/// </summary>
+public sealed class ExternalPolicyStore(StepUpDbContext db)
+{
+    /// <summary>All of the organisation's policies, <paramref name="defaultPolicy"/> being its default one as already read.</summary>
+    public async Task<OrganisationPolicies> LoadAsync(string organisationId, ExternalUserPolicy defaultPolicy, CancellationToken cancellationToken)
+    {
+        var rows = await db.ExternalPolicies.AsNoTracking()
+            .Where(p => p.OrganisationId == organisationId)
+            .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
+            .Select(p => new
+            {
+                p.Id,
+                p.Name,
+                p.Scope,
+                p.Settings,
+                Domains = p.Domains.OrderBy(d => d.Domain).Select(d => d.Domain).ToList(),
+                Pilot = (from member in p.PilotAccounts
+                         join account in db.Accounts on member.AccountId equals account.Id
+                         orderby account.Email
+                         select new { account.Id, account.Email }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return new OrganisationPolicies(
+            ScopedExternalPolicy.ForDefault(defaultPolicy),
+            rows.Select(r => new ScopedExternalPolicy(r.Id, r.Name, r.Scope, r.Settings.ToPolicy())
+            {
+                Domains = r.Domains,
+                PilotAccounts = r.Pilot.Select(a => new PilotAccount(a.Id, a.Email)).ToList(),
+            }).ToList());
+    }
+
+    /// <summary>All of the organisation's policies, its default one read too.</summary>
+    public async Task<OrganisationPolicies> LoadAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var stored = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.ExternalPolicy).SingleAsync(cancellationToken);
+        return await LoadAsync(organisationId, stored.ToPolicy(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The policy in force for an account in the organisation, classified by its email against the organisation's
+    /// verified domains (guests are external), or null when the account does not exist.
+    /// </summary>
+    public async Task<ScopedExternalPolicy?> ForAccountAsync(string organisationId, string accountId, bool isGuest, CancellationToken cancellationToken)
+    {
+        var email = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Email).SingleOrDefaultAsync(cancellationToken);
+        if (email is null)
+        {
+            return null;
+        }
+
+        var org = await db.Organisations.AsNoTracking().Include(o => o.VerifiedDomains).SingleAsync(o => o.Id == organisationId, cancellationToken);
+        var userType = AccountClassifier.Classify(email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
+        var policies = userType == UserType.External
+            ? await LoadAsync(organisationId, org.ExternalPolicy.ToPolicy(), cancellationToken)
+            : OrganisationPolicies.DefaultOnly(org.ExternalPolicy.ToPolicy());
+        return ExternalPolicyResolver.Resolve(policies, new PolicySubject(accountId, email, userType));
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StepUpIdp.Server.Tests.Fixtures;
+using static StepUpIdp.Server.Tests.Policies.ExternalPolicyPrecedenceTests;
+
+namespace StepUpIdp.Server.Tests.Policies;
+
+/// <summary><c>/api/orgs/{org}/external-policies</c>: listing, field-level refusals, preview of who moves, removal.</summary>
+public sealed class ExternalPoliciesApiTests : IAsyncLifetime
+{
+    private readonly IdpHost _idp = new();
+    private HttpClient _alice = null!;
+
+    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _idp.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_list_starts_with_the_default_policy_and_shows_each_policys_domains_and_pilot()
+    {
+        var partners = await CreateAsync(Policy("Partners", domains: ["Partner.TEST", "partner2.test"]));
+        var pilot = await CreateAsync(Policy("Pilot", pilotAccounts: ["bob@partner.test"]));
+
+        var list = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").EnumerateArray().ToList();
+
+        Assert.Equal(["default", partners, pilot], list.Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal("P1D", list[0].GetProperty("reverifyEvery").GetString());
+        Assert.Equal(["partner.test", "partner2.test"], list[1].GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(["bob@partner.test"], list[2].GetProperty("pilotAccounts").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("pilot", list[2].GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public async Task A_domain_already_in_another_policy_is_refused_on_the_domains_field()
+    {
+        await CreateAsync(Policy("Partners", domains: ["partner.test"]));
+
+        var errors = await RefusedAsync(Policy("Also partners", domains: ["partner.test"]));
+
+        Assert.Contains("already in policy \"Partners\"", Assert.Single(errors.GetProperty("domains").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task A_21st_domain_is_refused()
+    {
+        var domains = Enumerable.Range(1, 21).Select(i => $"partner{i}.test").ToArray();
+
+        var errors = await RefusedAsync(Policy("Many", domains: domains));
+
+        Assert.Contains(errors.GetProperty("domains").EnumerateArray(), e => e.GetString()!.Contains("at most 20 domains", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_verified_domain_of_the_org_itself_is_refused()
+    {
+        var errors = await RefusedAsync(Policy("Staff", domains: ["acme.test"]));
+
+        Assert.Contains("verified domain of this organisation", Assert.Single(errors.GetProperty("domains").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task A_sixth_pilot_account_is_refused()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await _idp.AddAccountAsync($"pilot{i}@outside.test");
+        }
+
+        var six = Enumerable.Range(1, 5).Select(i => $"pilot{i}@outside.test").Append("bob@partner.test").ToArray();
+        var errors = await RefusedAsync(Policy("Pilot", pilotAccounts: six));
+
+        Assert.Contains(errors.GetProperty("pilotAccounts").EnumerateArray(), e => e.GetString()!.Contains("at most 5 accounts", StringComparison.Ordinal));
+        // Five are accepted.
+        await CreateAsync(Policy("Pilot", pilotAccounts: six[..5]));
+    }
+
+    [Theory]
+    [InlineData("alice@acme.test")] // internal
+    [InlineData("nobody@nowhere.test")] // no such account: the same answer
+    public async Task A_pilot_account_that_is_not_an_external_user_is_refused(string email)
+    {
+        var errors = await RefusedAsync(Policy("Pilot", pilotAccounts: [email]));
+
+        Assert.Equal($"\"{email}\" is not an external user of this organisation.", Assert.Single(errors.GetProperty("pilotAccounts").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task Preview_names_who_moves_from_one_policy_to_another_and_changes_nothing()
+    {
+        var partners = await CreateAsync(Policy("Partners", domains: ["partner.test"]));
+
+        var response = await _alice.PostAsJsonAsync($"api/orgs/acme/external-policies/{partners}/preview",
+            Policy("Partners", domains: ["partner.test", "other.test"], apiTokens: "block"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        var move = Assert.Single(preview.GetProperty("moves").EnumerateArray());
+        Assert.Equal("carol@other.test", move.GetProperty("email").GetString());
+        Assert.Equal("default", move.GetProperty("from").GetProperty("id").GetString());
+        Assert.Equal(partners, move.GetProperty("to").GetProperty("id").GetString());
+        var stored = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/external-policies/{partners}");
+        Assert.Equal(["partner.test"], stored.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
+    public async Task A_removed_policy_is_gone_and_the_default_one_cannot_be_removed()
+    {
+        var partners = await CreateAsync(Policy("Partners", domains: ["partner.test"]));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/acme/external-policies/{partners}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/acme/external-policies/{partners}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _alice.DeleteAsync("api/orgs/acme/external-policies/default")).StatusCode);
+        // Its domain is free again.
+        await CreateAsync(Policy("Partners again", domains: ["partner.test"]));
+    }
+
+    [Fact]
+    public async Task Only_the_orgs_admins_see_or_change_its_policies()
+    {
+        using var bob = await AdminClient.ForAsync(_idp, "bob@partner.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("api/orgs/acme/external-policies")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsJsonAsync("api/orgs/acme/external-policies", Policy("Mine", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Both_lists_or_neither_are_refused()
+    {
+        var both = await RefusedAsync(Policy("Both", domains: ["partner.test"], pilotAccounts: ["bob@partner.test"]));
+        var neither = await RefusedAsync(Policy("Neither"));
+
+        Assert.True(both.TryGetProperty("domains", out _) && both.TryGetProperty("pilotAccounts", out _));
+        Assert.True(neither.TryGetProperty("domains", out _));
+    }
+
+    private async Task<string> CreateAsync(object policy)
+    {
+        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policies", policy);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> RefusedAsync(object policy)
+    {
+        var before = await CountAsync();
+        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policies", policy);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://stepupidp.dev/problems/validation", problem.GetProperty("type").GetString());
+        Assert.Equal(before, await CountAsync()); // nothing was stored
+        return problem.GetProperty("errors");
+    }
+
+    private async Task<int> CountAsync() =>
+        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").GetArrayLength();
+}
