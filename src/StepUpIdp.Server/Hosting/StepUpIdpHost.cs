@@ -94,6 +94,26 @@ public static class StepUpIdpHost
     }
 
     /// <summary>
+    /// Outside Development a node serves only with a real Redis server, never the embedded one: its state would live in
+    /// one process, unseen by other nodes and lost on restart. The Data Protection key ring, kept in Redis, must be
+    /// encrypted at rest with a certificate (docs/security.md, "Redis is not a trust anchor").
+    /// </summary>
+    private static void RequireSharedState(IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
+        {
+            throw new InvalidOperationException(
+                "Redis:Configuration must be set outside Development: the embedded RESP server is for development and tests only.");
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration[DataProtectionCertificate.PathKey]))
+        {
+            throw new InvalidOperationException(
+                $"{DataProtectionCertificate.PathKey} must be set outside Development: the Data Protection key ring in Redis is encrypted with it.");
+        }
+    }
+
+    /// <summary>
     /// Cookies and interaction markers must survive a restart and be readable on every node: the key ring
     /// lives in Redis when a Redis server is configured, and in the data folder with the embedded one
     /// (whose memory does not outlive the process).
@@ -101,6 +121,7 @@ public static class StepUpIdpHost
     private static void AddDataProtection(IServiceCollection services, IConfiguration configuration, string dataPath)
     {
         var dataProtection = services.AddDataProtection().SetApplicationName("StepUpIdp");
+        DataProtectionCertificate.Apply(dataProtection, configuration);
         if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys", "data-protection")));
@@ -164,6 +185,7 @@ public static class StepUpIdpHost
         else
         {
             await DatabaseMigrations.EnsureCurrentAsync(db, CancellationToken.None);
+            RequireSharedState(app.Configuration);
         }
 
         var idp = app.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
