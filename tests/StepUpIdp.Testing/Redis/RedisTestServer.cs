@@ -4,20 +4,23 @@ using StepUpIdp.Infrastructure.Redis;
 namespace StepUpIdp.Testing.Redis;
 
 /// <summary>
-/// A real RESP server for tests: the one named by <c>STEPUPIDP_TEST_REDIS</c> (e.g.
-/// <c>127.0.0.1:6390</c>), otherwise an embedded Garnet. Share one per test collection and give
-/// every test its own key prefix so tests never see each other's keys.
+/// A real RESP server for tests: the Redis Cluster named by <c>STEPUPIDP_TEST_REDIS_CLUSTER</c> (its nodes, e.g.
+/// <c>127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103</c>, as tests/redis-cluster/start.sh prints them), else the
+/// server named by <c>STEPUPIDP_TEST_REDIS</c> (e.g. <c>127.0.0.1:6390</c>), otherwise an embedded Garnet.
+/// Share one per test collection and give every test its own key prefix so tests never see each other's keys.
 /// </summary>
 public sealed class RedisTestServer : IDisposable
 {
     public const string EnvironmentVariable = "STEPUPIDP_TEST_REDIS";
+
+    public const string ClusterEnvironmentVariable = "STEPUPIDP_TEST_REDIS_CLUSTER";
 
     private readonly EmbeddedRespServer? _embedded;
     private readonly Lazy<IConnectionMultiplexer> _connection;
 
     public RedisTestServer()
     {
-        var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var external = ExternalConfiguration;
         if (string.IsNullOrWhiteSpace(external))
         {
             _embedded = EmbeddedRespServer.Start();
@@ -25,7 +28,7 @@ public sealed class RedisTestServer : IDisposable
         }
         else
         {
-            Configuration = external;
+            Configuration = external!;
         }
 
         _connection = new Lazy<IConnectionMultiplexer>(() => RedisConnection.Connect(Configuration));
@@ -33,6 +36,15 @@ public sealed class RedisTestServer : IDisposable
 
     /// <summary>The StackExchange.Redis configuration string, e.g. for <c>Redis:Configuration</c>.</summary>
     public string Configuration { get; }
+
+    /// <summary>The configuration string of the external Redis (cluster or single server) named by the environment, if any.</summary>
+    public static string? ExternalConfiguration => IsCluster
+        ? Environment.GetEnvironmentVariable(ClusterEnvironmentVariable)
+        : Environment.GetEnvironmentVariable(EnvironmentVariable);
+
+    /// <summary>True when the tests run against a Redis Cluster (<c>STEPUPIDP_TEST_REDIS_CLUSTER</c>).</summary>
+    public static bool IsCluster =>
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ClusterEnvironmentVariable));
 
     /// <summary>"embedded Garnet" or the server named by the environment variable.</summary>
     public string Description => _embedded is null ? Configuration : "embedded Garnet";
