@@ -18,6 +18,7 @@ using StepUpIdp.Server.Apps;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Domains;
 using StepUpIdp.Server.Guests;
+using StepUpIdp.Server.Health;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.Passwords;
@@ -87,6 +88,7 @@ public static class StepUpIdpHost
         services.AddStepUpApps();
 
         services.AddTrustedProxies(configuration);
+        services.AddStepUpHealth();
         return builder;
     }
 
@@ -137,7 +139,7 @@ public static class StepUpIdpHost
         app.MapOrgApi();
         app.MapApiTokens();
         app.MapRazorPages();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapStepUpHealth();
         if (app.Environment.IsDevelopment())
         {
             app.MapDevelopmentOutbox();
