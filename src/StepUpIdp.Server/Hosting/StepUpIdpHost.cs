@@ -23,6 +23,7 @@ using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Telemetry;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TokenStorage;
 using StepUpIdp.Server.TwoStep;
@@ -89,6 +90,7 @@ public static class StepUpIdpHost
 
         services.AddTrustedProxies(configuration);
         services.AddStepUpHealth();
+        services.AddStepUpTelemetry(configuration);
         return builder;
     }
 
@@ -126,6 +128,7 @@ public static class StepUpIdpHost
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStepUpMetrics();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors(AppOriginCors.Policy); // before authentication: OpenIddict answers its endpoints there

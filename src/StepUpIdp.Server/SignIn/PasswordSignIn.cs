@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Telemetry;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.SignIn;
@@ -37,6 +38,7 @@ public sealed class PasswordSignIn(
         {
             hasher.VerifyHashedPassword(Placeholder, DummyHash.Value, password);
             Log.PasswordSignInFailed(logger, "unknown-or-passwordless");
+            IdpMetrics.SignIn("unknown");
             return new PasswordSignInResult.Failed();
         }
 
@@ -46,6 +48,7 @@ public sealed class PasswordSignIn(
             // Still verify, so a locked account answers in the same time as any other failure.
             hasher.VerifyHashedPassword(account, account.PasswordHash, password);
             Log.PasswordSignInFailed(logger, "locked");
+            IdpMetrics.SignIn("locked");
             return new PasswordSignInResult.Failed();
         }
 
@@ -56,9 +59,11 @@ public sealed class PasswordSignIn(
             if (counted.LockedUntil is not null)
             {
                 Log.AccountLocked(logger, account.Id);
+                IdpMetrics.LockedOut("password");
             }
 
             Log.PasswordSignInFailed(logger, "wrong-password");
+            IdpMetrics.SignIn("wrong_password");
             return new PasswordSignInResult.Failed();
         }
 
@@ -72,6 +77,7 @@ public sealed class PasswordSignIn(
         await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(set => set
             .SetProperty(a => a.FailedPasswordAttempts, cleared.ConsecutiveFailures)
             .SetProperty(a => a.LockedUntil, cleared.LockedUntil), cancellationToken);
+        IdpMetrics.SignIn("success");
         return new PasswordSignInResult.Succeeded(account);
     }
 

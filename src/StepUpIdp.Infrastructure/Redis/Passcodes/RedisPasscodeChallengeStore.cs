@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Telemetry;
 
 namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 
@@ -133,10 +134,21 @@ public sealed class RedisPasscodeChallengeStore(
                 "wrong" => new PasscodeVerifyResult.Wrong((int)reply[1]),
                 "expired" => new PasscodeVerifyResult.Expired(),
                 "too_many" => new PasscodeVerifyResult.TooManyTries(),
-                "locked" => new PasscodeVerifyResult.Locked(At(reply[1])),
+                "locked" => LockedBy(At(reply[1]), now),
                 var other => throw UnexpectedReply(other),
             };
         });
+    }
+
+    /// <summary>The script answers "locked" both for a lock already on and for the try that set it (until = now + lock duration).</summary>
+    private PasscodeVerifyResult.Locked LockedBy(DateTimeOffset until, DateTimeOffset now)
+    {
+        if (Ms(until) == Ms(now) + Ms(limits.LockDuration))
+        {
+            IdpMetrics.LockedOut("verification");
+        }
+
+        return new PasscodeVerifyResult.Locked(until);
     }
 
     public Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now) =>
