@@ -10,32 +10,35 @@ namespace StepUpIdp.Server.Tests.Operations;
 /// database and the signing keys, and 503 while Redis is away, so a load balancer stops sending people to it.
 /// </summary>
 [Trait("Category", "Redis")]
-public sealed class HealthTests : IAsyncLifetime
+public sealed class HealthTests : IAsyncDisposable
 {
     private readonly RedisTestServer _redis = new();
-    private TcpProxy _link = null!;
-    private IdpHost _idp = null!;
-    private HttpClient _http = null!;
+    private TcpProxy? _link;
+    private IdpHost? _idp;
+    private HttpClient? _http;
 
-    public Task InitializeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _link = new TcpProxy(_redis.Configuration);
-        _idp = new IdpHost(redis: _link.Endpoint);
-        _http = new HttpClient { BaseAddress = _idp.Address };
-        return Task.CompletedTask;
-    }
+        _http?.Dispose();
+        if (_idp is not null)
+        {
+            await _idp.DisposeAsync();
+        }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _idp.DisposeAsync();
-        await _link.DisposeAsync();
+        if (_link is not null)
+        {
+            await _link.DisposeAsync();
+        }
+
         _redis.Dispose();
     }
 
     [Fact]
     public async Task A_node_with_its_dependencies_is_live_and_ready()
     {
+        // The Redis of the test leg itself: embedded, a single server, a cluster or Sentinel.
+        Start(new IdpHost(redis: _redis.Configuration));
+
         var live = await GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.Status);
         Assert.Equal("Healthy", live.Body.GetProperty("status").GetString());
@@ -47,12 +50,14 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal(["database", "redis", "signing-keys"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.All(checks.EnumerateObject(), check => Assert.Equal("Healthy", check.Value.GetString()));
 
-        Assert.Equal("ok", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal("ok", await _http!.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
     }
 
     [SingleRedisServerFact]
     public async Task Without_Redis_the_node_is_live_but_not_ready_and_becomes_ready_again_by_itself()
     {
+        _link = new TcpProxy(_redis.Configuration);
+        Start(new IdpHost(redis: _link.Endpoint));
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/health/ready")).Status);
 
         _link.Cut();
@@ -70,9 +75,15 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal("Healthy", ready.Body.GetProperty("checks").GetProperty("redis").GetString());
     }
 
+    private void Start(IdpHost idp)
+    {
+        _idp = idp;
+        _http = new HttpClient { BaseAddress = idp.Address };
+    }
+
     private async Task<(HttpStatusCode Status, string Text, JsonElement Body)> GetAsync(string path)
     {
-        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await _http!.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text, JsonDocument.Parse(text).RootElement.Clone());
