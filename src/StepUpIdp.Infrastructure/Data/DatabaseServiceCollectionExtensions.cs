@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using StepUpIdp.Infrastructure.Telemetry;
 
 namespace StepUpIdp.Infrastructure.Data;
 
@@ -23,14 +24,16 @@ public static class DatabaseServiceCollectionExtensions
 
         // Pooled: a token request is short, and building a fresh context each time showed in profiles. One context
         // type per provider, each with its own migrations.
+        // Every command's duration goes to the metrics (IdpMetrics).
         var sqliteTuning = new SqliteTuning();
+        var latency = new DatabaseLatency();
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextPool<StepUpDbContext, PostgresStepUpDbContext>(db => db.UseNpgsql(connectionString).UseOpenIddict());
+            services.AddDbContextPool<StepUpDbContext, PostgresStepUpDbContext>(db => db.UseNpgsql(connectionString).AddInterceptors(latency).UseOpenIddict());
         }
         else
         {
-            services.AddDbContextPool<StepUpDbContext, SqliteStepUpDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(sqliteTuning).UseOpenIddict());
+            services.AddDbContextPool<StepUpDbContext, SqliteStepUpDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(sqliteTuning, latency).UseOpenIddict());
         }
 
         return services;

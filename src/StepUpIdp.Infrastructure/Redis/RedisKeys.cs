@@ -34,21 +34,27 @@ public sealed class RedisKeys
 
     public RedisKey LogoutDue => _prefix + "{logout}:due";
 
-    /// <summary>The one live emailed passcode of an account key for an organisation.</summary>
-    public RedisKey PasscodeChallenge(string orgId, string accountKey) => Key("passcode", orgId, accountKey);
+    /// <summary>
+    /// The one live emailed passcode of an account key for an organisation. Every per-account-key key carries the hash
+    /// tag <c>{acct:accountKey}</c>, so the passcode scripts touch one Redis Cluster slot (docs/redis.md).
+    /// </summary>
+    public RedisKey PasscodeChallenge(string orgId, string accountKey) => AccountKeyed("passcode", accountKey, orgId);
 
     /// <summary>Sorted set of send times per account key (all organisations): cool-down and window limit.</summary>
-    public RedisKey PasscodeSendsByAccount(string accountKey) => Key("passcode-sends", "account", accountKey);
+    public RedisKey PasscodeSendsByAccount(string accountKey) => AccountKeyed("passcode-sends", accountKey);
 
-    /// <summary>Sorted set of send times per client network (an IPv4 address or an IPv6 /64: <see cref="ClientNetwork"/>).</summary>
+    /// <summary>
+    /// Sorted set of send times per client network (an IPv4 address or an IPv6 /64: <see cref="ClientNetwork"/>). It
+    /// lives in a slot of its own, so a send reserves a place here in a step of its own.
+    /// </summary>
     public RedisKey PasscodeSendsByIp(string clientIp) => Key("passcode-sends", "ip", ClientNetwork.KeyOf(clientIp));
 
     /// <summary>Consecutive failed tries and lock-out of an account key (all organisations).</summary>
-    public RedisKey Lockout(string accountKey) => Key("lockout", accountKey);
+    public RedisKey Lockout(string accountKey) => AccountKeyed("lockout", accountKey);
 
     /// <summary>Marks a TOTP time step as used by an account.</summary>
     public RedisKey TotpStepUsed(string accountKey, long timeStep) =>
-        Key("totp-used", accountKey, timeStep.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AccountKeyed("totp-used", accountKey, timeStep.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The ASP.NET Core Data Protection key ring shared by every node.</summary>
     public RedisKey DataProtectionKeys => Key("data-protection-keys");
@@ -56,6 +62,19 @@ public sealed class RedisKeys
     private RedisKey Key(string kind, params ReadOnlySpan<string> parts)
     {
         var key = _prefix + kind;
+        foreach (var part in parts)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(part);
+            key += ":" + Escape(part);
+        }
+
+        return key;
+    }
+
+    private RedisKey AccountKeyed(string kind, string accountKey, params ReadOnlySpan<string> parts)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accountKey);
+        var key = _prefix + kind + ":{acct:" + Escape(accountKey) + "}";
         foreach (var part in parts)
         {
             ArgumentException.ThrowIfNullOrEmpty(part);

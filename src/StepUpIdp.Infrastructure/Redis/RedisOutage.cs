@@ -1,18 +1,27 @@
+using System.Diagnostics;
 using StackExchange.Redis;
+using StepUpIdp.Infrastructure.Telemetry;
 
 namespace StepUpIdp.Infrastructure.Redis;
 
-/// <summary>Turns the ways StackExchange.Redis reports an unreachable server into one exception type.</summary>
+/// <summary>
+/// Turns the ways StackExchange.Redis reports an unreachable server into one exception type. Every store call passes
+/// through here, so this is also where their duration is measured (<see cref="IdpMetrics"/>).
+/// </summary>
 internal static class RedisOutage
 {
     public static async Task<T> TranslateAsync<T>(Func<Task<T>> operation)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await operation().ConfigureAwait(false);
+            var result = await operation().ConfigureAwait(false);
+            IdpMetrics.RedisOperation(started, failed: false);
+            return result;
         }
         catch (Exception ex) when (IsOutage(ex))
         {
+            IdpMetrics.RedisOperation(started, failed: true);
             throw new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", ex);
         }
     }

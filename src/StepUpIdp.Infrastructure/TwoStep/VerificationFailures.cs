@@ -2,6 +2,7 @@ using System.Globalization;
 using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Infrastructure.Redis;
+using StepUpIdp.Infrastructure.Telemetry;
 
 namespace StepUpIdp.Infrastructure.TwoStep;
 
@@ -47,6 +48,11 @@ public sealed class VerificationFailures(IConnectionMultiplexer redis, RedisKeys
             ];
             var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(VerificationAttemptScripts.Count, scriptKeys, args).ConfigureAwait(false))!;
             var until = (long)reply[1];
+            if (until != 0 && (string?)reply[0] == "check")
+            {
+                IdpMetrics.LockedOut("verification");
+            }
+
             return (string?)reply[0] switch
             {
                 "locked" => (VerificationAttempt)new VerificationAttempt.Locked(DateTimeOffset.FromUnixTimeMilliseconds(until)),

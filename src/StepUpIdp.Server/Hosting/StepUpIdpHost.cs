@@ -18,10 +18,12 @@ using StepUpIdp.Server.Apps;
 using StepUpIdp.Server.Demo;
 using StepUpIdp.Server.Domains;
 using StepUpIdp.Server.Guests;
+using StepUpIdp.Server.Health;
 using StepUpIdp.Server.Development;
 using StepUpIdp.Server.Oidc;
 using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.SignIn;
+using StepUpIdp.Server.Telemetry;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TokenStorage;
 using StepUpIdp.Server.TwoStep;
@@ -90,6 +92,8 @@ public static class StepUpIdpHost
         services.AddStepUpApps();
 
         services.AddTrustedProxies(configuration);
+        services.AddStepUpHealth();
+        services.AddStepUpTelemetry(configuration);
         return builder;
     }
 
@@ -148,6 +152,7 @@ public static class StepUpIdpHost
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStepUpMetrics();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors(AppOriginCors.Policy); // before authentication: OpenIddict answers its endpoints there
@@ -161,7 +166,7 @@ public static class StepUpIdpHost
         app.MapOrgApi();
         app.MapApiTokens();
         app.MapRazorPages();
-        app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+        app.MapStepUpHealth();
         app.MapOpenApi(Api.OpenApiDocument.Route);
         if (app.Environment.IsDevelopment())
         {

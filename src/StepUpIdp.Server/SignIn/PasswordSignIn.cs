@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Telemetry;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.SignIn;
@@ -43,6 +44,7 @@ public sealed class PasswordSignIn(
         {
             hasher.VerifyHashedPassword(Placeholder, DummyHash.Value, password);
             Log.PasswordSignInFailed(logger, "unknown-or-passwordless");
+            IdpMetrics.SignIn("unknown");
             return new PasswordSignInResult.Failed();
         }
 
@@ -52,6 +54,7 @@ public sealed class PasswordSignIn(
             // Still verify, so a locked account answers in the same time as any other failure.
             hasher.VerifyHashedPassword(account, account.PasswordHash, password);
             Log.PasswordSignInFailed(logger, "locked");
+            IdpMetrics.SignIn("locked");
             return new PasswordSignInResult.Failed();
         }
 
@@ -62,9 +65,11 @@ public sealed class PasswordSignIn(
             if (counted.LockedUntil is not null)
             {
                 Log.AccountLocked(logger, account.Id);
+                IdpMetrics.LockedOut("password");
             }
 
             Log.PasswordSignInFailed(logger, "wrong-password");
+            IdpMetrics.SignIn("wrong_password");
             return new PasswordSignInResult.Failed();
         }
 
@@ -84,6 +89,7 @@ public sealed class PasswordSignIn(
         await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(set => set
             .SetProperty(a => a.FailedPasswordAttempts, cleared.ConsecutiveFailures)
             .SetProperty(a => a.LockedUntil, cleared.LockedUntil), cancellationToken);
+        IdpMetrics.SignIn("success");
         return new PasswordSignInResult.Succeeded(account);
     }
 

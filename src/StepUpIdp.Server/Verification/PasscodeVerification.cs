@@ -5,6 +5,7 @@ using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Email;
 using StepUpIdp.Infrastructure.Redis.Passcodes;
+using StepUpIdp.Infrastructure.Telemetry;
 using StepUpIdp.Server.SignIn;
 using StepUpIdp.Server.Tenancy;
 
@@ -42,17 +43,25 @@ public sealed class PasscodeVerification(
                 // everyone out of sending for the whole window otherwise).
                 VerificationLog.PasscodeDeliveryFailed(logger, subject.Email[(subject.Email.LastIndexOf('@') + 1)..], ex);
                 await challenges.RefundAsync(passcodeSubject, clientIp, issued);
+                IdpMetrics.PasscodeSendRefused("delivery_failed");
                 await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeDeliveryFailed, AuditOutcomes.Failure,
                     subject.AccountId, subject.AccountId, $"emailed passcode for {app.ClientId} could not be delivered; the send was not counted"),
                     CancellationToken.None);
                 throw;
             }
 
+            IdpMetrics.PasscodeSent();
             await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeSent, AuditOutcomes.Success,
                 subject.AccountId, subject.AccountId, $"emailed passcode for {app.ClientId}"), cancellationToken);
         }
         else
         {
+            IdpMetrics.PasscodeSendRefused(result switch
+            {
+                PasscodeIssueResult.CoolingDown => "cooldown",
+                PasscodeIssueResult.RateLimited => "rate_limited",
+                _ => "locked",
+            });
             await audit.WriteAsync(new AuditEvent(app.OrganisationId, AuditActions.PasscodeSendRefused, AuditOutcomes.Denied,
                 subject.AccountId, subject.AccountId, PasscodeAuditDetail.Of(result)), cancellationToken);
         }
@@ -71,6 +80,21 @@ public sealed class PasscodeVerification(
         if (result is PasscodeVerifyResult.Verified verified)
         {
             await sessions.RecordVerificationAsync(session, app.OrganisationId, verified.Record);
+        }
+
+        if (result is PasscodeVerifyResult.Verified)
+        {
+            IdpMetrics.PasscodeVerified();
+        }
+        else
+        {
+            IdpMetrics.PasscodeFailed(result switch
+            {
+                PasscodeVerifyResult.Wrong => "wrong",
+                PasscodeVerifyResult.Expired => "expired",
+                PasscodeVerifyResult.TooManyTries => "too_many",
+                _ => "locked",
+            });
         }
 
         var (action, outcome) = result switch

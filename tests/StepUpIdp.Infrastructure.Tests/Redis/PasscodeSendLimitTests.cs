@@ -89,4 +89,58 @@ public sealed class PasscodeSendLimitTests(RedisTestServer server)
             Assert.IsType<PasscodeIssueResult.Issued>(await _context.IssueAsync(subject));
         }
     }
+
+    [Fact]
+    public async Task Concurrent_sends_from_one_client_network_stop_exactly_at_the_limit()
+    {
+        var clientIp = $"198.18.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(1, 255)}";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => Task.Run(() => _context.IssueAsync(PasscodeTestContext.NewSubject(), clientIp))));
+
+        Assert.Equal(5, results.Count(r => r is PasscodeIssueResult.Issued));
+        Assert.All(results.OfType<PasscodeIssueResult.RateLimited>(), r => Assert.Equal(PasscodeRateLimitScope.ClientIp, r.Scope));
+        Assert.Equal(15, results.Count(r => r is PasscodeIssueResult.RateLimited));
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_to_one_account_issue_once_and_leave_the_networks_their_places()
+    {
+        var subject = PasscodeTestContext.NewSubject();
+        var clientIp = $"198.19.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(1, 255)}";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => _context.IssueAsync(subject, clientIp))));
+
+        // One send; the others are refused by the cool-down or, while places are reserved, by the network's limit.
+        Assert.Single(results.OfType<PasscodeIssueResult.Issued>());
+        Assert.Equal(19, results.Count(r => r is PasscodeIssueResult.CoolingDown or PasscodeIssueResult.RateLimited));
+        // The refused sends took back their places in the network's window: four more accounts may still get one.
+        for (var i = 0; i < 4; i++)
+        {
+            await _context.IssueCodeAsync(PasscodeTestContext.NewSubject(), clientIp);
+        }
+
+        Assert.IsType<PasscodeIssueResult.RateLimited>(await _context.IssueAsync(PasscodeTestContext.NewSubject(), clientIp));
+    }
+
+    [Fact]
+    public async Task A_refunded_send_counts_toward_neither_the_account_nor_the_network()
+    {
+        var subject = PasscodeTestContext.NewSubject();
+        var clientIp = $"198.18.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(1, 255)}";
+        for (var i = 0; i < 5; i++)
+        {
+            var issued = Assert.IsType<PasscodeIssueResult.Issued>(await _context.IssueAsync(subject, clientIp));
+            await _context.Store.RefundAsync(subject, clientIp, issued);
+            Assert.IsType<PasscodeVerifyResult.Expired>(await _context.VerifyAsync(subject, issued.Code));
+        }
+
+        // Five refunded sends in a row, no cool-down: the account and the network still have all five places.
+        for (var i = 0; i < 5; i++)
+        {
+            await _context.IssueCodeAsync(PasscodeTestContext.NewSubject(), clientIp);
+        }
+
+        Assert.IsType<PasscodeIssueResult.Issued>(await _context.IssueAsync(subject, "203.0.113.8"));
+    }
 }

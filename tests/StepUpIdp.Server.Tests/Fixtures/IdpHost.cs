@@ -16,7 +16,7 @@ namespace StepUpIdp.Server.Tests.Fixtures;
 /// <summary>
 /// The real IdP on Kestrel at 127.0.0.1 (a random port), in Development with the demo data and a data
 /// folder of its own. Redis is the IdP's own embedded server, or the server named by
-/// <c>STEPUPIDP_TEST_REDIS</c> (with a key prefix of its own); mail goes to a real SMTP listener when
+/// <c>STEPUPIDP_TEST_REDIS</c> or the cluster named by <c>STEPUPIDP_TEST_REDIS_CLUSTER</c> (with a key prefix of its own); mail goes to a real SMTP listener when
 /// one is given; the clock can be a <see cref="FakeTimeProvider"/>.
 /// </summary>
 public sealed class IdpHost : WebApplicationFactory<Program>
@@ -34,7 +34,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             ["DataPath"] = DataPath,
         };
 
-        redis ??= Environment.GetEnvironmentVariable(RedisTestServer.EnvironmentVariable);
+        redis ??= RedisTestServer.ExternalConfiguration;
         if (!string.IsNullOrWhiteSpace(redis))
         {
             _settings["Redis:Configuration"] = redis;

@@ -38,7 +38,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         _redis.Dispose();
     }
 
-    [Fact]
+    [SingleRedisServerFact]
     public async Task External_users_are_told_verification_is_unavailable_internal_users_sign_in_and_it_recovers_by_itself()
     {
         using var bob = new Browser { StopAt = Callback };

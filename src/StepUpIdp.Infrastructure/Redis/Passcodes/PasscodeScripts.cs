@@ -10,45 +10,64 @@ namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 internal static class PasscodeScripts
 {
     /// <summary>
-    /// KEYS: challenge, sends by account, sends by IP, lock-out.
+    /// The first step of a send: reserves a place among the client network's sends (a slot of its own, so it cannot
+    /// share a script with the account's keys). A reservation counts at once, so concurrent sends can never pass the
+    /// limit together; the caller releases it (<see cref="ReleaseIp"/>) when the account step refuses.
+    /// KEYS: sends by IP. ARGV: now, window, max sends, send id, sends TTL.
+    /// Returns {'reserved'} | {'ratelimited', retryAfterMs}.
+    /// </summary>
+    public const string ReserveIp = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+          local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+          return {'ratelimited', tonumber(oldest[2]) + window - now}
+        end
+        redis.call('ZADD', KEYS[1], now, ARGV[4])
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        return {'reserved'}
+        """;
+
+    /// <summary>KEYS: sends by IP. ARGV: send id. Takes back a reservation or a send.</summary>
+    public const string ReleaseIp = """
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>
+    /// The second step of a send, on the account key's slot (every key tagged <c>{acct:…}</c>).
+    /// KEYS: challenge, sends by account, lock-out.
     /// ARGV: now, passcode hash, expires at, cool-down, window, max sends, send id, challenge TTL, sends TTL.
-    /// Returns {'issued'} | {'locked', until} | {'cooldown', retryAfterMs} | {'ratelimited', 'account'|'ip', retryAfterMs}.
+    /// Returns {'issued'} | {'locked', until} | {'cooldown', retryAfterMs} | {'ratelimited', retryAfterMs}.
     /// </summary>
     public const string Issue = """
         local now = tonumber(ARGV[1])
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[4], 'until') or '0')
+        local lockedUntil = tonumber(redis.call('HGET', KEYS[3], 'until') or '0')
         if lockedUntil > now then
           return {'locked', lockedUntil}
         end
 
         local cooldown = tonumber(ARGV[4])
         local window = tonumber(ARGV[5])
-        local maxSends = tonumber(ARGV[6])
         redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
 
         local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
         if last[2] and now - tonumber(last[2]) < cooldown then
           return {'cooldown', tonumber(last[2]) + cooldown - now}
         end
 
-        local scopes = {'account', 'ip'}
-        for i = 1, 2 do
-          local sends = KEYS[i + 1]
-          if redis.call('ZCARD', sends) >= maxSends then
-            local oldest = redis.call('ZRANGE', sends, 0, 0, 'WITHSCORES')
-            return {'ratelimited', scopes[i], tonumber(oldest[2]) + window - now}
-          end
+        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) then
+          local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+          return {'ratelimited', tonumber(oldest[2]) + window - now}
         end
 
         -- Only the newest passcode is live: replace the whole challenge, tries included.
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'exp', ARGV[3], 'tries', '0')
         redis.call('PEXPIRE', KEYS[1], ARGV[8])
-        for i = 2, 3 do
-          redis.call('ZADD', KEYS[i], now, ARGV[7])
-          redis.call('PEXPIRE', KEYS[i], ARGV[9])
-        end
+        redis.call('ZADD', KEYS[2], now, ARGV[7])
+        redis.call('PEXPIRE', KEYS[2], ARGV[9])
         return {'issued'}
         """;
 

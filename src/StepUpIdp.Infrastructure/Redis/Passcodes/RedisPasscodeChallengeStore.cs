@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using StepUpIdp.Domain.Passcodes;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Telemetry;
 
 namespace StepUpIdp.Infrastructure.Redis.Passcodes;
 
@@ -25,14 +26,15 @@ public sealed class RedisPasscodeChallengeStore(
         var code = PasscodeGenerator.NewCode(limits.Digits);
         var expiresAt = now + limits.Validity;
         var sendId = Ms(now) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        RedisKey[] scriptKeys =
+        RedisKey[] ipKeys = [keys.PasscodeSendsByIp(clientIp)];
+        RedisValue[] ipArgs = [Ms(now), Ms(limits.SendWindow), limits.MaxSendsPerWindow, sendId, Ms(limits.SendWindow + TtlCushion)];
+        RedisKey[] accountKeys =
         [
             keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
             keys.PasscodeSendsByAccount(subject.AccountKey),
-            keys.PasscodeSendsByIp(clientIp),
             keys.Lockout(subject.AccountKey),
         ];
-        RedisValue[] args =
+        RedisValue[] accountArgs =
         [
             Ms(now),
             hashing.HashPasscode(subject, code),
@@ -45,19 +47,38 @@ public sealed class RedisPasscodeChallengeStore(
             Ms(limits.SendWindow + TtlCushion),
         ];
 
+        // Two steps, because the client network's send set and the account key's keys live in different Redis Cluster
+        // slots: reserve a place for the network, then decide on the account's slot, and release the reservation when
+        // the account step refuses. A reservation counts from the start, so no send ever passes either limit.
         return RedisOutage.TranslateAsync(async () =>
         {
-            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(PasscodeScripts.Issue, scriptKeys, args).ConfigureAwait(false))!;
-            return (string?)reply[0] switch
+            var db = redis.GetDatabase();
+            var ipReply = (RedisResult[])(await db.ScriptEvaluateAsync(PasscodeScripts.ReserveIp, ipKeys, ipArgs).ConfigureAwait(false))!;
+            switch ((string?)ipReply[0])
             {
-                "issued" => (PasscodeIssueResult)new PasscodeIssueResult.Issued(code, expiresAt) { SendId = sendId },
+                case "reserved":
+                    break;
+                case "ratelimited":
+                    return new PasscodeIssueResult.RateLimited(Duration(ipReply[1]), PasscodeRateLimitScope.ClientIp);
+                case var other:
+                    throw UnexpectedReply(other);
+            }
+
+            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(PasscodeScripts.Issue, accountKeys, accountArgs).ConfigureAwait(false))!;
+            PasscodeIssueResult result = (string?)reply[0] switch
+            {
+                "issued" => new PasscodeIssueResult.Issued(code, expiresAt) { SendId = sendId },
                 "locked" => new PasscodeIssueResult.Locked(At(reply[1])),
                 "cooldown" => new PasscodeIssueResult.CoolingDown(Duration(reply[1])),
-                "ratelimited" => new PasscodeIssueResult.RateLimited(
-                    Duration(reply[2]),
-                    (string?)reply[1] == "ip" ? PasscodeRateLimitScope.ClientIp : PasscodeRateLimitScope.Account),
+                "ratelimited" => new PasscodeIssueResult.RateLimited(Duration(reply[1]), PasscodeRateLimitScope.Account),
                 var other => throw UnexpectedReply(other),
             };
+            if (result is not PasscodeIssueResult.Issued)
+            {
+                await db.ScriptEvaluateAsync(PasscodeScripts.ReleaseIp, ipKeys, [sendId]).ConfigureAwait(false);
+            }
+
+            return result;
         });
     }
 
@@ -68,14 +89,18 @@ public sealed class RedisPasscodeChallengeStore(
         ArgumentNullException.ThrowIfNull(issued);
         ArgumentException.ThrowIfNullOrEmpty(issued.SendId);
 
-        RedisKey[] scriptKeys =
+        RedisKey[] accountKeys =
         [
             keys.PasscodeChallenge(subject.OrgId, subject.AccountKey),
             keys.PasscodeSendsByAccount(subject.AccountKey),
-            keys.PasscodeSendsByIp(clientIp),
         ];
         RedisValue[] args = [issued.SendId, hashing.HashPasscode(subject, issued.Code)];
-        return RedisOutage.TranslateAsync(() => redis.GetDatabase().ScriptEvaluateAsync(PasscodeRefundScript.Lua, scriptKeys, args));
+        return RedisOutage.TranslateAsync(async () =>
+        {
+            var db = redis.GetDatabase();
+            await db.ScriptEvaluateAsync(PasscodeRefundScript.Lua, accountKeys, args).ConfigureAwait(false);
+            await db.ScriptEvaluateAsync(PasscodeScripts.ReleaseIp, [keys.PasscodeSendsByIp(clientIp)], [issued.SendId]).ConfigureAwait(false);
+        });
     }
 
     public Task<PasscodeVerifyResult> VerifyAsync(PasscodeSubject subject, string submittedCode, DateTimeOffset now)
@@ -109,10 +134,21 @@ public sealed class RedisPasscodeChallengeStore(
                 "wrong" => new PasscodeVerifyResult.Wrong((int)reply[1]),
                 "expired" => new PasscodeVerifyResult.Expired(),
                 "too_many" => new PasscodeVerifyResult.TooManyTries(),
-                "locked" => new PasscodeVerifyResult.Locked(At(reply[1])),
+                "locked" => LockedBy(At(reply[1]), now),
                 var other => throw UnexpectedReply(other),
             };
         });
+    }
+
+    /// <summary>The script answers "locked" both for a lock already on and for the try that set it (until = now + lock duration).</summary>
+    private PasscodeVerifyResult.Locked LockedBy(DateTimeOffset until, DateTimeOffset now)
+    {
+        if (Ms(until) == Ms(now) + Ms(limits.LockDuration))
+        {
+            IdpMetrics.LockedOut("verification");
+        }
+
+        return new PasscodeVerifyResult.Locked(until);
     }
 
     public Task<DateTimeOffset?> GetLockAsync(string accountKey, DateTimeOffset now) =>

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+using StepUpIdp.Infrastructure.Data;
+
+namespace StepUpIdp.Server.Health;
+
+/// <summary>
+/// <c>/health/live</c> (the process answers; no dependency is checked, so a Redis outage never gets a node restarted) and
+/// <c>/health/ready</c> (Redis, the database and the signing keys; 503 when any fails, so a load balancer takes the
+/// node out). <c>/healthz</c> stays as the plain liveness answer "ok" older probes use. See docs/operations.md.
+/// </summary>
+public static class HealthEndpoints
+{
+    private const string Ready = "ready";
+
+    // Short enough that a probe answers before a load balancer's own timeout, long enough for one slow round trip.
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static IServiceCollection AddStepUpHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [Ready], timeout: CheckTimeout)
+            .AddDbContextCheck<StepUpDbContext>(name: "database", tags: [Ready])
+            .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready], timeout: CheckTimeout);
+        return services;
+    }
+
+    public static WebApplication MapStepUpHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync });
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>The overall status and each check's status; never an exception's text, which could reveal internals.</summary>
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(entry => entry.Key, entry => entry.Value.Status.ToString()),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}
