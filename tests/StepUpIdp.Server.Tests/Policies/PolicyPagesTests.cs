@@ -19,6 +19,9 @@ public sealed class PolicyPagesTests : IAsyncLifetime
         _alice = new Browser();
         var landed = await _alice.SignInAsync(await _alice.OpenAsync(Url("admin")), "alice@acme.test");
         Assert.Equal("/admin", landed.Url.AbsolutePath);
+
+        // Acme's pages ask for a one-time passcode in this session, once.
+        Assert.Equal("/admin/acme/policy", (await _alice.CompleteAsync(_idp, await _alice.OpenAsync(Url("admin/acme/policy")), "alice@acme.test")).Url.AbsolutePath);
     }
 
     public async Task DisposeAsync()
