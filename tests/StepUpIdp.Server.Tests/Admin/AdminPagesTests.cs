@@ -22,14 +22,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _alice = new Browser();
-        var signIn = await _alice.OpenAsync(Url("admin"));
-        var landed = await _alice.SignInAsync(signIn, "alice@acme.test");
-        Assert.Equal("/admin", landed.Url.AbsolutePath);
-
-        // Acme's pages ask for a one-time passcode in this session, once.
-        var policy = await _alice.CompleteAsync(_idp, await _alice.OpenAsync(Url("admin/acme/policy")), "alice@acme.test");
-        Assert.Equal("/admin/acme/policy", policy.Url.AbsolutePath);
+        _alice = await StepUp.AdminAsync(_idp, "alice@acme.test");
     }
 
     public async Task DisposeAsync()

@@ -18,9 +18,7 @@ public sealed class PeoplePagesTests : IAsyncLifetime
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
         await _idp.RegisterPublicAppAsync("portal", "acme", new Uri("http://127.0.0.1:9/cb"), AppEnforcement.Enforced, "eng", "sales");
-        _alice = new Browser();
-        await _alice.SignInAsync(await _alice.OpenAsync(Url("admin")), "alice@acme.test");
-        Assert.Equal("/admin/acme/users", (await _alice.CompleteAsync(_idp, await _alice.OpenAsync(Url("admin/acme/users")), "alice@acme.test")).Url.AbsolutePath);
+        _alice = await StepUp.AdminAsync(_idp, "alice@acme.test");
     }
 
     public async Task DisposeAsync()

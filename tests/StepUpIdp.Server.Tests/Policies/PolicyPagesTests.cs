@@ -16,12 +16,7 @@ public sealed class PolicyPagesTests : IAsyncLifetime
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _alice = new Browser();
-        var landed = await _alice.SignInAsync(await _alice.OpenAsync(Url("admin")), "alice@acme.test");
-        Assert.Equal("/admin", landed.Url.AbsolutePath);
-
-        // Acme's pages ask for a one-time passcode in this session, once.
-        Assert.Equal("/admin/acme/policy", (await _alice.CompleteAsync(_idp, await _alice.OpenAsync(Url("admin/acme/policy")), "alice@acme.test")).Url.AbsolutePath);
+        _alice = await StepUp.AdminAsync(_idp, "alice@acme.test");
     }
 
     public async Task DisposeAsync()
