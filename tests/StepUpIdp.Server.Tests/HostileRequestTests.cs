@@ -37,6 +37,9 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         { "garbage max_age", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&max_age=soon&{Challenge}" },
         { "forged interaction marker", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&stepup_interaction=xyz&{Challenge}" },
         { "confidential client on authorize", $"client_id=demo-api&redirect_uri={Redirect}&response_type=code&scope=openid&{Challenge}" },
+        { "garbage id_token_hint", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&id_token_hint=garbage&{Challenge}" },
+        { "unsigned id_token_hint with prompt=none", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&prompt=none&id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.&{Challenge}" },
+        { "admin scope with garbage acr_values", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid%20stepup.admin&acr_values=%00%FF&{Challenge}" },
     };
 
     [Theory]
@@ -85,6 +88,10 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         { "unlock with a garbage token", "POST", "api/orgs/acme/external-users/x/unlock", "Bearer garbage" },
         { "named policy without a token", "PUT", "api/orgs/acme/external-policies/pol_x", null },
         { "policy preview with a garbage token", "POST", "api/orgs/acme/external-policies/pol_x/preview", "Bearer garbage" },
+        { "verification page returning to another site", "GET", "account/verify?returnUrl=%2F%2Fevil.example%2Fadmin%2Facme", null },
+        { "verification page returning to a portal path without an org", "GET", "account/verify?returnUrl=%2Faccount%2Fapi-tokens", null },
+        { "authenticator page returning to a backslash path", "GET", "account/authenticator?returnUrl=%2Fadmin%2F%5Cevil.example", null },
+        { "admin change with a garbage token", "PUT", "api/orgs/acme/external-policy", "Bearer garbage" },
         { "unknown page", "GET", "no/such/page", null },
         { "error page with odd code", "GET", "error/999", null },
     };
