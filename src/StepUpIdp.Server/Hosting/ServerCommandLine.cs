@@ -9,11 +9,13 @@ public sealed record ServerCommandLine(string? Verb, IReadOnlyDictionary<string,
 {
     public const string Migrate = "migrate";
     public const string Bootstrap = "bootstrap";
+    public const string NewSigningKey = "new-signing-key";
 
     private static readonly Dictionary<string, string[]> VerbOptions = new(StringComparer.Ordinal)
     {
         [Migrate] = [],
         [Bootstrap] = ["org", "name", "admin-email", "admin-name"],
+        [NewSigningKey] = [],
     };
 
     /// <summary>Null verb and an error for a command line that names an unknown verb or option.</summary>
@@ -61,5 +63,6 @@ public sealed record ServerCommandLine(string? Verb, IReadOnlyDictionary<string,
           StepUpIdp.Server migrate             apply pending database migrations, then exit
           StepUpIdp.Server bootstrap --org <id> --name <name> --admin-email <address> [--admin-name <name>]
                                                create the first organisation and its admin; prints a one-time set-up link
+          StepUpIdp.Server new-signing-key     print a new signing key (PEM) for Keys:NextSigningKey, and the rotation steps
         """;
 }

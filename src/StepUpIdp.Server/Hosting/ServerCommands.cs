@@ -60,6 +60,17 @@ public static class ServerCommands
                 await Console.Error.WriteLineAsync(((BootstrapResult.Refused)result).Reason);
                 return 1;
 
+            case ServerCommandLine.NewSigningKey:
+                Console.WriteLine(Oidc.TokenKeys.NewSigningKeyPem());
+                await Console.Error.WriteLineAsync("""
+                    Rotation without downtime (docs/security.md, "Signing keys"):
+                      1. Give every node this key as Keys:NextSigningKey. It is published in the JWKS and signs nothing yet.
+                      2. Once relying parties have refreshed their JWKS caches (a day is ample), on every node make it
+                         Keys:SigningKey and the old one Keys:PreviousSigningKey. New tokens are signed with it.
+                      3. When the longest-lived token signed with the old key has expired, remove Keys:PreviousSigningKey.
+                    """);
+                return 0;
+
             default:
                 await Console.Error.WriteLineAsync(ServerCommandLine.Usage);
                 return 2;

@@ -18,7 +18,7 @@ public static class OidcServiceCollectionExtensions
     public static IServiceCollection AddStepUpOidc(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string dataPath)
     {
         var idp = configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
-        var (signingKey, encryptionKey) = TokenKeys.Load(configuration, environment, dataPath);
+        var (signingKeys, encryptionKey) = TokenKeys.Load(configuration, environment, dataPath);
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -67,7 +67,14 @@ public static class OidcServiceCollectionExtensions
                     .SetRefreshTokenLifetime(TimeSpan.FromDays(idp.RefreshTokenLifetimeDays))
                     .SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
 
-                server.AddSigningKey(signingKey).AddEncryptionKey(encryptionKey);
+                // The first signing key signs; the others (next, previous) are only published in the JWKS. OpenIddict keeps
+                // the order of raw keys, and a test checks which kid tokens carry.
+                foreach (var signingKey in signingKeys)
+                {
+                    server.AddSigningKey(signingKey);
+                }
+
+                server.AddEncryptionKey(encryptionKey);
 
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
