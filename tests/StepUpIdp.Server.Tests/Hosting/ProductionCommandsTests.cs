@@ -29,6 +29,11 @@ public sealed class ProductionCommandsTests : IAsyncLifetime
         Assert.Contains("InitialSchema", migrated.Output);
         Assert.Contains("up to date", (await RunAsync(["migrate"])).Output);
 
+        // A migrated database is not enough to serve: outside Development the embedded Redis server is refused.
+        var serve = await RunAsync([]);
+        Assert.NotEqual(0, serve.ExitCode);
+        Assert.Contains("Redis:Configuration must be set outside Development", serve.Output);
+
         var bootstrapped = await RunAsync(["bootstrap", "--org", "acme", "--name", "Acme", "--admin-email", "ada@acme.example"]);
         Assert.True(bootstrapped.ExitCode == 0, bootstrapped.Output);
         Assert.Contains("https://idp.acme.example/account/set-password?token=", bootstrapped.Output);
