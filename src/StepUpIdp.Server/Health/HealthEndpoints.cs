@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 using StepUpIdp.Infrastructure.Data;
 
 namespace StepUpIdp.Server.Health;
@@ -21,7 +20,7 @@ public static class HealthEndpoints
     public static IServiceCollection AddStepUpHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [Ready], timeout: CheckTimeout)
+            .AddCheck<RedisHealthCheck>("redis", tags: [Ready], timeout: CheckTimeout)
             .AddDbContextCheck<StepUpDbContext>(name: "database", tags: [Ready])
             .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready], timeout: CheckTimeout);
         return services;
