@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace StepUpIdp.Domain.Policy;
 
 /// <summary>
-/// The JSON shape of the external-user policy on <c>GET</c>/<c>PUT /api/orgs/{org}/external-policy</c>
-///. Every field is nullable so that a missing field is told apart from a default
+/// The JSON shape of the external-user policy on <c>GET</c>/<c>PUT /api/orgs/{org}/external-policy</c>.
+/// Every field is nullable so that a missing field is told apart from a default
 /// and reported by <see cref="ExternalUserPolicyValidator"/>, instead of silently becoming
 /// <c>false</c> or <c>0</c>.
 /// </summary>

@@ -66,22 +66,12 @@ public sealed record ScopedExternalPolicyDocument
         ApiTokenMaxLifetimeDays = ApiTokenMaxLifetimeDays,
     };
 
-    /// <summary>The document a <c>GET</c> returns. The default policy has neither list.</summary>
-    public static ScopedExternalPolicyDocument From(ScopedExternalPolicy policy)
+    /// <summary>A document with these policy fields and, as yet, no name, scope or lists.</summary>
+    public static ScopedExternalPolicyDocument WithFields(ExternalUserPolicyDocument fields)
     {
-        var fields = ExternalUserPolicyDocument.From(policy.Policy);
+        ArgumentNullException.ThrowIfNull(fields);
         return new()
         {
-            Id = policy.Id,
-            Name = policy.Name,
-            Scope = policy.Scope switch
-            {
-                ExternalPolicyScope.Default => ScopeDefault,
-                ExternalPolicyScope.Pilot => ScopePilot,
-                _ => ScopeDomains,
-            },
-            Domains = policy.Scope == ExternalPolicyScope.Domains ? policy.Domains.Select(d => (string?)d).ToList() : null,
-            PilotAccounts = policy.Scope == ExternalPolicyScope.Pilot ? policy.PilotAccounts.Select(a => (string?)a.Email).ToList() : null,
             Verification = fields.Verification,
             ReverifyEvery = fields.ReverifyEvery,
             Methods = fields.Methods,
@@ -90,4 +80,19 @@ public sealed record ScopedExternalPolicyDocument
             ApiTokenMaxLifetimeDays = fields.ApiTokenMaxLifetimeDays,
         };
     }
+
+    /// <summary>The document a <c>GET</c> returns. The default policy has neither list.</summary>
+    public static ScopedExternalPolicyDocument From(ScopedExternalPolicy policy) => WithFields(ExternalUserPolicyDocument.From(policy.Policy)) with
+    {
+        Id = policy.Id,
+        Name = policy.Name,
+        Scope = policy.Scope switch
+        {
+            ExternalPolicyScope.Default => ScopeDefault,
+            ExternalPolicyScope.Pilot => ScopePilot,
+            _ => ScopeDomains,
+        },
+        Domains = policy.Scope == ExternalPolicyScope.Domains ? policy.Domains.Select(d => (string?)d).ToList() : null,
+        PilotAccounts = policy.Scope == ExternalPolicyScope.Pilot ? policy.PilotAccounts.Select(a => (string?)a.Email).ToList() : null,
+    };
 }

@@ -111,6 +111,13 @@ public static class ReverificationSchedule
             .Distinct()
             .ToArray();
 
+    /// <summary>
+    /// The weakest <c>acr</c> a verification that counts under the policy reaches: what a token must show at least when
+    /// the policy applies. A policy with no counting method (never valid) asks for the strongest, failing closed.
+    /// </summary>
+    public static AcrLevel WeakestCountingAcr(ExternalUserPolicy policy) =>
+        CountingMethods(policy).Select(AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min();
+
     /// <summary>The ACR level a verification with this method reaches.</summary>
     public static AcrLevel AcrFor(VerificationMethod method) => VerificationMethods.Describe(method).Acr;
 

@@ -111,7 +111,8 @@ public sealed class ExternalPolicyEditor(
         }
 
         var current = await store.LoadAsync(organisationId, cancellationToken);
-        return await CompareAsync(organisationId, current, current.With(ScopedExternalPolicy.ForDefault(candidate)), candidate, cancellationToken);
+        var externals = await people.ListExternalAsync(organisationId, cancellationToken);
+        return await CompareAsync(organisationId, externals, current, current.With(ScopedExternalPolicy.ForDefault(candidate)), candidate, cancellationToken);
     }
 
     /// <summary>
@@ -134,7 +135,8 @@ public sealed class ExternalPolicyEditor(
             }
 
             var current = await store.LoadAsync(organisationId, ct);
-            var validation = await ValidateAsync(organisationId, newId, document, current, ct);
+            var externals = await people.ListExternalAsync(organisationId, ct);
+            var validation = await ValidateAsync(organisationId, newId, document, current, externals, ct);
             if (validation is ScopedPolicyValidation.Invalid invalid)
             {
                 return new NamedPolicySave.Invalid(invalid.Errors);
@@ -200,31 +202,29 @@ public sealed class ExternalPolicyEditor(
             return new PolicyPreviewOutcome.NotFound();
         }
 
-        var validation = await ValidateAsync(organisationId, id ?? "new", document, current, cancellationToken);
+        var externals = await people.ListExternalAsync(organisationId, cancellationToken);
+        var validation = await ValidateAsync(organisationId, id ?? "new", document, current, externals, cancellationToken);
         if (validation is ScopedPolicyValidation.Invalid invalid)
         {
             return new PolicyPreviewOutcome.Invalid(invalid.Errors);
         }
 
         var candidate = ((ScopedPolicyValidation.Valid)validation).Policy;
-        return await CompareAsync(organisationId, current, current.With(candidate), candidate.Policy, cancellationToken);
+        return await CompareAsync(organisationId, externals, current, current.With(candidate), candidate.Policy, cancellationToken);
     }
 
     private async Task<ScopedPolicyValidation> ValidateAsync(string organisationId, string id, ScopedExternalPolicyDocument? document,
-        OrganisationPolicies current, CancellationToken cancellationToken)
+        OrganisationPolicies current, IReadOnlyList<OrganisationPerson> externals, CancellationToken cancellationToken)
     {
         var domains = await db.OrganisationDomains.AsNoTracking()
             .Where(d => d.OrganisationId == organisationId).Select(d => d.Domain).ToListAsync(cancellationToken);
-        var externals = (await people.ListExternalAsync(organisationId, cancellationToken))
-            .Select(p => new PilotAccount(p.AccountId, p.Email)).ToList();
-        return ScopedExternalPolicyValidator.Validate(document, id, current, domains, externals);
+        return ScopedExternalPolicyValidator.Validate(document, id, current, domains, externals.Select(p => new PilotAccount(p.AccountId, p.Email)).ToList());
     }
 
     /// <summary>Each external user's policy now and under the candidate set, and what the difference does to them.</summary>
-    private async Task<PolicyPreviewOutcome> CompareAsync(string organisationId, OrganisationPolicies current, OrganisationPolicies candidate,
-        ExternalUserPolicy candidatePolicy, CancellationToken cancellationToken)
+    private async Task<PolicyPreviewOutcome> CompareAsync(string organisationId, IReadOnlyList<OrganisationPerson> externals,
+        OrganisationPolicies current, OrganisationPolicies candidate, ExternalUserPolicy candidatePolicy, CancellationToken cancellationToken)
     {
-        var externals = await people.ListExternalAsync(organisationId, cancellationToken);
         var now = clock.GetUtcNow();
 
         IReadOnlyDictionary<string, IReadOnlyList<Domain.Sessions.SignInSession>> live;

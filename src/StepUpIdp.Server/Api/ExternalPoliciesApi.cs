@@ -83,21 +83,7 @@ public static class ExternalPoliciesApi
                 return problem;
             }
 
-            return await editor.PreviewNamedAsync(OrgCaller.From(http).OrganisationId, id, document, http.RequestAborted) switch
-            {
-                PolicyPreviewOutcome.Ready { Preview: var preview } => Results.Ok(new
-                {
-                    policy = ExternalUserPolicyDocument.From(preview.Policy),
-                    mustVerifyAgain = preview.MustVerifyAgain.Select(ExternalPolicyApi.Describe),
-                    loseApiTokenAccess = preview.LoseApiTokenAccess.Select(ExternalPolicyApi.Describe),
-                    moves = preview.Moves.Select(ExternalPolicyApi.DescribeMove),
-                }),
-                PolicyPreviewOutcome.Invalid invalid => ExternalPolicyApi.Invalid(invalid.Errors),
-                PolicyPreviewOutcome.NotFound => ProblemTypes.NotFoundProblem("The policy"),
-                PolicyPreviewOutcome.Unavailable => ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
-                    "Verification state is temporarily unavailable; try the preview again in a few minutes."),
-                _ => throw new InvalidOperationException("Unknown preview outcome."),
-            };
+            return ExternalPolicyApi.Answer(await editor.PreviewNamedAsync(OrgCaller.From(http).OrganisationId, id, document, http.RequestAborted));
         });
 
         return org;

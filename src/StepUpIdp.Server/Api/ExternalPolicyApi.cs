@@ -40,20 +40,7 @@ public static class ExternalPolicyApi
                 return problem;
             }
 
-            return await editor.PreviewAsync(OrgCaller.From(http).OrganisationId, document, http.RequestAborted) switch
-            {
-                PolicyPreviewOutcome.Ready { Preview: var preview } => Results.Ok(new
-                {
-                    policy = ExternalUserPolicyDocument.From(preview.Policy),
-                    mustVerifyAgain = preview.MustVerifyAgain.Select(Describe),
-                    loseApiTokenAccess = preview.LoseApiTokenAccess.Select(Describe),
-                    moves = preview.Moves.Select(DescribeMove),
-                }),
-                PolicyPreviewOutcome.Invalid invalid => Invalid(invalid.Errors),
-                PolicyPreviewOutcome.Unavailable => ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
-                    "Verification state is temporarily unavailable; try the preview again in a few minutes."),
-                _ => throw new InvalidOperationException("Unknown preview outcome."),
-            };
+            return Answer(await editor.PreviewAsync(OrgCaller.From(http).OrganisationId, document, http.RequestAborted));
         });
 
         return org;
@@ -62,9 +49,26 @@ public static class ExternalPolicyApi
     internal static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         ProblemTypes.ValidationFailed(errors, "The policy has invalid fields; nothing was changed.");
 
-    internal static object Describe(OrganisationPerson person) => new { id = person.AccountId, email = person.Email, name = person.Name };
+    /// <summary>The answer to a preview of any of the org's policies.</summary>
+    internal static IResult Answer(PolicyPreviewOutcome outcome) => outcome switch
+    {
+        PolicyPreviewOutcome.Ready { Preview: var preview } => Results.Ok(new
+        {
+            policy = ExternalUserPolicyDocument.From(preview.Policy),
+            mustVerifyAgain = preview.MustVerifyAgain.Select(Describe),
+            loseApiTokenAccess = preview.LoseApiTokenAccess.Select(Describe),
+            moves = preview.Moves.Select(DescribeMove),
+        }),
+        PolicyPreviewOutcome.Invalid invalid => Invalid(invalid.Errors),
+        PolicyPreviewOutcome.NotFound => ProblemTypes.NotFoundProblem("The policy"),
+        PolicyPreviewOutcome.Unavailable => ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
+            "Verification state is temporarily unavailable; try the preview again in a few minutes."),
+        _ => throw new InvalidOperationException("Unknown preview outcome."),
+    };
 
-    internal static object DescribeMove(PolicyMove move) => new
+    private static object Describe(OrganisationPerson person) => new { id = person.AccountId, email = person.Email, name = person.Name };
+
+    private static object DescribeMove(PolicyMove move) => new
     {
         id = move.Person.AccountId,
         email = move.Person.Email,

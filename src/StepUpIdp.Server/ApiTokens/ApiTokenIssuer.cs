@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.ApiTokens;
 using StepUpIdp.Domain.Audit;
+using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Audit;
@@ -51,7 +52,8 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
         var userType = AccountClassifier.Classify(account.Email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
 
         // The owner's policy (pilot, domain or default) decides, as it will at every exchange.
-        var policy = (await policies.ForAccountAsync(organisationId, accountId, isGuest, cancellationToken))!;
+        var policy = await policies.ResolveAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, account.Email, userType),
+            cancellationToken);
         var decision = ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest);
         if (decision is ApiTokenDecision.Refused refused)
         {

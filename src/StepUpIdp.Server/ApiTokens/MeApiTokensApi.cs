@@ -120,9 +120,8 @@ public static class MeApiTokensApi
             }
 
             // An external user's token must show a verification of a kind their policy counts.
-            var policy = subject.ExternalPolicy.Policy;
-            AcrLevel? needed = policy.AppliesTo(subject.UserType, AppEnforcement.Enforced)
-                ? ReverificationSchedule.CountingMethods(policy).Select(ReverificationSchedule.AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min()
+            AcrLevel? needed = subject.PolicyAppliesOn(AppEnforcement.Enforced)
+                ? ReverificationSchedule.WeakestCountingAcr(subject.ExternalPolicy.Policy)
                 : null;
             return StepUpChallenges.ForBearer(http, bearer, needed, recent: true);
         }

@@ -126,13 +126,10 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
-        // The named policies are read only for external users: they never apply to internal ones.
-        var orgPolicies = userType == UserType.External
-            ? await policies.LoadAsync(app.OrganisationId, app.DefaultPolicy, cancellationToken)
-            : OrganisationPolicies.DefaultOnly(app.DefaultPolicy);
         var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked)
         {
-            ExternalPolicy = ExternalPolicyResolver.Resolve(orgPolicies, new PolicySubject(account.Id, account.Email, userType)),
+            ExternalPolicy = await policies.ResolveAsync(app.OrganisationId, app.DefaultPolicy, new PolicySubject(account.Id, account.Email, userType),
+                cancellationToken),
         };
         if (role != AppRole.Guest)
         {

@@ -61,9 +61,19 @@ public sealed class ExternalPolicyStore(StepUpDbContext db)
 
         var org = await db.Organisations.AsNoTracking().Include(o => o.VerifiedDomains).SingleAsync(o => o.Id == organisationId, cancellationToken);
         var userType = AccountClassifier.Classify(email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
-        var policies = userType == UserType.External
-            ? await LoadAsync(organisationId, org.ExternalPolicy.ToPolicy(), cancellationToken)
-            : OrganisationPolicies.DefaultOnly(org.ExternalPolicy.ToPolicy());
-        return ExternalPolicyResolver.Resolve(policies, new PolicySubject(accountId, email, userType));
+        return await ResolveAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, email, userType), cancellationToken);
+    }
+
+    /// <summary>
+    /// The policy in force for a person already classified, <paramref name="defaultPolicy"/> being the organisation's
+    /// default one as already read. The named policies are read only for an external user: they never apply to internal ones.
+    /// </summary>
+    public async Task<ScopedExternalPolicy> ResolveAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
+        CancellationToken cancellationToken)
+    {
+        var policies = subject.UserType == UserType.External
+            ? await LoadAsync(organisationId, defaultPolicy, cancellationToken)
+            : OrganisationPolicies.DefaultOnly(defaultPolicy);
+        return ExternalPolicyResolver.Resolve(policies, subject);
     }
 }

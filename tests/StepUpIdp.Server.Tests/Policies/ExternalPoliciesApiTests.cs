@@ -139,6 +139,54 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
         Assert.True(neither.TryGetProperty("domains", out _));
     }
 
+    [Theory]
+    [InlineData("{\"name\": \"Broken\", \"domains\": [")] // malformed JSON
+    [InlineData("[1, 2, 3]")] // not an object
+    [InlineData("null")]
+    [InlineData("{\"name\": \"Wrong type\", \"domains\": \"partner.test\"}")]
+    [InlineData("{\"name\": \"Huge\", \"domains\": [\"partner.test\"], \"apiTokenMaxLifetimeDays\": 1e40}")]
+    [InlineData("{\"name\": \"Nulls\", \"domains\": [null, \"\"], \"methods\": [null]}")]
+    public async Task A_malformed_body_is_a_problem_not_a_500(string body)
+    {
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "api/orgs/acme/external-policies"), (HttpMethod.Put, "api/orgs/acme/external-policies/pol_0000000000000000") })
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            var response = await _alice.SendAsync(request);
+
+            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Duplicate_domains_in_other_case_and_unknown_pilot_ids_are_field_errors()
+    {
+        var duplicate = await RefusedAsync(Policy("Partners", domains: ["partner.test", "PARTNER.Test."]));
+        var pilot = await RefusedAsync(Policy("Pilot", pilotAccounts: ["acc_unknown", "../../etc/passwd", "", "<b>x</b>"]));
+
+        Assert.Contains("listed more than once", Assert.Single(duplicate.GetProperty("domains").EnumerateArray()).GetString());
+        Assert.Equal(4, pilot.GetProperty("pilotAccounts").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("pol_unknown")]
+    [InlineData("%F0%9F%98%80%27%22")]
+    [InlineData("..%2F..%2Fadmin")]
+    [InlineData("x%20y%3B%20DROP%20TABLE")]
+    public async Task An_unknown_policy_id_is_not_found_whatever_its_characters(string id)
+    {
+        var path = $"api/orgs/acme/external-policies/{id}";
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsJsonAsync(path, Policy("X", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PostAsJsonAsync(path + "/preview", Policy("X", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.DeleteAsync(path)).StatusCode);
+        var longId = new string('a', 5000);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsJsonAsync($"api/orgs/acme/external-policies/{longId}", Policy("X", domains: ["partner.test"]))).StatusCode);
+    }
+
     private async Task<string> CreateAsync(object policy)
     {
         var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policies", policy);

@@ -154,17 +154,11 @@ public sealed class PolicyModel(ExternalPolicyEditor editor) : OrgAdminPageModel
             return Redirect($"/admin/{Uri.EscapeDataString(Org)}/policy?removed=true");
         }
 
-        var document = new ScopedExternalPolicyDocument
+        var document = ScopedExternalPolicyDocument.WithFields(fields) with
         {
             Name = Name,
             Domains = IsPilot ? null : Split(Domains),
             PilotAccounts = IsPilot ? Split(PilotAccounts) : null,
-            Verification = fields.Verification,
-            ReverifyEvery = fields.ReverifyEvery,
-            Methods = fields.Methods,
-            RequireTwoStepVerification = fields.RequireTwoStepVerification,
-            ApiTokens = fields.ApiTokens,
-            ApiTokenMaxLifetimeDays = fields.ApiTokenMaxLifetimeDays,
         };
         if (Intent == SaveIntent)
         {
