@@ -21,17 +21,30 @@ internal static class RedisOutage
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            IdpMetrics.RedisOperation(started, failed: true);
-            throw new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", ex);
+            throw Unavailable(started, ex);
         }
     }
 
-    public static Task TranslateAsync(Func<Task> operation) =>
-        TranslateAsync(async () =>
+    // Not a wrapper over the generic overload: that would cost a second delegate and state machine on every store call.
+    public static async Task TranslateAsync(Func<Task> operation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
         {
             await operation().ConfigureAwait(false);
-            return true;
-        });
+            IdpMetrics.RedisOperation(started, failed: false);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            throw Unavailable(started, ex);
+        }
+    }
+
+    private static VerificationStoreUnavailableException Unavailable(long started, Exception outage)
+    {
+        IdpMetrics.RedisOperation(started, failed: true);
+        return new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", outage);
+    }
 
     private static bool IsOutage(Exception ex) => ex switch
     {
