@@ -46,7 +46,8 @@ internal static class RedisOutage
         return new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", outage);
     }
 
-    private static bool IsOutage(Exception ex) => ex switch
+    /// <summary>Whether <paramref name="ex"/> means Redis is unreachable for now (not a bug in a command or script).</summary>
+    public static bool IsOutage(Exception ex) => ex switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         // The multiplexer is being replaced or shut down while a request is in flight.
