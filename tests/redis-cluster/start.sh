@@ -14,7 +14,7 @@ first="${2:-7101}"
 ports=("$first" "$((first + 1))" "$((first + 2))")
 mkdir -p "$dir"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+source "$(dirname "$0")/../redis-nodes.sh"
 
 for port in "${ports[@]}"; do
     port_open "$port" && { echo "redis-cluster: 127.0.0.1:$port is already in use" >&2; exit 1; }

@@ -15,7 +15,7 @@ first="${2:-7201}"
 primary="$first" replica="$((first + 1))" sentinel="$((first + 2))"
 mkdir -p "$dir"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+source "$(dirname "$0")/../redis-nodes.sh"
 wait_port() {
     for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; done
     cat "$dir/$1/redis.log" >&2 || true

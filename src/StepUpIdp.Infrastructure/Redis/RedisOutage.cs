@@ -21,19 +21,33 @@ internal static class RedisOutage
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            IdpMetrics.RedisOperation(started, failed: true);
-            throw new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", ex);
+            throw Unavailable(started, ex);
         }
     }
 
-    public static Task TranslateAsync(Func<Task> operation) =>
-        TranslateAsync(async () =>
+    // Not a wrapper over the generic overload: that would cost a second delegate and state machine on every store call.
+    public static async Task TranslateAsync(Func<Task> operation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
         {
             await operation().ConfigureAwait(false);
-            return true;
-        });
+            IdpMetrics.RedisOperation(started, failed: false);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            throw Unavailable(started, ex);
+        }
+    }
 
-    private static bool IsOutage(Exception ex) => ex switch
+    private static VerificationStoreUnavailableException Unavailable(long started, Exception outage)
+    {
+        IdpMetrics.RedisOperation(started, failed: true);
+        return new VerificationStoreUnavailableException("The verification store (Redis) is unavailable.", outage);
+    }
+
+    /// <summary>Whether <paramref name="ex"/> means Redis is unreachable for now (not a bug in a command or script).</summary>
+    public static bool IsOutage(Exception ex) => ex switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         // The multiplexer is being replaced or shut down while a request is in flight.

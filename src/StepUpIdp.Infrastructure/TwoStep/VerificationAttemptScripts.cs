@@ -1,8 +1,10 @@
+using StepUpIdp.Infrastructure.Redis;
+
 namespace StepUpIdp.Infrastructure.TwoStep;
 
 /// <summary>
 /// The Lua behind <see cref="VerificationFailures"/>, on the lock-out hash that emailed passcodes share
-/// (<see cref="Redis.RedisKeys.Lockout"/>: fields <c>failures</c> and <c>until</c>). Each script runs atomically,
+/// (<see cref="RedisKeys.Lockout"/>; the lock-out itself is <see cref="LockoutScript"/>). Each script runs atomically,
 /// so parallel attempts are counted one after another. Times are Unix milliseconds from the caller's clock; the
 /// Lua keeps to what both Redis 7 (Lua 5.1) and Garnet (Lua 5.4) offer.
 /// </summary>
@@ -14,20 +16,13 @@ internal static class VerificationAttemptScripts
     /// Returns {'locked', until} (check nothing) | {'check', 0} | {'check', until} (the attempt that locked: check it,
     /// and a right code lifts the lock it set).
     /// </summary>
-    public const string Count = """
+    public const string Count = LockoutScript.Functions + """
         local now = tonumber(ARGV[1])
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-        if lockedUntil > now then
+        local lockedUntil = locked_until(KEYS[1], now)
+        if lockedUntil then
           return {'locked', lockedUntil}
         end
-        local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-        redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        if failures >= tonumber(ARGV[2]) then
-          local untilNow = now + tonumber(ARGV[3])
-          redis.call('HSET', KEYS[1], 'until', untilNow, 'failures', '0')
-          return {'check', untilNow}
-        end
-        return {'check', 0}
+        return {'check', count_failure(KEYS[1], now, ARGV[2], ARGV[3], ARGV[4])}
         """;
 
     /// <summary>

@@ -32,20 +32,12 @@ public abstract record VerificationAttempt
 /// </summary>
 public sealed class VerificationFailures(IConnectionMultiplexer redis, RedisKeys keys, PasscodeLimits limits)
 {
-    private static readonly TimeSpan LockoutRetention = TimeSpan.FromDays(1);
-
     /// <summary>Checks the lock and, when open, counts this attempt as a failure, in one atomic step.</summary>
     public Task<VerificationAttempt> BeginAsync(string accountKey, DateTimeOffset now) =>
         RedisOutage.TranslateAsync(async () =>
         {
             RedisKey[] scriptKeys = [keys.Lockout(accountKey)];
-            RedisValue[] args =
-            [
-                now.ToUnixTimeMilliseconds(),
-                limits.ConsecutiveFailuresBeforeLock,
-                (long)limits.LockDuration.TotalMilliseconds,
-                (long)(limits.LockDuration + LockoutRetention).TotalMilliseconds,
-            ];
+            RedisValue[] args = [now.ToUnixTimeMilliseconds(), .. LockoutScript.Arguments(limits)];
             var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(VerificationAttemptScripts.Count, scriptKeys, args).ConfigureAwait(false))!;
             var until = (long)reply[1];
             if (until != 0 && (string?)reply[0] == "check")

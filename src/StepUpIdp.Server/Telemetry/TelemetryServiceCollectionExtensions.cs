@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -52,7 +53,7 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>Serves <c>/metrics</c> on every listener, or only on <see cref="TelemetryOptions.MetricsPort"/>; call before routing.</summary>
     public static WebApplication UseStepUpMetrics(this WebApplication app)
     {
-        var options = app.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         if (!options.Metrics)
         {
             return app;

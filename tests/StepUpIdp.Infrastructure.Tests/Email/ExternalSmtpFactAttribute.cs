@@ -1,3 +1,5 @@
+using StepUpIdp.Testing;
+
 namespace StepUpIdp.Infrastructure.Tests.Email;
 
 /// <summary>
@@ -5,17 +7,9 @@ namespace StepUpIdp.Infrastructure.Tests.Email;
 /// Without <c>STEPUPIDP_TEST_SMTP</c> (host:port) and <c>STEPUPIDP_TEST_SMTP_MAILDIR</c> it is reported as
 /// skipped, never as passed.
 /// </summary>
-public sealed class ExternalSmtpFactAttribute : FactAttribute
+public sealed class ExternalSmtpFactAttribute() : ServerFactAttribute(
+    $"Set {ServerVariable} (host:port) and {MaildirVariable} to run against a real SMTP server.", ServerVariable, MaildirVariable)
 {
     public const string ServerVariable = "STEPUPIDP_TEST_SMTP";
     public const string MaildirVariable = "STEPUPIDP_TEST_SMTP_MAILDIR";
-
-    public ExternalSmtpFactAttribute()
-    {
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ServerVariable))
-            || string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MaildirVariable)))
-        {
-            Skip = $"Set {ServerVariable} (host:port) and {MaildirVariable} to run against a real SMTP server.";
-        }
-    }
 }

@@ -89,6 +89,19 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_on_a_port_of_their_own_are_served_on_that_port()
+    {
+        var port = IdpHost.FreePort();
+        await using var idp = new IdpHost(port: port, settings: new Dictionary<string, string?> { ["Telemetry:MetricsPort"] = port.ToString(CultureInfo.InvariantCulture) });
+        using var http = new HttpClient { BaseAddress = idp.Address };
+
+        using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("# TYPE ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> ScrapeAsync()
     {
         using var response = await _http.GetAsync(new Uri("/metrics", UriKind.Relative));

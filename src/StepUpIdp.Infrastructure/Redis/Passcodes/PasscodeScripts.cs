@@ -41,10 +41,10 @@ internal static class PasscodeScripts
     /// ARGV: now, passcode hash, expires at, cool-down, window, max sends, send id, challenge TTL, sends TTL.
     /// Returns {'issued'} | {'locked', until} | {'cooldown', retryAfterMs} | {'ratelimited', retryAfterMs}.
     /// </summary>
-    public const string Issue = """
+    public const string Issue = LockoutScript.Functions + """
         local now = tonumber(ARGV[1])
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[3], 'until') or '0')
-        if lockedUntil > now then
+        local lockedUntil = locked_until(KEYS[3], now)
+        if lockedUntil then
           return {'locked', lockedUntil}
         end
 
@@ -77,10 +77,10 @@ internal static class PasscodeScripts
     /// The verification itself is recorded in the sign-in session by the caller (docs/sessions.md).
     /// Returns {'verified'} | {'wrong', triesLeft} | {'expired'} | {'too_many'} | {'locked', until}.
     /// </summary>
-    public const string Verify = """
+    public const string Verify = LockoutScript.Functions + """
         local now = tonumber(ARGV[1])
-        local lockedUntil = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
-        if lockedUntil > now then
+        local lockedUntil = locked_until(KEYS[2], now)
+        if lockedUntil then
           return {'locked', lockedUntil}
         end
 
@@ -114,11 +114,8 @@ internal static class PasscodeScripts
         end
 
         local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
-        local failures = redis.call('HINCRBY', KEYS[2], 'failures', 1)
-        redis.call('PEXPIRE', KEYS[2], ARGV[6])
-        if failures >= tonumber(ARGV[4]) then
-          local lockedUntilNow = now + tonumber(ARGV[5])
-          redis.call('HSET', KEYS[2], 'until', lockedUntilNow, 'failures', '0')
+        local lockedUntilNow = count_failure(KEYS[2], now, ARGV[4], ARGV[5], ARGV[6])
+        if lockedUntilNow ~= 0 then
           redis.call('DEL', KEYS[1])
           return {'locked', lockedUntilNow}
         end

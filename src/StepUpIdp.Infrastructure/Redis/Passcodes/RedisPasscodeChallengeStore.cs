@@ -16,7 +16,6 @@ public sealed class RedisPasscodeChallengeStore(
 {
     // Clean-up cushions on top of the passcode durations; decisions never rely on them.
     private static readonly TimeSpan TtlCushion = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan LockoutRetention = TimeSpan.FromDays(1);
 
     public Task<PasscodeIssueResult> IssueAsync(PasscodeSubject subject, string clientIp, DateTimeOffset now)
     {
@@ -120,9 +119,7 @@ public sealed class RedisPasscodeChallengeStore(
             // Hash whatever was typed (trimmed); a malformed code simply won't match.
             hashing.HashPasscode(subject, submittedCode.Trim()),
             limits.MaxTriesPerPasscode,
-            limits.ConsecutiveFailuresBeforeLock,
-            Ms(limits.LockDuration),
-            Ms(limits.LockDuration + LockoutRetention),
+            .. LockoutScript.Arguments(limits),
         ];
 
         return RedisOutage.TranslateAsync(async () =>

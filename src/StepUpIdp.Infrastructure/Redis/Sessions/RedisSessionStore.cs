@@ -35,7 +35,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
             var keep = expiresAt - now + CleanUpCushion;
             db.KeyExpire(key, keep > TimeSpan.FromMinutes(1) ? keep : TimeSpan.FromMinutes(1), CommandFlags.FireAndForget);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisOutage.IsOutage(ex))
         {
             // A use that is not recorded only brings the idle timeout a little closer.
         }
@@ -59,15 +59,13 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         SetIfExistsAsync(accountId, sessionId, SessionHashFormat.ClientField(clientId), SessionHashFormat.Ms(at));
 
     public async Task<SignInSession?> EndAsync(string accountId, string sessionId) =>
-        (await EndManyAsync(accountId, [sessionId]).ConfigureAwait(false)).SingleOrDefault();
+        (await RedisOutage.TranslateAsync(() => EndManyAsync(accountId, [sessionId])).ConfigureAwait(false)).SingleOrDefault();
 
     public Task<IReadOnlyList<SignInSession>> EndAllAsync(string accountId, string? keepSessionId = null) =>
         RedisOutage.TranslateAsync(async () =>
         {
-            var ids = (await Database.SetMembersAsync(keys.AccountSessions(accountId)).ConfigureAwait(false))
-                .Select(v => (string)v!)
-                .Where(id => id != keepSessionId)
-                .ToList();
+            var ids = await SessionIdsAsync(accountId).ConfigureAwait(false);
+            ids.Remove(keepSessionId!);
             return await EndManyAsync(accountId, ids).ConfigureAwait(false);
         });
 
@@ -144,7 +142,7 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             Database.SortedSetAdd(keys.SessionExpiries, accountId + MemberSeparator + sessionId, at.ToUnixTimeMilliseconds(), CommandFlags.FireAndForget);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisOutage.IsOutage(ex))
         {
             // Only the sweep's work list: an outage here means the sweep finds the session a little later.
         }
@@ -168,19 +166,19 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
         RedisOutage.TranslateAsync(async () =>
             (int)await Database.ScriptEvaluateAsync(SessionScripts.SetIfExists, [keys.Session(accountId, sessionId)], fieldsAndValues).ConfigureAwait(false) == 1);
 
-    private Task<IReadOnlyList<SignInSession>> EndManyAsync(string accountId, IReadOnlyList<string> sessionIds) =>
-        RedisOutage.TranslateAsync(async () =>
+    /// <summary>Ends the sessions in one script; the caller measures and translates (<see cref="RedisOutage"/>).</summary>
+    private async Task<IReadOnlyList<SignInSession>> EndManyAsync(string accountId, IReadOnlyList<string> sessionIds)
+    {
+        if (sessionIds.Count == 0)
         {
-            if (sessionIds.Count == 0)
-            {
-                return (IReadOnlyList<SignInSession>)[];
-            }
+            return [];
+        }
 
-            RedisKey[] scriptKeys = [keys.AccountSessions(accountId), .. sessionIds.Select(id => keys.Session(accountId, id))];
-            var reply = (RedisResult[])(await Database.ScriptEvaluateAsync(SessionScripts.End, scriptKeys,
-                sessionIds.Select(id => (RedisValue)id).ToArray()).ConfigureAwait(false))!;
-            return Sessions(accountId, sessionIds, reply);
-        });
+        RedisKey[] scriptKeys = [keys.AccountSessions(accountId), .. sessionIds.Select(id => keys.Session(accountId, id))];
+        var reply = (RedisResult[])(await Database.ScriptEvaluateAsync(SessionScripts.End, scriptKeys,
+            sessionIds.Select(id => (RedisValue)id).ToArray()).ConfigureAwait(false))!;
+        return Sessions(accountId, sessionIds, reply);
+    }
 
     private async Task<List<string>> SessionIdsAsync(string accountId) =>
         (await Database.SetMembersAsync(keys.AccountSessions(accountId)).ConfigureAwait(false)).Select(v => (string)v!).ToList();
