@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -13,9 +14,19 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
 {
     public sealed class Idp : IAsyncLifetime
     {
+        private HttpClient? _admin;
+
         public IdpHost Host { get; } = new();
         public Task InitializeAsync() => Task.CompletedTask;
-        public async Task DisposeAsync() => await Host.DisposeAsync();
+
+        /// <summary>Alice's admin API client, signed in once for the whole class.</summary>
+        public async Task<HttpClient> AdminAsync() => _admin ??= await AdminClient.ForAsync(Host, "alice@acme.test");
+
+        public async Task DisposeAsync()
+        {
+            _admin?.Dispose();
+            await Host.DisposeAsync();
+        }
     }
 
     private const string Redirect = "http%3A%2F%2F127.0.0.1%3A8765%2Fcallback";
@@ -113,6 +124,85 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
 
         using var http = NoRedirectClient();
         await AssertCleanErrorAsync(await http.SendAsync(request));
+    }
+
+    public static TheoryData<string, string, string, string?> AdminApiRequests() => new()
+    {
+        { "people page 0", "GET", "api/orgs/acme/users?page=0", null },
+        { "people page size of a billion", "GET", "api/orgs/acme/users?pageSize=1000000000", null },
+        { "unknown person type", "GET", "api/orgs/acme/users?type=robot&status=asleep", null },
+        { "invitation of malformed JSON", "POST", "api/orgs/acme/users", "{\"emails\": [" },
+        { "invitation with emails of the wrong type", "POST", "api/orgs/acme/users", """{"emails":"erin@acme.test","roles":[1]}""" },
+        { "invitation of nulls and nonsense", "POST", "api/orgs/acme/users", """{"emails":[null,"","not an address"],"roles":{"nope":"king"},"groups":[null,"grp_x"]}""" },
+        { "invitation as a JSON array", "POST", "api/orgs/acme/users", "[]" },
+        { "unknown person", "GET", "api/orgs/acme/users/nope", null },
+        { "person id with an encoded slash", "GET", "api/orgs/acme/users/a%2Fb", null },
+        { "change of an unknown person", "PUT", "api/orgs/acme/users/nope", """{"roles":{"demo-spa":"user"}}""" },
+        { "change with a huge number as a role", "PUT", "api/orgs/acme/users/nope", """{"roles":{"demo-spa":1e999}}""" },
+        { "deactivate an unknown person", "POST", "api/orgs/acme/users/nope/deactivate", null },
+        { "remove an unknown person", "DELETE", "api/orgs/acme/users/nope", null },
+        { "group with a number for a name", "POST", "api/orgs/acme/groups", """{"name":123}""" },
+        { "group with null and unknown roles", "POST", "api/orgs/acme/groups", """{"name":"G","roles":[null,{"app":"nope","role":"king","spaces":[null]}]}""" },
+        { "unknown group", "GET", "api/orgs/acme/groups/nope", null },
+        { "rename of an unknown group", "PUT", "api/orgs/acme/groups/nope", """{"name":"x"}""" },
+        { "members for an unknown group", "POST", "api/orgs/acme/groups/nope/members", """{"emails":["not an address",null]}""" },
+        { "remove a member of an unknown group", "DELETE", "api/orgs/acme/groups/nope/members/x", null },
+        { "app with a path for a client id", "POST", "api/orgs/acme/apps", """{"clientId":"../x","name":"x","type":"public","redirectUris":["not a uri",null]}""" },
+        { "app of an unknown type", "POST", "api/orgs/acme/apps", """{"name":"","type":"robot","scopes":[null],"spaces":[""]}""" },
+        { "unknown app", "GET", "api/orgs/acme/apps/nope", null },
+        { "change of an unknown app", "PUT", "api/orgs/acme/apps/nope", """{"name":"x"}""" },
+        { "secret with a garbled end date", "POST", "api/orgs/acme/apps/demo-api/secrets", """{"expiresAt":"soon"}""" },
+        { "secret for an unknown app", "POST", "api/orgs/acme/apps/nope/secrets", """{"expiresAt":"9999-12-31T23:59:59Z"}""" },
+        { "delete an unknown secret", "DELETE", "api/orgs/acme/apps/demo-api/secrets/nope", null },
+        { "domain of the wrong type", "POST", "api/orgs/acme/domains", """{"domain":["acme.test"]}""" },
+        { "domain that is no domain", "POST", "api/orgs/acme/domains", """{"domain":"-..-"}""" },
+        { "unknown domain", "GET", "api/orgs/acme/domains/nope.test", null },
+        { "verify an unknown domain", "POST", "api/orgs/acme/domains/nope.test/verify", null },
+        { "delete an unknown domain", "DELETE", "api/orgs/acme/domains/nope.test", null },
+        { "audit page size of a billion", "GET", "api/orgs/acme/audit?pageSize=1000000000", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminApiRequests))]
+    public async Task Admin_api_answers_bad_requests_with_a_problem_not_a_crash(string _, string method, string path, string? json)
+    {
+        var admin = await fixture.AdminAsync();
+        var request = new HttpRequestMessage(new HttpMethod(method), new Uri(fixture.Host.Address, path));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        var response = await admin.SendAsync(request);
+        await AssertCleanErrorAsync(response);
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("api/orgs/acme/users?page=abc")]
+    [InlineData("api/orgs/acme/users?page=99999999999")]
+    [InlineData("api/orgs/acme/audit?pageSize=1e9")]
+    public async Task Admin_api_query_of_the_wrong_type_is_refused_not_a_crash(string path)
+    {
+        var admin = await fixture.AdminAsync();
+
+        var response = await admin.GetAsync(path);
+
+        // The framework refuses a value it cannot bind before the endpoint runs; the error page says so.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await AssertCleanErrorAsync(response);
+    }
+
+    [Fact]
+    public async Task A_people_page_far_past_the_end_is_empty_not_the_first_page()
+    {
+        var admin = await fixture.AdminAsync();
+
+        var page = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?page=21474837&pageSize=200");
+
+        Assert.Equal(0, page.GetProperty("users").GetArrayLength());
+        Assert.True(page.GetProperty("total").GetInt32() > 0);
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.People;
 
 namespace StepUpIdp.Domain.Guests;
 
@@ -24,7 +24,7 @@ public abstract record GuestInvitationValidation
 /// </summary>
 public static class GuestInvitationRules
 {
-    public const int MaxEmailsPerInvitation = 10;
+    public const int MaxEmailsPerInvitation = UserInvitationRules.MaxAddresses;
 
     public static class Fields
     {
@@ -40,44 +40,13 @@ public static class GuestInvitationRules
         DateTimeOffset? expiresAt,
         DateTimeOffset now)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-
-            list.Add(message);
-        }
-
-        var trimmed = emails.Select(e => e?.Trim() ?? string.Empty).ToArray();
-        if (trimmed.Length == 0)
-        {
-            Add(Fields.Emails, "Enter at least one email address.");
-        }
-        else if (trimmed.Length > MaxEmailsPerInvitation)
-        {
-            Add(Fields.Emails, $"Invite at most {MaxEmailsPerInvitation} people at a time; this invitation has {trimmed.Length}.");
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var email in trimmed)
-        {
-            if (!EmailAddress.IsPlausible(email))
-            {
-                Add(Fields.Emails, email.Length == 0 ? "One of the email addresses is empty." : $"\"{email}\" does not look like an email address.");
-            }
-            else if (!seen.Add(EmailAddress.Normalize(email)))
-            {
-                Add(Fields.Emails, $"\"{email}\" is listed more than once.");
-            }
-        }
+        // The same address rule as an invitation of members: up to ten plausible, distinct addresses.
+        var (trimmed, errors) = UserInvitationRules.ValidateEmails(emails);
 
         // A guest with no space cannot sign in, so an invitation must give one.
         if (spaces.Count == 0)
         {
-            Add(Fields.Spaces, "Choose at least one space the guests may see.");
+            errors.Add(Fields.Spaces, "Choose at least one space the guests may see.");
         }
 
         var seenSpaces = new HashSet<string>(StringComparer.Ordinal);
@@ -85,22 +54,22 @@ public static class GuestInvitationRules
         {
             if (space is null || !appSpaces.Contains(space))
             {
-                Add(Fields.Spaces, $"\"{space}\" is not a space of this app.");
+                errors.Add(Fields.Spaces, $"\"{space}\" is not a space of this app.");
             }
             else if (!seenSpaces.Add(space))
             {
-                Add(Fields.Spaces, $"\"{space}\" is listed more than once.");
+                errors.Add(Fields.Spaces, $"\"{space}\" is listed more than once.");
             }
         }
 
         if (expiresAt is { } expiry && expiry <= now)
         {
-            Add(Fields.ExpiresAt, "The access end date must be in the future.");
+            errors.Add(Fields.ExpiresAt, "The access end date must be in the future.");
         }
 
         if (errors.Count > 0)
         {
-            return new GuestInvitationValidation.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            return new GuestInvitationValidation.Invalid(errors.ToDictionary());
         }
 
         return new GuestInvitationValidation.Valid(trimmed, spaces.ToArray(), expiresAt);

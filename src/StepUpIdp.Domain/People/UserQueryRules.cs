@@ -21,9 +21,6 @@ public sealed record UserQuery(string? Text, PersonKind? Kind, AccountStatus? St
 /// <summary>Checks <c>GET /api/orgs/{org}/users?q=&amp;type=&amp;status=&amp;page=&amp;pageSize=</c>.</summary>
 public static class UserQueryRules
 {
-    public const int MaxPageSize = 200;
-    public const int DefaultPageSize = 50;
-
     public static (UserQuery? Query, FieldErrors Errors) Validate(string? text, string? type, string? status, int? page, int? pageSize)
     {
         var errors = new FieldErrors();
@@ -42,16 +39,7 @@ public static class UserQueryRules
             "deactivated" => AccountStatus.Deactivated,
             _ => Invalid<AccountStatus>(errors, "status", "Choose active or deactivated."),
         };
-        if (page is < 1)
-        {
-            errors.Add("page", "Pages start at 1.");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"Choose a page size from 1 to {MaxPageSize}.");
-        }
-
+        Paging.Validate(page, pageSize, errors);
         if (text is { Length: > 254 })
         {
             errors.Add("q", "Search for at most 254 characters.");
@@ -59,7 +47,7 @@ public static class UserQueryRules
 
         return errors.Count > 0
             ? (null, errors)
-            : (new UserQuery(string.IsNullOrWhiteSpace(text) ? null : text.Trim(), kind, state, page ?? 1, pageSize ?? DefaultPageSize), errors);
+            : (new UserQuery(string.IsNullOrWhiteSpace(text) ? null : text.Trim(), kind, state, page ?? 1, pageSize ?? Paging.DefaultPageSize), errors);
     }
 
     private static T? Invalid<T>(FieldErrors errors, string field, string message) where T : struct

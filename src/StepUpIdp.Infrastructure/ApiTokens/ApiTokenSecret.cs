@@ -1,66 +1,35 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
+using StepUpIdp.Infrastructure.Secrets;
 
 namespace StepUpIdp.Infrastructure.ApiTokens;
 
 /// <summary>
-/// The presented form of an API token: <c>sut_{id}_{secret}</c>. The id (32 hex digits) finds the row
-/// without a scan; the secret is 256 bits from <see cref="RandomNumberGenerator"/>, base64url. Only
-/// SHA-256 of the secret is stored: with that much entropy a slow or keyed hash adds nothing, and a
-/// copy of the database cannot be turned back into working tokens. The <c>sut_</c> prefix lets secret
-/// scanners recognise a leaked token.
+/// The presented form of an API token: <c>sut_{id}_{secret}</c>, an <see cref="OpaqueSecret"/> (only SHA-256 of the
+/// secret is stored, compared in constant time). The <c>sut_</c> prefix lets secret scanners recognise a leaked token.
 /// </summary>
 public sealed class ApiTokenSecret
 {
     public const string Prefix = "sut_";
-    public const int IdLength = 32;
-    private const int SecretBytes = 32;
-    private static readonly int SecretLength = Base64Url.GetEncodedLength(SecretBytes);
+    public const int IdLength = OpaqueSecret.IdLength;
+    private const char Separator = '_';
 
-    private ApiTokenSecret(string id, string secret)
-    {
-        Id = id;
-        Secret = secret;
-    }
+    private readonly OpaqueSecret secret;
 
-    public string Id { get; }
+    private ApiTokenSecret(OpaqueSecret secret) => this.secret = secret;
 
-    private string Secret { get; }
+    public string Id => secret.Id;
 
     /// <summary>The full token to hand to the account, once.</summary>
-    public string Presented => Prefix + Id + "_" + Secret;
+    public string Presented => secret.Presented;
 
-    public byte[] Hash() => SHA256.HashData(Encoding.ASCII.GetBytes(Secret));
+    public byte[] Hash() => secret.Hash();
 
-    public static ApiTokenSecret Create() =>
-        new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2)),
-            Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes)));
+    public static ApiTokenSecret Create() => new(OpaqueSecret.Create(Prefix, Separator));
 
     /// <summary>Reads a presented token; null for anything that does not have exactly our shape.</summary>
-    public static ApiTokenSecret? TryParse(string? presented)
-    {
-        if (presented is null
-            || presented.Length != Prefix.Length + IdLength + 1 + SecretLength
-            || !presented.StartsWith(Prefix, StringComparison.Ordinal)
-            || presented[Prefix.Length + IdLength] != '_')
-        {
-            return null;
-        }
+    public static ApiTokenSecret? TryParse(string? presented) =>
+        OpaqueSecret.TryParse(presented, Prefix, Separator) is { } secret ? new ApiTokenSecret(secret) : null;
 
-        var id = presented.Substring(Prefix.Length, IdLength);
-        var secret = presented[(Prefix.Length + IdLength + 1)..];
-        if (!id.All(char.IsAsciiHexDigitLower) || !Base64Url.IsValid(secret, out var decoded) || decoded != SecretBytes)
-        {
-            return null;
-        }
+    public bool Matches(byte[] storedHash) => secret.Matches(storedHash);
 
-        return new ApiTokenSecret(id, secret);
-    }
-
-    /// <summary>Constant-time comparison with the stored hash, so timing says nothing about how much matched.</summary>
-    public bool Matches(byte[] storedHash) => CryptographicOperations.FixedTimeEquals(Hash(), storedHash);
-
-    /// <summary>Never print the secret by accident (logs, exception messages, debugger).</summary>
-    public override string ToString() => Prefix + Id + "_[redacted]";
+    public override string ToString() => secret.ToString();
 }

@@ -16,4 +16,16 @@ internal static class EmailText
 
         return builder.ToString();
     }
+
+    /// <summary>The link's text: only a web address may become a link; anything else is a bug in the caller.</summary>
+    public static string WebLink(Uri link, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(link))] string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(link, paramName);
+        if (!link.IsAbsoluteUri || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("The link must be an absolute http or https URL.", paramName);
+        }
+
+        return link.AbsoluteUri;
+    }
 }

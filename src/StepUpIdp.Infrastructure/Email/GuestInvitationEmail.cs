@@ -16,19 +16,13 @@ public static class GuestInvitationEmail
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orgName);
         ArgumentException.ThrowIfNullOrWhiteSpace(appName);
-        ArgumentNullException.ThrowIfNull(signInUrl);
         ArgumentNullException.ThrowIfNull(spaces);
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
 
-        // Only a web address may become a link; anything else is a bug in the caller.
-        if (!signInUrl.IsAbsoluteUri || (signInUrl.Scheme != Uri.UriSchemeHttps && signInUrl.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException("The sign-in URL must be an absolute http or https URL.", nameof(signInUrl));
-        }
+        var url = EmailText.WebLink(signInUrl);
 
         var org = EmailText.SingleLine(orgName);
         var app = EmailText.SingleLine(appName);
-        var url = signInUrl.AbsoluteUri;
         var spaceList = string.Join(", ", spaces.Select(EmailText.SingleLine));
         var expiry = expiresAt is { } at
             ? at.UtcDateTime.ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture)

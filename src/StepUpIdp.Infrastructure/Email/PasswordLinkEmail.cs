@@ -9,14 +9,9 @@ public static class PasswordLinkEmail
     /// <param name="orgName">The organisation that invited the person (set-password); null for a reset.</param>
     public static EmailMessage Compose(PasswordLinkPurpose purpose, string? orgName, Uri link, TimeSpan validFor, string to)
     {
-        ArgumentNullException.ThrowIfNull(link);
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
-        if (!link.IsAbsoluteUri || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException("The link must be an absolute http or https URL.", nameof(link));
-        }
+        var url = EmailText.WebLink(link);
 
-        var url = link.AbsoluteUri;
         var validity = DurationInWords.Format(validFor);
         var (subject, opening, action) = purpose switch
         {

@@ -8,17 +8,12 @@ public static class UserInvitationEmail
     public static EmailMessage Compose(string orgName, Uri signInUrl, string to)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orgName);
-        ArgumentNullException.ThrowIfNull(signInUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
-        if (!signInUrl.IsAbsoluteUri || (signInUrl.Scheme != Uri.UriSchemeHttps && signInUrl.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException("The sign-in URL must be an absolute http or https URL.", nameof(signInUrl));
-        }
+        var url = EmailText.WebLink(signInUrl);
 
         var org = EmailText.SingleLine(orgName);
         var subject = $"You were added to {org}";
         var opening = $"{org} added you ({to}). Sign in with your existing password to use its apps.";
-        var url = signInUrl.AbsoluteUri;
         var text = $"""
             {opening}
 

@@ -1,3 +1,4 @@
+using StepUpIdp.Domain.People;
 using StepUpIdp.Infrastructure.Audit;
 
 namespace StepUpIdp.Server.Api;
@@ -5,30 +6,19 @@ namespace StepUpIdp.Server.Api;
 /// <summary><c>GET /api/orgs/{org}/audit</c>: the audit log, newest first, paged.</summary>
 public static class AuditApi
 {
-    public const int MaxPageSize = 200;
-
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder org)
     {
         org.MapGet("/audit", async (HttpContext http, AuditLog audit, int? page, int? pageSize) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            if (page is < 1)
-            {
-                errors["page"] = ["Pages start at 1."];
-            }
-
-            if (pageSize is < 1 or > MaxPageSize)
-            {
-                errors["pageSize"] = [$"Choose a page size from 1 to {MaxPageSize}."];
-            }
-
+            var errors = new FieldErrors();
+            Paging.Validate(page, pageSize, errors);
             if (errors.Count > 0)
             {
-                return ProblemTypes.ValidationFailed(errors);
+                return ProblemTypes.ValidationFailed(errors.ToDictionary());
             }
 
             var caller = OrgCaller.From(http);
-            var result = await audit.ReadAsync(caller.OrganisationId, page ?? 1, pageSize ?? 50, http.RequestAborted);
+            var result = await audit.ReadAsync(caller.OrganisationId, page ?? 1, pageSize ?? Paging.DefaultPageSize, http.RequestAborted);
             return Results.Ok(new
             {
                 page = result.Page,

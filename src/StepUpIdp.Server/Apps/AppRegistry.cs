@@ -100,7 +100,7 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
             Spaces = registration.Spaces.Select(k => new AppSpace { AppClientId = clientId, Key = k }).ToList(),
         });
         db.AppOrigins.AddRange(registration.AllowedOrigins.Select(o => new AppOrigin { AppClientId = clientId, Origin = o }));
-        var secret = registration.Confidential ? secrets.Stage(clientId, expiresAt: null) : null;
+        var secret = registration.Confidential ? secrets.Stage(clientId, expiresAt: null).Presented : null;
         audit.Stage(new AuditEvent(orgId, "app.registered", "success", ActorId: actorId, Detail: $"{clientId} ({(registration.Confidential ? "confidential" : "public")})"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

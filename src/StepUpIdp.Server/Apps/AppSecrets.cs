@@ -31,11 +31,11 @@ public sealed class AppSecrets(StepUpDbContext db, IOpenIddictApplicationManager
         .OrderBy(s => s.CreatedAt).Select(s => new AppSecretListing(s.Id, s.CreatedAt, s.ExpiresAt)).ToList();
 
     /// <summary>Adds a secret to the caller's unit of work and returns it, for the one time it is shown.</summary>
-    public string Stage(string clientId, DateTimeOffset? expiresAt)
+    public OpaqueSecret Stage(string clientId, DateTimeOffset? expiresAt)
     {
         var secret = OpaqueSecret.Create();
         db.AppSecrets.Add(new AppSecret { Id = secret.Id, AppClientId = clientId, SecretHash = secret.Hash(), CreatedAt = clock.GetUtcNow(), ExpiresAt = expiresAt });
-        return secret.Presented;
+        return secret;
     }
 
     public async Task<SecretOutcome> AddAsync(string orgId, string actorId, string clientId, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
@@ -65,10 +65,9 @@ public sealed class AppSecrets(StepUpDbContext db, IOpenIddictApplicationManager
         }
 
         var secret = Stage(clientId, expiresAt);
-        var id = secret[..OpaqueSecret.IdLength];
-        audit.Stage(new AuditEvent(orgId, "app.secret_added", "success", ActorId: actorId, Detail: $"{clientId} secret {id}"));
+        audit.Stage(new AuditEvent(orgId, "app.secret_added", "success", ActorId: actorId, Detail: $"{clientId} secret {secret.Id}"));
         await db.SaveChangesAsync(cancellationToken);
-        return new SecretOutcome.Created(new AppSecretListing(id, now, expiresAt), secret);
+        return new SecretOutcome.Created(new AppSecretListing(secret.Id, now, expiresAt), secret.Presented);
     }
 
     public async Task<SecretOutcome> DeleteAsync(string orgId, string actorId, string clientId, string secretId, CancellationToken cancellationToken)

@@ -34,10 +34,17 @@ public sealed class GroupEditor(
     TimeProvider clock,
     ILogger<GroupEditor> logger)
 {
-    public async Task<IReadOnlyList<GroupListing>> ListAsync(string organisationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<GroupListing>> ListAsync(string organisationId, CancellationToken cancellationToken) =>
+        ReadAsync(organisationId, groupId: null, cancellationToken);
+
+    /// <summary>One group, read alone: not the whole org's groups and members to pick one out.</summary>
+    public async Task<GroupListing?> FindAsync(string organisationId, string groupId, CancellationToken cancellationToken) =>
+        (await ReadAsync(organisationId, groupId, cancellationToken)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<GroupListing>> ReadAsync(string organisationId, string? groupId, CancellationToken cancellationToken)
     {
         var groups = await db.Groups.AsNoTracking().Include(g => g.AppRoles).Include(g => g.Members)
-            .Where(g => g.OrganisationId == organisationId).ToListAsync(cancellationToken);
+            .Where(g => g.OrganisationId == organisationId && (groupId == null || g.Id == groupId)).ToListAsync(cancellationToken);
         var memberIds = groups.SelectMany(g => g.Members).Select(m => m.AccountId).Distinct().ToList();
         var accounts = await db.Accounts.AsNoTracking().Where(a => memberIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         return groups.OrderBy(g => g.Name, StringComparer.OrdinalIgnoreCase)
@@ -47,9 +54,6 @@ public sealed class GroupEditor(
                     .OrderBy(a => a.Email, StringComparer.OrdinalIgnoreCase).Select(a => new GroupMemberListing(a.Id, a.Email, a.Name)).ToList()))
             .ToList();
     }
-
-    public async Task<GroupListing?> FindAsync(string organisationId, string groupId, CancellationToken cancellationToken) =>
-        (await ListAsync(organisationId, cancellationToken)).SingleOrDefault(g => g.Id == groupId);
 
     public async Task<(PersonOutcome Outcome, string? GroupId)> CreateAsync(string organisationId, string adminId, string? name,
         IReadOnlyList<GroupRoleRequest?>? roles, CancellationToken cancellationToken)

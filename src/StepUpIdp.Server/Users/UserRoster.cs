@@ -39,7 +39,7 @@ public sealed class UserRoster(StepUpDbContext db, OrganisationPeople people, Si
                 && (query.Kind is null || query.Kind == (u.Guest ? PersonKind.Guest : u.UserType == UserType.Internal ? PersonKind.Internal : PersonKind.External))
                 && (query.Status is null || query.Status == (u.Deactivated ? AccountStatus.Deactivated : AccountStatus.Active)))
             .ToList();
-        return new UserPage(matching.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList(), query.Page, query.PageSize, matching.Count);
+        return new UserPage(matching.Skip((int)Math.Min(Paging.Offset(query.Page, query.PageSize), matching.Count)).Take(query.PageSize).ToList(), query.Page, query.PageSize, matching.Count);
     }
 
     public async Task<PersonDetail?> FindAsync(string organisationId, string accountId, CancellationToken cancellationToken)

@@ -72,7 +72,7 @@ public sealed class UsersModel(UserRoster roster, UserInvitations invitations, G
         if (query is null)
         {
             Errors = errors.ToDictionary();
-            query = new UserQuery(null, null, null, 1, UserQueryRules.DefaultPageSize);
+            query = new UserQuery(null, null, null, 1, Paging.DefaultPageSize);
         }
 
         if (Errors.Count > 0)
