@@ -3,6 +3,7 @@ using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.TwoStep;
 
 namespace StepUpIdp.Server.Tenancy;
 
@@ -103,26 +104,30 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     /// <summary>The account's facts on the app, or null when the account no longer exists.</summary>
     public async Task<SubjectFacts?> DescribeAsync(string accountId, OrganisationApp app, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null || account.DeactivatedAt is not null)
+        // One round trip for the account, its roles on the app and whether it has an authenticator: this runs on
+        // every authorize and token request. Only an external user's named policies and a guest's assignment follow.
+        var clientId = app.ClientId;
+        var found = await db.Accounts.AsNoTracking()
+            .Where(a => a.Id == accountId)
+            .Select(a => new
+            {
+                Account = a,
+                Direct = db.RoleGrants.Where(g => g.AccountId == a.Id && g.AppClientId == clientId).Select(g => g.Role).ToList(),
+                GroupGrants = (from member in db.GroupMembers
+                               join grant in db.GroupAppRoles on member.GroupId equals grant.GroupId
+                               where member.AccountId == a.Id && grant.AppClientId == clientId
+                               select grant).ToList(),
+                HasAuthenticator = db.Set<AccountAuthenticator>().Any(x => x.AccountId == a.Id),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || found.Account.DeactivatedAt is not null)
         {
             // A deactivated account is treated as gone: no sign-in continues, no refresh token or API token works.
             return null;
         }
 
-        var direct = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.AccountId == accountId && g.AppClientId == app.ClientId)
-            .Select(g => g.Role)
-            .ToListAsync(cancellationToken);
-
-        var groupGrants = await (
-                from member in db.GroupMembers.AsNoTracking()
-                join grant in db.GroupAppRoles.AsNoTracking() on member.GroupId equals grant.GroupId
-                where member.AccountId == accountId && grant.AppClientId == app.ClientId
-                select grant)
-            .ToListAsync(cancellationToken);
-
-        var role = EffectiveRole.Resolve(direct, groupGrants.Select(g => g.Role));
+        var account = found.Account;
+        var role = EffectiveRole.Resolve(found.Direct, found.GroupGrants.Select(g => g.Role));
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
@@ -132,6 +137,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
             : OrganisationPolicies.DefaultOnly(app.DefaultPolicy);
         var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked)
         {
+            HasAuthenticator = found.HasAuthenticator,
             ExternalPolicy = ExternalPolicyResolver.Resolve(orgPolicies, new PolicySubject(account.Id, account.Email, userType)),
         };
         if (role != AppRole.Guest)
@@ -143,7 +149,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         var assignment = await db.GuestAssignments.AsNoTracking()
             .SingleOrDefaultAsync(a => a.AppClientId == app.ClientId && a.AccountId == accountId, cancellationToken);
         var (spaces, readOnly) = Domain.People.GuestSpaces.Combine(assignment?.Spaces ?? [],
-            groupGrants.Where(g => g.Role == AppRole.Guest).Select(g => ((IReadOnlyList<string>)g.Spaces, (IReadOnlyList<string>)g.ReadOnlySpaces)));
+            found.GroupGrants.Where(g => g.Role == AppRole.Guest).Select(g => ((IReadOnlyList<string>)g.Spaces, (IReadOnlyList<string>)g.ReadOnlySpaces)));
         return facts with { Spaces = spaces, ReadOnlySpaces = readOnly, GuestAccessEndsAt = assignment?.ExpiresAt };
     }
 }
