@@ -77,11 +77,8 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     /// </summary>
     public async Task<string?> StepUpOrganisationAsync(string accountId, string email, CancellationToken cancellationToken)
     {
-        var memberOf = db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
-        var grantedBy = from grant in db.RoleGrants
-                        join app in db.Apps on grant.AppClientId equals app.ClientId
-                        where grant.AccountId == accountId
-                        select app.OrganisationId;
+        var memberOf = MemberOf(accountId);
+        var grantedBy = GrantedBy(accountId);
         var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
         var organisations = await db.Organisations.AsNoTracking()
             .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id) || o.VerifiedDomains.Any(d => d.Domain == domain))
@@ -91,6 +88,27 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         return organisations.FirstOrDefault(o => AccountClassifier.Classify(email, o.Domains, isGuest: false) == UserType.External)?.OrganisationId
             ?? organisations.FirstOrDefault()?.OrganisationId;
     }
+
+    /// <summary>The organisations the account belongs to or holds a role in (on one of their apps), in one round trip.</summary>
+    public async Task<IReadOnlyList<string>> OrganisationsOfAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var memberOf = MemberOf(accountId);
+        var grantedBy = GrantedBy(accountId);
+        return await db.Organisations.AsNoTracking()
+            .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id))
+            .OrderBy(o => o.Id)
+            .Select(o => o.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    private IQueryable<string> MemberOf(string accountId) =>
+        db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
+
+    private IQueryable<string> GrantedBy(string accountId) =>
+        from grant in db.RoleGrants
+        join app in db.Apps on grant.AppClientId equals app.ClientId
+        where grant.AccountId == accountId
+        select app.OrganisationId;
 
     /// <summary>The client id that stands for the IdP's own pages; it cannot be registered (docs/security.md).</summary>
     public const string PortalClientId = "urn:stepupidp:portal";
