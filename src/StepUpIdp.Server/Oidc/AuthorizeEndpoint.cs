@@ -31,7 +31,6 @@ internal static class AuthorizeEndpoint
         TokenPrincipalFactory tokens,
         InteractionMarker marker,
         GuestSignInGate guests,
-        StepUpIdp.Infrastructure.TwoStep.AuthenticatorStore authenticators,
         TimeProvider clock,
         ILogger<AuthorizeRequestLog> logger)
     {
@@ -67,8 +66,7 @@ internal static class AuthorizeEndpoint
 
         var policyApplies = subject is not null && PolicyApplies(subject, app);
         // Gather the facts; every rule is in SignInRequirements.
-        var hasAuthenticator = subject is not null && await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken);
-        var facts = SessionSignInFacts.For(session, subject, app, now, interactionStartedAt, hasAuthenticator, SignInSessions.StoreWasUnavailable(http)) with
+        var facts = SessionSignInFacts.For(session, subject, app, now, interactionStartedAt, SignInSessions.StoreWasUnavailable(http)) with
         {
             PromptLogin = request.HasPromptValue(PromptValues.Login),
             PromptNone = request.HasPromptValue(PromptValues.None),

@@ -1,7 +1,6 @@
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Domain.Policy;
-using StepUpIdp.Infrastructure.TwoStep;
 using StepUpIdp.Server.Tenancy;
 using StepUpIdp.Server.TwoStep;
 using StepUpIdp.Server.Verification;
@@ -42,7 +41,7 @@ public abstract record PortalStepUpResult
 /// (<see cref="AccountDirectory.FindPortalAsync"/>), and answers with the page to go through: the same sign-in and
 /// verification pages, recorded in the same session, as an app's step-up.
 /// </summary>
-public sealed class PortalStepUp(AccountDirectory directory, SignInSessions sessions, AuthenticatorStore authenticators, TimeProvider clock)
+public sealed class PortalStepUp(AccountDirectory directory, SignInSessions sessions, TimeProvider clock)
 {
     public async Task<PortalStepUpResult> CheckAsync(HttpContext http, string organisationId, PortalDemand demand, string? returnUrl = null)
     {
@@ -57,9 +56,7 @@ public sealed class PortalStepUp(AccountDirectory directory, SignInSessions sess
         }
 
         var now = clock.GetUtcNow();
-        var hasAuthenticator = await authenticators.IsEnrolledAsync(subject.AccountId, cancellationToken);
-        var facts = SessionSignInFacts.For(session, subject, portal, now, interactionStartedAt: null, hasAuthenticator,
-            SignInSessions.StoreWasUnavailable(http)) with
+        var facts = SessionSignInFacts.For(session, subject, portal, now, interactionStartedAt: null, SignInSessions.StoreWasUnavailable(http)) with
         {
             // Membership is the page's own check; guests' spaces do not apply to these pages.
             HasRole = true,

@@ -18,7 +18,6 @@ internal static class SessionSignInFacts
         OrganisationApp app,
         DateTimeOffset now,
         DateTimeOffset? interactionStartedAt,
-        bool hasAuthenticator,
         bool sessionUncheckable)
     {
         var records = session?.Server?.VerificationsFor(app.OrganisationId) ?? [];
@@ -46,7 +45,7 @@ internal static class SessionSignInFacts
             Policy = policy,
             Verification = ReverificationSchedule.EvaluateBest(policy, records, now, interactionStartedAt),
             VerificationStoreAvailable = session is { IsOffline: false },
-            HasAuthenticator = hasAuthenticator,
+            HasAuthenticator = subject?.HasAuthenticator ?? false,
         };
     }
 }

@@ -3,6 +3,7 @@ using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.TwoStep;
 
 namespace StepUpIdp.Server.Tenancy;
 
@@ -76,11 +77,8 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     /// </summary>
     public async Task<string?> StepUpOrganisationAsync(string accountId, string email, CancellationToken cancellationToken)
     {
-        var memberOf = db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
-        var grantedBy = from grant in db.RoleGrants
-                        join app in db.Apps on grant.AppClientId equals app.ClientId
-                        where grant.AccountId == accountId
-                        select app.OrganisationId;
+        var memberOf = MemberOf(accountId);
+        var grantedBy = GrantedBy(accountId);
         var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
         var organisations = await db.Organisations.AsNoTracking()
             .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id) || o.VerifiedDomains.Any(d => d.Domain == domain))
@@ -90,6 +88,27 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         return organisations.FirstOrDefault(o => AccountClassifier.Classify(email, o.Domains, isGuest: false) == UserType.External)?.OrganisationId
             ?? organisations.FirstOrDefault()?.OrganisationId;
     }
+
+    /// <summary>The organisations the account belongs to or holds a role in (on one of their apps), in one round trip.</summary>
+    public async Task<IReadOnlyList<string>> OrganisationsOfAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var memberOf = MemberOf(accountId);
+        var grantedBy = GrantedBy(accountId);
+        return await db.Organisations.AsNoTracking()
+            .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id))
+            .OrderBy(o => o.Id)
+            .Select(o => o.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    private IQueryable<string> MemberOf(string accountId) =>
+        db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
+
+    private IQueryable<string> GrantedBy(string accountId) =>
+        from grant in db.RoleGrants
+        join app in db.Apps on grant.AppClientId equals app.ClientId
+        where grant.AccountId == accountId
+        select app.OrganisationId;
 
     /// <summary>The client id that stands for the IdP's own pages; it cannot be registered (docs/security.md).</summary>
     public const string PortalClientId = "urn:stepupidp:portal";
@@ -103,31 +122,36 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     /// <summary>The account's facts on the app, or null when the account no longer exists.</summary>
     public async Task<SubjectFacts?> DescribeAsync(string accountId, OrganisationApp app, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null || account.DeactivatedAt is not null)
+        // One round trip for the account, its roles on the app and whether it has an authenticator: this runs on
+        // every authorize and token request. Only an external user's named policies and a guest's assignment follow.
+        var clientId = app.ClientId;
+        var found = await db.Accounts.AsNoTracking()
+            .Where(a => a.Id == accountId)
+            .Select(a => new
+            {
+                Account = a,
+                Direct = db.RoleGrants.Where(g => g.AccountId == a.Id && g.AppClientId == clientId).Select(g => g.Role).ToList(),
+                GroupGrants = (from member in db.GroupMembers
+                               join grant in db.GroupAppRoles on member.GroupId equals grant.GroupId
+                               where member.AccountId == a.Id && grant.AppClientId == clientId
+                               select grant).ToList(),
+                HasAuthenticator = db.Set<AccountAuthenticator>().Any(x => x.AccountId == a.Id),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || found.Account.DeactivatedAt is not null)
         {
             // A deactivated account is treated as gone: no sign-in continues, no refresh token or API token works.
             return null;
         }
 
-        var direct = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.AccountId == accountId && g.AppClientId == app.ClientId)
-            .Select(g => g.Role)
-            .ToListAsync(cancellationToken);
-
-        var groupGrants = await (
-                from member in db.GroupMembers.AsNoTracking()
-                join grant in db.GroupAppRoles.AsNoTracking() on member.GroupId equals grant.GroupId
-                where member.AccountId == accountId && grant.AppClientId == app.ClientId
-                select grant)
-            .ToListAsync(cancellationToken);
-
-        var role = EffectiveRole.Resolve(direct, groupGrants.Select(g => g.Role));
+        var account = found.Account;
+        var role = EffectiveRole.Resolve(found.Direct, found.GroupGrants.Select(g => g.Role));
         var userType = AccountClassifier.Classify(account.Email, app.VerifiedDomains, isGuest: role == AppRole.Guest);
         var locked = account.LockedUntil is { } until && until > clock.GetUtcNow();
 
         var facts = new SubjectFacts(account.Id, account.Email, account.Name, userType, role, account.EmailVerified, locked)
         {
+            HasAuthenticator = found.HasAuthenticator,
             ExternalPolicy = await policies.ResolveAsync(app.OrganisationId, app.DefaultPolicy, new PolicySubject(account.Id, account.Email, userType),
                 cancellationToken),
         };
@@ -140,7 +164,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         var assignment = await db.GuestAssignments.AsNoTracking()
             .SingleOrDefaultAsync(a => a.AppClientId == app.ClientId && a.AccountId == accountId, cancellationToken);
         var (spaces, readOnly) = Domain.People.GuestSpaces.Combine(assignment?.Spaces ?? [],
-            groupGrants.Where(g => g.Role == AppRole.Guest).Select(g => ((IReadOnlyList<string>)g.Spaces, (IReadOnlyList<string>)g.ReadOnlySpaces)));
+            found.GroupGrants.Where(g => g.Role == AppRole.Guest).Select(g => ((IReadOnlyList<string>)g.Spaces, (IReadOnlyList<string>)g.ReadOnlySpaces)));
         return facts with { Spaces = spaces, ReadOnlySpaces = readOnly, GuestAccessEndsAt = assignment?.ExpiresAt };
     }
 }

@@ -25,6 +25,9 @@ public sealed record SubjectFacts(
     /// <summary>Guests only: when the guest's access to the app ends, if an end was set.</summary>
     public DateTimeOffset? GuestAccessEndsAt { get; init; }
 
+    /// <summary>Whether the account has an authenticator app (TOTP) enrolled.</summary>
+    public bool HasAuthenticator { get; init; }
+
     /// <summary>
     /// The org's policy in force for this person (<see cref="ExternalPolicyResolver"/>): pilot, domain policy or default.
     /// Internal users get the default one, which does not apply to them.

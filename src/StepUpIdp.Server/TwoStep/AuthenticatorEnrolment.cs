@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Policy;
@@ -28,6 +27,7 @@ public sealed class AuthenticatorEnrolment(
     TotpVerification verification,
     ITotpReplayGuard replay,
     StepUpDbContext db,
+    AccountDirectory directory,
     AuditLog audit,
     IDataProtectionProvider protection,
     GuestMailQueue mail,
@@ -112,20 +112,8 @@ public sealed class AuthenticatorEnrolment(
     /// Where an account-level change is audited: the org whose sign-in it happened in, or else every org the account
     /// belongs to or holds a role in, so each org's admins see it.
     /// </summary>
-    private async Task<IReadOnlyList<string>> OrganisationsAsync(string accountId, OrganisationApp? app, CancellationToken cancellationToken)
-    {
-        if (app is not null)
-        {
-            return [app.OrganisationId];
-        }
-
-        var members = await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId).Select(m => m.OrganisationId).ToListAsync(cancellationToken);
-        var viaApps = await (from grant in db.RoleGrants.AsNoTracking()
-                             join registered in db.Apps.AsNoTracking() on grant.AppClientId equals registered.ClientId
-                             where grant.AccountId == accountId
-                             select registered.OrganisationId).ToListAsync(cancellationToken);
-        return members.Concat(viaApps).Distinct(StringComparer.Ordinal).ToList();
-    }
+    private async Task<IReadOnlyList<string>> OrganisationsAsync(string accountId, OrganisationApp? app, CancellationToken cancellationToken) =>
+        app is not null ? [app.OrganisationId] : await directory.OrganisationsOfAsync(accountId, cancellationToken);
 
     private PendingEnrolment Describe(string email, byte[] secret, string accountId)
     {
