@@ -6,20 +6,25 @@ using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests;
 
-/// <summary>Discovery, introspection, revocation and end-session as a relying party and a resource server use them.</summary>
-public sealed class ProtocolEndpointsTests : IAsyncLifetime
+/// <summary>
+/// Discovery, introspection, revocation and end-session as a relying party and a resource server use them. One host
+/// for the class; each test signs in with a browser and a session of its own.
+/// </summary>
+public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
     private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
     private static readonly Uri SignedOut = new("http://127.0.0.1:9/portal/signed-out");
-    private readonly IdpHost _idp = new();
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => await shared.OnceAsync("acme-portal", async () =>
     {
         await _idp.RegisterPublicAppAsync("acme-portal", "acme", Callback, AppEnforcement.Exempt);
         await _idp.GrantAsync("acme-portal", "alice@acme.test", AppRole.Admin);
-    }
+        return "registered";
+    });
 
-    public async Task DisposeAsync() => await _idp.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Discovery_lists_the_acr_values_weakest_first_and_the_custom_claims()
@@ -65,7 +70,7 @@ public sealed class ProtocolEndpointsTests : IAsyncLifetime
         Assert.True(introspection.RootElement.GetProperty("active").GetBoolean());
 
         var flow = new CodeFlow(_idp.Address, "acme-portal", Callback);
-        using var browser = new Browser { StopAt = Callback };
+        using var browser = new Browser(_from) { StopAt = Callback };
         var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test");
         var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!);
         var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
@@ -86,7 +91,7 @@ public sealed class ProtocolEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task End_session_ends_the_idp_session_so_the_next_sign_in_asks_for_the_password()
     {
-        using var browser = new Browser { StopAt = Callback };
+        using var browser = new Browser(_from) { StopAt = Callback };
         var flow = new CodeFlow(_idp.Address, "acme-portal", Callback);
         var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test");
         var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!);

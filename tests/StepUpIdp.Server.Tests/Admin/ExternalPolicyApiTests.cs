@@ -7,18 +7,33 @@ using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests.Admin;
 
-/// <summary>The admin API for the external-user policy: who may use it, how it validates, what it records.</summary>
-public sealed class ExternalPolicyApiTests : IAsyncLifetime
+/// <summary>
+/// The admin API for the external-user policy: who may use it, how it validates, what it records. One host for the
+/// class: tests that only read use the demo's acme, and tests that write (or would, were a check broken) an org of their own.
+/// </summary>
+public sealed class ExternalPolicyApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private readonly IdpHost _idp = new();
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
+    private readonly List<HttpClient> _clients = [];
     private HttpClient _alice = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    /// <summary>Alice's admin API client, signed in once for the class (acme is only read).</summary>
+    public async Task InitializeAsync() => _alice = await shared.OnceAsync("alice", () => AdminClient.ForAsync(_idp, "alice@acme.test", from: _from));
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        _alice.Dispose();
-        await _idp.DisposeAsync();
+        _clients.ForEach(c => c.Dispose());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A fresh org like acme, and its admin's API client.</summary>
+    private async Task<(TestOrg Org, HttpClient Admin)> OwnOrgAsync()
+    {
+        var org = await _idp.AddOrgLikeAcmeAsync();
+        var admin = await AdminClient.ForAsync(_idp, org.Admin, org.Id, from: _from);
+        _clients.Add(admin);
+        return (org, admin);
     }
 
     [Fact]
@@ -33,7 +48,8 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_fields_are_refused_by_name_and_the_stored_policy_is_unchanged()
     {
-        var response = await _alice.PutAsJsonAsync("api/orgs/acme/external-policy", new
+        var (org, admin) = await OwnOrgAsync();
+        var response = await admin.PutAsJsonAsync($"api/orgs/{org.Id}/external-policy", new
         {
             verification = "sometimes",
             reverifyEvery = "PT1M",
@@ -52,7 +68,7 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         Assert.True(errors.TryGetProperty("reverifyEvery", out _));
         Assert.True(errors.TryGetProperty("methods", out _));
 
-        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        var stored = await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{org.Id}/external-policy");
         Assert.Equal("P1D", stored.GetProperty("reverifyEvery").GetString());
     }
 
@@ -62,7 +78,8 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [InlineData("text/plain", "verification=off", HttpStatusCode.UnsupportedMediaType)]
     public async Task Malformed_bodies_get_problem_details(string contentType, string body, HttpStatusCode expected)
     {
-        var response = await _alice.PutAsync("api/orgs/acme/external-policy", new StringContent(body, Encoding.UTF8, contentType));
+        var (org, admin) = await OwnOrgAsync();
+        var response = await admin.PutAsync($"api/orgs/{org.Id}/external-policy", new StringContent(body, Encoding.UTF8, contentType));
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -71,7 +88,8 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_policy_is_stored_and_the_change_is_audited()
     {
-        var response = await _alice.PutAsJsonAsync("api/orgs/acme/external-policy", new
+        var (org, admin) = await OwnOrgAsync();
+        var response = await admin.PutAsJsonAsync($"api/orgs/{org.Id}/external-policy", new
         {
             verification = "required",
             reverifyEvery = "PT12H",
@@ -82,9 +100,9 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        var stored = await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{org.Id}/external-policy");
         Assert.Equal("PT12H", stored.GetProperty("reverifyEvery").GetString());
-        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        var audit = await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{org.Id}/audit");
         var change = audit.GetProperty("entries").EnumerateArray().First(e => e.GetProperty("action").GetString() == "policy.changed");
         Assert.Contains("reverifyEvery P1D -> PT12H", change.GetProperty("detail").GetString());
     }
@@ -92,8 +110,9 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task Preview_names_who_would_lose_api_tokens_without_changing_anything()
     {
-        await _idp.AddApiTokenAsync("bob@partner.test", "acme");
-        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policy/preview", new
+        var (org, admin) = await OwnOrgAsync();
+        await _idp.AddApiTokenAsync(org.External, org.Id);
+        var response = await admin.PostAsJsonAsync($"api/orgs/{org.Id}/external-policy/preview", new
         {
             verification = "required",
             reverifyEvery = "P1D",
@@ -104,9 +123,9 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
         });
         var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "bob@partner.test");
-        Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == "alice@acme.test");
-        var stored = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policy");
+        Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.External);
+        Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.Admin);
+        var stored = await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{org.Id}/external-policy");
         Assert.Equal("allow", stored.GetProperty("apiTokens").GetString());
     }
 
@@ -142,7 +161,7 @@ public sealed class ExternalPolicyApiTests : IAsyncLifetime
     [Fact]
     public async Task A_member_who_is_not_admin_is_forbidden_and_no_token_is_unauthenticated()
     {
-        using var dave = await AdminClient.ForAsync(_idp, "dave@acme.test");
+        using var dave = await AdminClient.ForAsync(_idp, "dave@acme.test", from: _from);
         var asDave = await dave.GetAsync("api/orgs/acme/external-policy");
         Assert.Equal(HttpStatusCode.Forbidden, asDave.StatusCode);
 

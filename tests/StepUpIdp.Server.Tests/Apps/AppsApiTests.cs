@@ -6,20 +6,20 @@ using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests.Apps;
 
-/// <summary>Apps registered and changed over the admin API work at once over OAuth; secrets rotate without downtime.</summary>
-public sealed class AppsApiTests : IAsyncLifetime
+/// <summary>
+/// Apps registered and changed over the admin API work at once over OAuth; secrets rotate without downtime. One host
+/// for the class, alice signed in once; each test registers apps of its own (client ids no other test uses).
+/// </summary>
+public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
     private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
-    private readonly IdpHost _idp = new();
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
     private HttpClient _alice = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    public async Task InitializeAsync() => _alice = await shared.OnceAsync("alice", () => AdminClient.ForAsync(_idp, "alice@acme.test", from: _from));
 
-    public async Task DisposeAsync()
-    {
-        _alice.Dispose();
-        await _idp.DisposeAsync();
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_registered_public_app_signs_people_in_and_a_changed_redirect_uri_takes_effect_at_once()
@@ -36,7 +36,7 @@ public sealed class AppsApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, app.GetProperty("clientSecret").ValueKind);
         await _idp.GrantAsync("portal", "dave@acme.test", AppRole.User);
 
-        using (var browser = new Browser { StopAt = Callback })
+        using (var browser = new Browser(_from) { StopAt = Callback })
         {
             var flow = new CodeFlow(_idp.Address, "portal", Callback);
             var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "dave@acme.test");

@@ -11,7 +11,9 @@ public static class AdminClient
     private static readonly Uri ConsoleRedirect = new("http://127.0.0.1:9/admin-console/callback");
 
     /// <param name="session">A browser already signed in (and verified) as the admin: its session is used, so no new code is sent.</param>
-    public static async Task<HttpClient> ForAsync(IdpHost idp, string email, string organisationId = "acme", Browser? session = null)
+    /// <param name="from">Without a session, the address the sign-in comes from (<see cref="LoopbackAddresses"/>).</param>
+    public static async Task<HttpClient> ForAsync(IdpHost idp, string email, string organisationId = "acme", Browser? session = null,
+        System.Net.IPAddress? from = null)
     {
         var clientId = $"{organisationId}-admin-console";
         await using (var scope = idp.Services.CreateAsyncScope())
@@ -24,7 +26,7 @@ public static class AdminClient
         }
 
         await TryGrantAsync(idp, clientId, email);
-        using var own = session is null ? new Browser() : null;
+        using var own = session is null ? new Browser(from) : null;
         var browser = session ?? own!;
         var stopAt = browser.StopAt;
         browser.StopAt = ConsoleRedirect;

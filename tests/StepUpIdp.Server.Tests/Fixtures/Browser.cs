@@ -13,11 +13,25 @@ public sealed class Browser : IDisposable
     private readonly HttpClient _http;
     private static readonly HtmlParser Parser = new();
 
-    public Browser()
+    /// <param name="from">
+    /// The loopback address the browser connects from (see <see cref="LoopbackAddresses"/>), so the IdP counts its
+    /// per-address limits (sign-in posts, passcode sends) for it alone; by default 127.0.0.1, as every other client.
+    /// </param>
+    public Browser(IPAddress? from = null)
     {
         Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true });
+        From = from ?? IPAddress.Loopback;
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true };
+        if (from is not null)
+        {
+            handler.ConnectCallback = (context, cancellationToken) => LoopbackAddresses.ConnectAsync(from, context.DnsEndPoint, cancellationToken);
+        }
+
+        _http = new HttpClient(handler);
     }
+
+    /// <summary>The address the IdP sees this browser connect from.</summary>
+    public IPAddress From { get; }
 
     public CookieContainer Cookies { get; }
 

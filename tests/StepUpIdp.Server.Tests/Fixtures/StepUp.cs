@@ -43,9 +43,9 @@ public static class StepUp
     /// A browser signed in as an admin of <paramref name="organisationId"/> that has passed the admin pages' step-up
     /// (the password, then an emailed code), so the org's pages open at once for the next 15 minutes.
     /// </summary>
-    public static async Task<Browser> AdminAsync(IdpHost idp, string email, string organisationId = "acme")
+    public static async Task<Browser> AdminAsync(IdpHost idp, string email, string organisationId = "acme", System.Net.IPAddress? from = null)
     {
-        var browser = new Browser();
+        var browser = new Browser(from);
         var page = await browser.CompleteAsync(idp, await browser.OpenAsync(new Uri(idp.Address, $"admin/{organisationId}/audit")), email);
         Assert.Equal($"/admin/{organisationId}/audit", page.Url.AbsolutePath);
         return browser;

@@ -24,6 +24,38 @@ public static class TestDirectory
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// A fresh org for one test on a shared host (<see cref="SharedIdpHost"/>), set up as the demo's acme is: its
+    /// external-user policy, a verified domain of its own, an admin, an internal member and an external member, each a
+    /// new account with the demo password. A test that changes an org's data changes this one, never acme.
+    /// </summary>
+    public static async Task<TestOrg> AddOrgLikeAcmeAsync(this IdpHost idp)
+    {
+        var id = "t-" + Guid.NewGuid().ToString("N")[..12];
+        var domain = $"{id}.test";
+        await using (var scope = idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var acme = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == "acme");
+            db.Organisations.Add(new Organisation
+            {
+                Id = id,
+                Name = $"Test org {id}",
+                VerifiedDomains = [new OrganisationDomain { OrganisationId = id, Domain = domain }],
+                ExternalPolicy = StoredExternalPolicy.From(acme.ExternalPolicy.ToPolicy()),
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var org = new TestOrg(id, $"admin@{domain}", $"member@{domain}", $"external@partner-{domain}");
+        await idp.AddAccountAsync(org.Admin, id);
+        await idp.MakeOrgAdminAsync(id, org.Admin);
+        await idp.AddAccountAsync(org.Member, id);
+        await idp.AddAccountAsync(org.External, id);
+        return org;
+    }
+
     /// <summary>Registers a public client (code + PKCE + refresh) of an org for a relying party's redirect URI.</summary>
     public static async Task RegisterPublicAppAsync(this IdpHost idp, string clientId, string organisationId, Uri redirectUri,
         AppEnforcement enforcement = AppEnforcement.Enforced, params string[] spaces)
@@ -136,3 +168,6 @@ public static class TestDirectory
         await db.SaveChangesAsync();
     }
 }
+
+/// <summary>An org made for one test: its id, and the emails of its admin, an internal member and an external member.</summary>
+public sealed record TestOrg(string Id, string Admin, string Member, string External);

@@ -7,10 +7,14 @@ using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Passwords;
 
-/// <summary>Set-password and reset links: single use, 30 minutes, strong passwords only, no hint which addresses exist.</summary>
-public sealed partial class PasswordLinkTests
+/// <summary>
+/// Set-password and reset links: single use, 30 minutes, strong passwords only, no hint which addresses exist. Links from
+/// the bootstrap need an empty IdP each (and one a clock); the other tests share a host and change their own account.
+/// </summary>
+public sealed partial class PasswordLinkTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>
 {
     private const string Strong = BootstrapTests.StrongPassword;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
 
     [Fact]
     public async Task A_weak_password_is_refused_with_a_reason_and_the_link_still_works()
@@ -73,8 +77,8 @@ public sealed partial class PasswordLinkTests
     [InlineData("account/set-password?token=0123456789abcdef0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task A_missing_or_forged_token_gets_a_readable_page(string path)
     {
-        await using var idp = BootstrapTests.EmptyIdp();
-        using var browser = new Browser();
+        var idp = shared.Host;
+        using var browser = new Browser(_from);
         var page = await browser.OpenAsync(new Uri(idp.Address, path));
         Assert.Equal(HttpStatusCode.Gone, page.Status);
         Assert.NotNull(page.Text("#link-unusable"));
@@ -83,35 +87,39 @@ public sealed partial class PasswordLinkTests
     [Fact]
     public async Task Forgot_password_answers_alike_for_unknown_addresses_and_mails_a_working_link_to_known_ones()
     {
-        await using var mail = await SmtpSink.StartAsync();
-        await using var idp = new IdpHost(smtp: mail);
-        using var browser = new Browser();
+        var (mail, idp) = (shared.Mail, shared.Host);
+        var dave = $"dave-{Guid.NewGuid():N}@acme.test";
+        var nobody = $"nobody-{Guid.NewGuid():N}@acme.test";
+        await idp.AddAccountAsync(dave);
+        using var browser = new Browser(_from);
 
-        var unknown = await RequestResetAsync(browser, idp, "nobody@acme.test");
-        var known = await RequestResetAsync(browser, idp, "dave@acme.test");
+        var unknown = await RequestResetAsync(browser, idp, nobody);
+        var known = await RequestResetAsync(browser, idp, dave);
         Assert.Equal(unknown.Status, known.Status);
-        Assert.Equal(unknown.Html.Replace("nobody@acme.test", "X", StringComparison.Ordinal), known.Html.Replace("dave@acme.test", "X", StringComparison.Ordinal));
+        Assert.Equal(unknown.Html.Replace(nobody, "X", StringComparison.Ordinal), known.Html.Replace(dave, "X", StringComparison.Ordinal));
 
-        var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == "dave@acme.test"), TimeSpan.FromSeconds(10));
-        Assert.DoesNotContain(mail.Messages, m => m.To.Mailboxes.Any(b => b.Address == "nobody@acme.test"));
+        var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == dave), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(mail.Messages, m => m.To.Mailboxes.Any(b => b.Address == nobody));
         var link = new Uri(Link().Match(message.TextBody ?? "").Value);
 
         var form = await browser.OpenAsync(link);
         var done = await browser.SubmitAsync(form, new Dictionary<string, string> { ["NewPassword"] = Strong });
         Assert.NotNull(done.Text("#password-set"));
 
-        var oldPassword = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin")), "dave@acme.test");
+        var oldPassword = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin")), dave);
         Assert.Equal("/account/signin", oldPassword.Url.AbsolutePath);
-        var newPassword = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin")), "dave@acme.test", Strong);
+        var newPassword = await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin")), dave, Strong);
         Assert.Equal("/", newPassword.Url.AbsolutePath);
     }
 
     [Fact]
     public async Task A_signed_in_person_changes_the_password_with_the_current_one()
     {
-        await using var idp = new IdpHost();
-        using var browser = new Browser();
-        await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin?ReturnUrl=%2Faccount%2Fpassword")), "dave@acme.test");
+        var idp = shared.Host;
+        var dave = $"dave-{Guid.NewGuid():N}@acme.test";
+        await idp.AddAccountAsync(dave);
+        using var browser = new Browser(_from);
+        await browser.SignInAsync(await browser.OpenAsync(new Uri(idp.Address, "account/signin?ReturnUrl=%2Faccount%2Fpassword")), dave);
         var form = browser.Current!;
         Assert.Equal("/account/password", form.Url.AbsolutePath);
         PageAssert.FieldsAreLabelled(form);
@@ -125,8 +133,8 @@ public sealed partial class PasswordLinkTests
         var changed = await browser.SubmitAsync(weak, new Dictionary<string, string> { ["CurrentPassword"] = People.Password, ["NewPassword"] = Strong });
         Assert.NotNull(changed.Text("#password-changed"));
 
-        using var later = new Browser();
-        var signedIn = await later.SignInAsync(await later.OpenAsync(new Uri(idp.Address, "account/signin")), "dave@acme.test", Strong);
+        using var later = new Browser(_from);
+        var signedIn = await later.SignInAsync(await later.OpenAsync(new Uri(idp.Address, "account/signin")), dave, Strong);
         Assert.Equal("/", signedIn.Url.AbsolutePath);
     }
 

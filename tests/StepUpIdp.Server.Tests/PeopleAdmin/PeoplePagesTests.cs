@@ -6,26 +6,30 @@ using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.PeopleAdmin;
 
-/// <summary>The people, person and group admin pages, through the same services as the API.</summary>
-public sealed class PeoplePagesTests : IAsyncLifetime
+/// <summary>
+/// The people, person and group admin pages, through the same services as the API. One host for the class; each test
+/// has an org of its own set up as the demo's acme, with its own portal app.
+/// </summary>
+public sealed class PeoplePagesTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
+    private string _portal = null!;
     private Browser _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
-        await _idp.RegisterPublicAppAsync("portal", "acme", new Uri("http://127.0.0.1:9/cb"), AppEnforcement.Enforced, "eng", "sales");
-        _alice = await StepUp.AdminAsync(_idp, "alice@acme.test");
+        _org = await _idp.AddOrgLikeAcmeAsync();
+        _portal = $"{_org.Id}-portal";
+        await _idp.RegisterPublicAppAsync(_portal, _org.Id, new Uri("http://127.0.0.1:9/cb"), AppEnforcement.Enforced, "eng", "sales");
+        _alice = await StepUp.AdminAsync(_idp, _org.Admin, _org.Id, _from);
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         _alice.Dispose();
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
+        return Task.CompletedTask;
     }
 
     private Uri Url(string path) => new(_idp.Address, path);
@@ -33,10 +37,12 @@ public sealed class PeoplePagesTests : IAsyncLifetime
     [Fact]
     public async Task The_people_page_filters_and_invites_and_an_eleventh_address_is_shown_at_its_field()
     {
-        var external = await _alice.OpenAsync(Url("admin/acme/users?type=external"));
-        Assert.Equal(["bob@partner.test", "carol@other.test"], external.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
+        var carol = $"carol@other-{_org.Id}.test";
+        await _idp.AddAccountAsync(carol, _org.Id);
+        var external = await _alice.OpenAsync(Url($"admin/{_org.Id}/users?type=external"));
+        Assert.Equal([carol, _org.External], external.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
 
-        var page = await _alice.OpenAsync(Url("admin/acme/users"));
+        var page = await _alice.OpenAsync(Url($"admin/{_org.Id}/users"));
         var tooMany = await _alice.SubmitAsync(page, new Dictionary<string, string>
         {
             ["Emails"] = string.Join("\n", Enumerable.Range(1, 11).Select(i => $"p{i}@acme.test")),
@@ -44,31 +50,32 @@ public sealed class PeoplePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.Status);
         Assert.Contains("at most 10", tooMany.Text("#emails-error"));
 
-        var invited = await _alice.SubmitAsync(page, new Dictionary<string, string> { ["Emails"] = "fay@acme.test", ["role-portal"] = "user" }, "#invite");
-        Assert.Contains("fay@acme.test (set-password link emailed)", invited.Text("#outcome"));
-        Assert.Contains("fay@acme.test", invited.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
+        var fay = $"fay@{_org.Id}.test";
+        var invited = await _alice.SubmitAsync(page, new Dictionary<string, string> { ["Emails"] = fay, [$"role-{_portal}"] = "user" }, "#invite");
+        Assert.Contains($"{fay} (set-password link emailed)", invited.Text("#outcome"));
+        Assert.Contains(fay, invited.Document.QuerySelectorAll("#users tbody a").Select(a => a.TextContent));
     }
 
     [Fact]
     public async Task A_persons_page_shows_roles_groups_and_sessions_and_deactivates_the_account()
     {
-        await _idp.GrantAsync("portal", "dave@acme.test", AppRole.Admin);
-        using (var dave = new Browser())
+        await _idp.GrantAsync(_portal, _org.Member, AppRole.Admin);
+        using (var dave = new Browser(_from))
         {
-            await dave.SignInAsync(await dave.OpenAsync(Url("account/signin")), "dave@acme.test");
+            await dave.SignInAsync(await dave.OpenAsync(Url("account/signin")), _org.Member);
         }
 
-        var groups = await _alice.OpenAsync(Url("admin/acme/groups"));
-        var created = await _alice.SubmitAsync(groups, new Dictionary<string, string> { ["Name"] = "Readers", ["role-portal"] = "guest", ["spaces-portal"] = "eng, sales", ["readonly-portal"] = "sales" }, "#create-group");
+        var groups = await _alice.OpenAsync(Url($"admin/{_org.Id}/groups"));
+        var created = await _alice.SubmitAsync(groups, new Dictionary<string, string> { ["Name"] = "Readers", [$"role-{_portal}"] = "guest", [$"spaces-{_portal}"] = "eng, sales", [$"readonly-{_portal}"] = "sales" }, "#create-group");
         Assert.Equal("The group Readers was created.", created.Text("#outcome"));
         var bad = await _alice.SubmitAsync(created, new Dictionary<string, string> { ["Name"] = "Readers" }, "#create-group");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
         Assert.NotNull(bad.Text("#name-error"));
 
-        var list = await _alice.OpenAsync(Url("admin/acme/users?q=dave"));
+        var list = await _alice.OpenAsync(Url($"admin/{_org.Id}/users?q=member"));
         var link = list.Document.QuerySelector("#users tbody a")!.GetAttribute("href")!;
         var person = await _alice.OpenAsync(Url(link.TrimStart('/')));
-        Assert.Equal("admin", person.Document.QuerySelector("#roles tr[data-app='portal'] td:nth-child(2)")!.TextContent);
+        Assert.Equal("admin", person.Document.QuerySelector($"#roles tr[data-app='{_portal}'] td:nth-child(2)")!.TextContent);
         Assert.Single(person.Document.QuerySelectorAll("#sessions tbody tr"));
 
         var deactivated = await _alice.SubmitAsync(person, new Dictionary<string, string>(), "#activation");
@@ -80,7 +87,7 @@ public sealed class PeoplePagesTests : IAsyncLifetime
     [Fact]
     public async Task Deactivating_an_account_the_org_does_not_manage_is_not_offered()
     {
-        var list = await _alice.OpenAsync(Url("admin/acme/users?q=bob"));
+        var list = await _alice.OpenAsync(Url($"admin/{_org.Id}/users?q=external"));
         var person = await _alice.OpenAsync(Url(list.Document.QuerySelector("#users tbody a")!.GetAttribute("href")!.TrimStart('/')));
         Assert.Null(person.Document.QuerySelector("#activation"));
         Assert.Contains("not managed", person.Text("#summary"));

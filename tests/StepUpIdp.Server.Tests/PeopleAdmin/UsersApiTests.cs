@@ -10,47 +10,53 @@ using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.PeopleAdmin;
 
-/// <summary>The people of an org over the admin API: invite, list and filter, change, deactivate, remove; all audited.</summary>
-public sealed partial class UsersApiTests : IAsyncLifetime
+/// <summary>
+/// The people of an org over the admin API: invite, list and filter, change, deactivate, remove; all audited. One host
+/// for the class; each test has an org of its own set up as the demo's acme, with its own portal app.
+/// </summary>
+public sealed partial class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
     public const string StrongPassword = "violet-harbour-lantern-57";
     private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private readonly SmtpSink _mail = shared.Mail;
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
+    private string _portal = null!;
     private HttpClient _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
-        await _idp.RegisterPublicAppAsync("portal", "acme", Callback, AppEnforcement.Enforced, "eng", "sales");
-        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        _org = await _idp.AddOrgLikeAcmeAsync();
+        _portal = $"{_org.Id}-portal";
+        await _idp.RegisterPublicAppAsync(_portal, _org.Id, Callback, AppEnforcement.Enforced, "eng", "sales");
+        _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         _alice.Dispose();
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
+        return Task.CompletedTask;
     }
 
     [Fact]
     public async Task An_invited_internal_user_sets_a_password_from_the_emailed_link_and_signs_in_to_the_assigned_app()
     {
-        var invited = await _alice.PostAsJsonAsync("api/orgs/acme/users", new { emails = new[] { "erin@acme.test", "omar@elsewhere.test" }, roles = new { portal = "user" } });
+        var erinEmail = $"erin@{_org.Id}.test";
+        var invited = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/users", new { emails = new[] { erinEmail, "omar@elsewhere.test" }, roles = new Dictionary<string, string> { [_portal] = "user" } });
         var body = await invited.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(invited.StatusCode == HttpStatusCode.OK, body.ToString());
         var erin = body.GetProperty("users")[0];
         Assert.Equal(("internal", "set_password", true), (erin.GetProperty("userType").GetString(), erin.GetProperty("link").GetString(), erin.GetProperty("emailed").GetBoolean()));
         Assert.Equal("external", body.GetProperty("users")[1].GetProperty("userType").GetString());
 
-        var link = await SetPasswordLinkAsync(_mail, "erin@acme.test");
-        using var browser = new Browser { StopAt = Callback };
+        var link = await SetPasswordLinkAsync(_mail, erinEmail);
+        using var browser = new Browser(_from) { StopAt = Callback };
         var form = await browser.OpenAsync(link);
         Assert.NotNull((await browser.SubmitAsync(form, new Dictionary<string, string> { ["NewPassword"] = StrongPassword })).Text("#password-set"));
 
-        var flow = new CodeFlow(_idp.Address, "portal", Callback);
-        var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "erin@acme.test", StrongPassword);
+        var flow = new CodeFlow(_idp.Address, _portal, Callback);
+        var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), erinEmail, StrongPassword);
         var (status, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!);
         Assert.Equal(200, status);
         var idToken = Tokens.Read(tokens.GetProperty("id_token").GetString()!);
@@ -64,12 +70,12 @@ public sealed partial class UsersApiTests : IAsyncLifetime
     {
         var before = await TotalAsync("");
         var emails = Enumerable.Range(1, 11).Select(i => $"p{i}@acme.test").ToArray();
-        var refused = await _alice.PostAsJsonAsync("api/orgs/acme/users", new { emails });
+        var refused = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/users", new { emails });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("at most 10", problem.GetProperty("errors").GetProperty("emails")[0].GetString());
 
-        var unknownApp = await _alice.PostAsJsonAsync("api/orgs/acme/users", new { emails = new[] { "q@acme.test" }, roles = new { nowhere = "user" }, groups = new[] { "nope" } });
+        var unknownApp = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/users", new { emails = new[] { "q@acme.test" }, roles = new { nowhere = "user" }, groups = new[] { "nope" } });
         var errors = (await unknownApp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("roles", out _) && errors.TryGetProperty("groups", out _), errors.ToString());
         Assert.Equal(before, await TotalAsync(""));
@@ -78,14 +84,16 @@ public sealed partial class UsersApiTests : IAsyncLifetime
     [Fact]
     public async Task People_are_listed_filtered_and_paged_and_a_bad_filter_names_its_field()
     {
-        Assert.Equal(["bob@partner.test", "carol@other.test"], await EmailsAsync("?type=external"));
-        Assert.Equal(["dave@acme.test"], await EmailsAsync("?q=DAVE"));
+        var carol = $"carol@other-{_org.Id}.test";
+        await _idp.AddAccountAsync(carol, _org.Id);
+        Assert.Equal([carol, _org.External], await EmailsAsync("?type=external"));
+        Assert.Equal([_org.Member], await EmailsAsync("?q=MEMBER"));
         var first = await EmailsAsync("?pageSize=1&page=1");
         var second = await EmailsAsync("?pageSize=1&page=2");
         Assert.Single(first);
         Assert.NotEqual(first, second);
 
-        var bad = await _alice.GetAsync("api/orgs/acme/users?type=robot&pageSize=0");
+        var bad = await _alice.GetAsync($"api/orgs/{_org.Id}/users?type=robot&pageSize=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("type", out _) && errors.TryGetProperty("pageSize", out _));
@@ -94,34 +102,34 @@ public sealed partial class UsersApiTests : IAsyncLifetime
     [Fact]
     public async Task A_deactivated_account_cannot_sign_in_and_its_refresh_token_stops_working_until_reactivated()
     {
-        await _idp.GrantAsync("portal", "dave@acme.test", AppRole.User);
-        var flow = new CodeFlow(_idp.Address, "portal", Callback);
+        await _idp.GrantAsync(_portal, _org.Member, AppRole.User);
+        var flow = new CodeFlow(_idp.Address, _portal, Callback);
         string refreshToken;
-        using (var browser = new Browser { StopAt = Callback })
+        using (var browser = new Browser(_from) { StopAt = Callback })
         {
-            var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri("openid offline_access")), "dave@acme.test");
+            var callback = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri("openid offline_access")), _org.Member);
             refreshToken = (await flow.RedeemAsync(CodeFlow.ReadCallback(callback).Code!)).Body.GetProperty("refresh_token").GetString()!;
         }
 
-        var dave = await IdOfAsync("dave@acme.test");
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PostAsync($"api/orgs/acme/users/{dave}/deactivate", null)).StatusCode);
+        var dave = await IdOfAsync(_org.Member);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PostAsync($"api/orgs/{_org.Id}/users/{dave}/deactivate", null)).StatusCode);
 
         Assert.Equal(400, (await flow.RefreshAsync(refreshToken)).Status);
-        using (var browser = new Browser())
+        using (var browser = new Browser(_from))
         {
             var signIn = await browser.OpenAsync(new Uri(_idp.Address, "account/signin"));
-            Assert.Equal(SignInModel.DeactivatedMessage, (await browser.SignInAsync(signIn, "dave@acme.test")).Text("#signin-error"));
+            Assert.Equal(SignInModel.DeactivatedMessage, (await browser.SignInAsync(signIn, _org.Member)).Text("#signin-error"));
             // Without the password nobody learns that the account exists, let alone that it is deactivated.
-            Assert.Equal(SignInModel.FailureMessage, (await browser.SignInAsync(signIn, "dave@acme.test", "wrong-password-123")).Text("#signin-error"));
+            Assert.Equal(SignInModel.FailureMessage, (await browser.SignInAsync(signIn, _org.Member, "wrong-password-123")).Text("#signin-error"));
         }
 
-        var listed = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?status=deactivated");
-        Assert.Equal("dave@acme.test", listed.GetProperty("users")[0].GetProperty("email").GetString());
+        var listed = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users?status=deactivated");
+        Assert.Equal(_org.Member, listed.GetProperty("users")[0].GetProperty("email").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PostAsync($"api/orgs/acme/users/{dave}/reactivate", null)).StatusCode);
-        using (var browser = new Browser())
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PostAsync($"api/orgs/{_org.Id}/users/{dave}/reactivate", null)).StatusCode);
+        using (var browser = new Browser(_from))
         {
-            var signedIn = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), "dave@acme.test");
+            var signedIn = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member);
             Assert.Equal("/", signedIn.Url.AbsolutePath);
         }
 
@@ -133,32 +141,32 @@ public sealed partial class UsersApiTests : IAsyncLifetime
     [Fact]
     public async Task An_org_cannot_deactivate_an_account_it_does_not_manage()
     {
-        var bob = await IdOfAsync("bob@partner.test");
-        var refused = await _alice.PostAsync($"api/orgs/acme/users/{bob}/deactivate", null);
+        var bob = await IdOfAsync(_org.External);
+        var refused = await _alice.PostAsync($"api/orgs/{_org.Id}/users/{bob}/deactivate", null);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("https://stepupidp.dev/problems/account-not-managed", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
-        Assert.Equal("active", (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/users/{bob}")).GetProperty("user").GetProperty("status").GetString());
+        Assert.Equal("active", (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}")).GetProperty("user").GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task Roles_and_groups_change_and_a_removed_person_leaves_the_org()
     {
-        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Engineering", roles = new[] { new { app = "portal", role = "admin" } } });
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Engineering", roles = new[] { new { app = _portal, role = "admin" } } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
-        var bob = await IdOfAsync("bob@partner.test");
-        var changed = await _alice.PutAsJsonAsync($"api/orgs/acme/users/{bob}", new { roles = new { portal = "user" }, groups = new[] { group } });
+        var bob = await IdOfAsync(_org.External);
+        var changed = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" }, groups = new[] { group } });
         Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
-        var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/users/{bob}");
-        var portal = person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == "portal");
+        var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}");
+        var portal = person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal);
         Assert.Equal("admin", portal.GetProperty("role").GetString());
         Assert.Equal(["direct", "Engineering"], portal.GetProperty("from").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal("Engineering", person.GetProperty("groups")[0].GetProperty("name").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/acme/users/{bob}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/acme/users/{bob}")).StatusCode);
-        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{group}")).GetProperty("members").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/users/{bob}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/{_org.Id}/users/{bob}")).StatusCode);
+        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/groups/{group}")).GetProperty("members").EnumerateArray());
         Assert.Contains("user.removed", await AuditActionsAsync());
     }
 
@@ -169,15 +177,15 @@ public sealed partial class UsersApiTests : IAsyncLifetime
     }
 
     private async Task<string> IdOfAsync(string email) =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?q=" + Uri.EscapeDataString(email))).GetProperty("users")[0].GetProperty("id").GetString()!;
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users?q=" + Uri.EscapeDataString(email))).GetProperty("users")[0].GetProperty("id").GetString()!;
 
     private async Task<List<string?>> EmailsAsync(string query) =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users" + query)).GetProperty("users").EnumerateArray().Select(u => u.GetProperty("email").GetString()).ToList();
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users" + query)).GetProperty("users").EnumerateArray().Select(u => u.GetProperty("email").GetString()).ToList();
 
-    private async Task<int> TotalAsync(string query) => (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users" + query)).GetProperty("total").GetInt32();
+    private async Task<int> TotalAsync(string query) => (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users" + query)).GetProperty("total").GetInt32();
 
     private async Task<List<string?>> AuditActionsAsync() =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit?pageSize=200")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
 
     [GeneratedRegex(@"https?://\S+/account/set-password\?token=[^\s]+")]
     private static partial Regex SetPasswordLink();

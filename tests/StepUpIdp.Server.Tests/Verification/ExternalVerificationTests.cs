@@ -12,37 +12,39 @@ namespace StepUpIdp.Server.Tests.Verification;
 /// passcode that arrives by email over SMTP, and the relying party's tokens say so; internal users are not asked.
 /// </summary>
 [Trait("Category", "Redis")]
-public sealed class ExternalVerificationTests : IAsyncLifetime
+public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private readonly SmtpSink _mail = shared.Mail;
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
     private OidcRelyingParty _app = null!;
     private OidcRelyingParty _exemptApp = null!;
 
+    /// <summary>The two apps, registered once for the class; each test but the first two signs in a new external user.</summary>
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
-        _exemptApp = await OidcRelyingParty.StartAsync(_idp.Address, "acme-relay");
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", _app.RedirectUri, AppEnforcement.Enforced);
-        await _idp.RegisterPublicAppAsync("acme-relay", "acme", _exemptApp.RedirectUri, AppEnforcement.Exempt);
-        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+        _app = await shared.OnceAsync("acme-wiki", async () =>
+        {
+            var app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
+            await _idp.RegisterPublicAppAsync("acme-wiki", "acme", app.RedirectUri, AppEnforcement.Enforced);
+            await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
+            await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+            return app;
+        });
+        _exemptApp = await shared.OnceAsync("acme-relay", async () =>
+        {
+            var app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-relay");
+            await _idp.RegisterPublicAppAsync("acme-relay", "acme", app.RedirectUri, AppEnforcement.Exempt);
+            return app;
+        });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _exemptApp.DisposeAsync();
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task External_user_verifies_with_an_emailed_passcode_and_the_tokens_say_so()
     {
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), "bob@partner.test");
 
         Assert.Equal("/account/verify", verifyPage.Url.AbsolutePath);
@@ -67,7 +69,7 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
     [Fact]
     public async Task Internal_user_signs_in_to_the_same_app_without_a_passcode()
     {
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         var landed = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), "alice@acme.test");
 
         var idToken = Tokens.Read(SignInOutcome.From(landed).Succeeded().IdToken!);
@@ -80,7 +82,7 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
     public async Task A_live_single_sign_on_session_does_not_skip_the_passcode()
     {
         var email = await NewExternalUserAsync();
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
 
         var next = await browser.OpenAsync(_app.LoginUri());
@@ -92,7 +94,7 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
     public async Task Prompt_none_answers_interaction_required_when_a_passcode_is_due()
     {
         var email = await NewExternalUserAsync();
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
 
         var outcome = SignInOutcome.From(await browser.OpenAsync(_app.LoginUri("prompt=none")));
@@ -104,7 +106,7 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
     public async Task Wrong_codes_say_how_many_tries_are_left_until_the_code_is_discarded()
     {
         var email = await NewExternalUserAsync();
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
         var page = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
         PageAssert.FieldsAreLabelled(page);
@@ -128,13 +130,13 @@ public sealed class ExternalVerificationTests : IAsyncLifetime
     public async Task The_audit_log_records_sends_and_verifications_but_never_the_code()
     {
         var email = await NewExternalUserAsync();
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
         var before = _mail.Messages.Count;
         SignInOutcome.From(await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, email)).Succeeded();
         var code = await People.ReadCodeAsync(_mail, email, before);
 
-        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test", from: _from);
         var audit = await admin.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200");
         var entries = audit.GetProperty("entries").EnumerateArray().ToList();
 
