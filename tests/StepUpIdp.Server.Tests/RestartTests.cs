@@ -18,7 +18,8 @@ public sealed class RestartTests
     [Fact]
     public async Task Tokens_accounts_and_apps_survive_a_restart()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        await using var data = new TestDataFolder();
+        var dataPath = data.Path;
         var port = IdpHost.FreePort(); // the issuer is the address: the restarted IdP comes back at the same one
         string idToken, accessToken, refreshToken;
         Uri issuer;

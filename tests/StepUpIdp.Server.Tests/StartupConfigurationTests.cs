@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests;
 
@@ -7,9 +8,10 @@ namespace StepUpIdp.Server.Tests;
 public sealed class StartupConfigurationTests
 {
     [Fact]
-    public void Outside_development_the_issuer_is_required_and_never_taken_from_the_host_header()
+    public async Task Outside_development_the_issuer_is_required_and_never_taken_from_the_host_header()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        await using var data = new TestDataFolder();
+        var dataPath = data.Path;
         using var production = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             .UseEnvironment("Production")
             .UseSetting("DataPath", dataPath));

@@ -23,11 +23,14 @@ public sealed class IdpHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly FakeTimeProvider? _clock;
+    private readonly TestDataFolder? _ownData;
 
     public IdpHost(string? dataPath = null, SmtpSink? smtp = null, string? redis = null, FakeTimeProvider? clock = null,
         IDictionary<string, string?>? settings = null, int port = 0)
     {
-        DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        // A host given no folder makes one of its own, and removes it (and its database) when disposed.
+        _ownData = dataPath is null ? new TestDataFolder() : null;
+        DataPath = dataPath ?? _ownData!.Path;
         _clock = clock;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
@@ -41,27 +44,20 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             _settings.TryAdd("Redis:KeyPrefix", RedisTestServer.NewKeyPrefix());
         }
 
-        // With STEPUPIDP_TEST_POSTGRES (an Npgsql connection string without a database name) every host gets a
-        // database of its own on that server, so the whole suite runs against PostgreSQL as well as SQLite.
-        var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
-        // Hosts run side by side, some firing 50 requests at once: a small pool each keeps the suite under the
-        // server's max_connections (requests wait for a connection instead of failing with 53300).
-        if (!string.IsNullOrWhiteSpace(postgres) && !postgres.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        // With STEPUPIDP_TEST_POSTGRES (an Npgsql connection string without a database name) every data folder has a
+        // database of its own on that server, so the whole suite runs against PostgreSQL as well as SQLite; hosts that
+        // share a folder (restarts, several nodes) share its database too.
+        if (TestDataFolder.Postgres is { } postgres)
         {
-            postgres += ";Maximum Pool Size=10";
-        }
+            // Hosts run side by side, some firing 50 requests at once: a small pool each keeps the suite under the
+            // server's max_connections (requests wait for a connection instead of failing with 53300).
+            if (!postgres.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+            {
+                postgres += ";Maximum Pool Size=10";
+            }
 
-        if (!string.IsNullOrWhiteSpace(postgres) && dataPath is null)
-        {
             _settings["Database:Provider"] = "Postgres";
-            _settings["Database:ConnectionString"] = $"{postgres};Database=stepupidp_test_{Guid.NewGuid():N}";
-        }
-        else if (!string.IsNullOrWhiteSpace(postgres))
-        {
-            // Hosts that share a data folder (restarts, several nodes) share one database too.
-            var name = "stepupidp_test_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DataPath)))[..16].ToLowerInvariant();
-            _settings["Database:Provider"] = "Postgres";
-            _settings["Database:ConnectionString"] = $"{postgres};Database={name}";
+            _settings["Database:ConnectionString"] = TestDataFolder.DatabaseOf(DataPath, postgres);
         }
 
         Mail = smtp;
@@ -76,7 +72,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
-    public const string PostgresVariable = "STEPUPIDP_TEST_POSTGRES";
+    public const string PostgresVariable = TestDataFolder.PostgresVariable;
 
     public string DataPath { get; }
 
@@ -130,6 +126,11 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             // run PostgreSQL out of connection slots (53300).
             using var connection = new Npgsql.NpgsqlConnection(connectionString);
             Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+
+        if (_ownData is not null)
+        {
+            await _ownData.DisposeAsync();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Hosting;
@@ -10,12 +11,16 @@ namespace StepUpIdp.Server.Tests.Hosting;
 /// </summary>
 public sealed class ProductionCommandsTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+    private readonly TestDataFolder _data = new();
     private SmtpSink _mail = null!;
 
     public async Task InitializeAsync() => _mail = await SmtpSink.StartAsync();
 
-    public async Task DisposeAsync() => await _mail.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _mail.DisposeAsync();
+        await _data.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_new_production_database_is_migrated_by_command_then_bootstrapped()
@@ -56,7 +61,7 @@ public sealed class ProductionCommandsTests : IAsyncLifetime
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["DataPath"] = _data,
+            ["DataPath"] = _data.Path,
             ["Idp__Issuer"] = "https://idp.acme.example/",
             ["Keys__SigningKey"] = Pem(),
             ["Keys__EncryptionKey"] = Pem(),
@@ -66,11 +71,10 @@ public sealed class ProductionCommandsTests : IAsyncLifetime
             ["Smtp__Security"] = "None",
             ["Smtp__From"] = "StepUpIdp <no-reply@idp.acme.example>",
         };
-        var postgres = Environment.GetEnvironmentVariable(Fixtures.IdpHost.PostgresVariable);
-        if (!string.IsNullOrWhiteSpace(postgres))
+        if (TestDataFolder.Postgres is { } postgres)
         {
             environment["Database__Provider"] = "Postgres";
-            environment["Database__ConnectionString"] = $"{postgres};Database=stepupidp_test_{Path.GetFileName(_data)}";
+            environment["Database__ConnectionString"] = TestDataFolder.DatabaseOf(_data.Path, postgres);
         }
 
         foreach (var (key, value) in environment)

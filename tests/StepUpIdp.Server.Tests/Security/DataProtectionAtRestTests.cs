@@ -10,7 +10,8 @@ public sealed class DataProtectionAtRestTests
     [Fact]
     public async Task With_a_certificate_configured_the_stored_key_ring_holds_no_plain_key_and_cookies_still_work()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        await using var certificateFolder = new TestDataFolder();
+        var folder = certificateFolder.Path;
         Directory.CreateDirectory(folder);
         var pfx = Path.Combine(folder, "data-protection.pfx");
         using (var rsa = RSA.Create(2048))

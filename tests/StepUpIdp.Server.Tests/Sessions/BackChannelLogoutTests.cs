@@ -39,7 +39,8 @@ public sealed class BackChannelLogoutTests
     [Fact]
     public async Task A_logout_queued_by_a_node_that_stopped_is_delivered_by_another()
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+        await using var data = new TestDataFolder();
+        var dataPath = data.Path;
         var port = IdpHost.FreePort(); // the issuer is the address: the second node serves the same one
         using var redis = new RedisTestServer();
         var prefix = RedisTestServer.NewKeyPrefix();

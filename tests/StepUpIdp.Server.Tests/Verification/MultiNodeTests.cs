@@ -15,7 +15,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
 {
     private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
     private readonly RedisTestServer _redis = new();
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "stepupidp-tests", Guid.NewGuid().ToString("N"));
+    private readonly TestDataFolder _data = new();
     private SmtpSink _mail = null!;
     private IdpHost _nodeA = null!;
     private IdpHost _nodeB = null!;
@@ -25,10 +25,10 @@ public sealed class MultiNodeTests : IAsyncLifetime
         _mail = await SmtpSink.StartAsync();
         var prefix = RedisTestServer.NewKeyPrefix();
         var shared = new Dictionary<string, string?> { ["Redis:KeyPrefix"] = prefix };
-        _nodeA = new IdpHost(_dataPath, _mail, _redis.Configuration, settings: shared);
+        _nodeA = new IdpHost(_data.Path, _mail, _redis.Configuration, settings: shared);
         await _nodeA.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _nodeA.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-        _nodeB = new IdpHost(_dataPath, _mail, _redis.Configuration, settings: shared);
+        _nodeB = new IdpHost(_data.Path, _mail, _redis.Configuration, settings: shared);
         _ = _nodeB.Address;
     }
 
@@ -36,6 +36,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
     {
         await _nodeA.DisposeAsync();
         await _nodeB.DisposeAsync();
+        await _data.DisposeAsync();
         await _mail.DisposeAsync();
         _redis.Dispose();
     }
