@@ -64,8 +64,8 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
             .Select(i => Task.Run(() => SignInAsync(i, rightCode: i % 2 == 0, deadline)))
             .ToList();
 
-        // Fail over while the sign-ins are under way.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        // Fail over while the sign-ins are under way: once the first passcode has gone out.
+        await _mail.WaitForMessageAsync(_ => true, TimeSpan.FromSeconds(60));
         await sentinelServer.SentinelFailoverAsync(ServiceName);
         var switchedAt = await WaitForNewPrimaryAsync(sentinelServer, primaryBefore);
 
