@@ -6,32 +6,44 @@ using static StepUpIdp.Server.Tests.Policies.ExternalPolicyPrecedenceTests;
 
 namespace StepUpIdp.Server.Tests.Policies;
 
-/// <summary><c>/api/orgs/{org}/external-policies</c>: listing, field-level refusals, preview of who moves, removal.</summary>
-public sealed class ExternalPoliciesApiTests : IAsyncLifetime
+/// <summary>
+/// <c>/api/orgs/{org}/external-policies</c>: listing, field-level refusals, preview of who moves, removal. One host for
+/// the class; each test has an org of its own set up as the demo's acme, whose policies it changes.
+/// </summary>
+public sealed class ExternalPoliciesApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private readonly IdpHost _idp = new();
+    private readonly IdpHost _idp = shared.Host;
+    private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
     private HttpClient _alice = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    public async Task InitializeAsync()
+    {
+        _org = await _idp.AddOrgLikeAcmeAsync();
+        _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+    }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         _alice.Dispose();
-        await _idp.DisposeAsync();
+        return Task.CompletedTask;
     }
+
+    /// <summary>The domain of an email address.</summary>
+    private static string DomainOf(string email) => email[(email.IndexOf('@') + 1)..];
 
     [Fact]
     public async Task The_list_starts_with_the_default_policy_and_shows_each_policys_domains_and_pilot()
     {
         var partners = await CreateAsync(Policy("Partners", domains: ["Partner.TEST", "partner2.test"]));
-        var pilot = await CreateAsync(Policy("Pilot", pilotAccounts: ["bob@partner.test"]));
+        var pilot = await CreateAsync(Policy("Pilot", pilotAccounts: [_org.External]));
 
-        var list = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").EnumerateArray().ToList();
+        var list = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-policies")).GetProperty("policies").EnumerateArray().ToList();
 
         Assert.Equal(["default", partners, pilot], list.Select(p => p.GetProperty("id").GetString()));
         Assert.Equal("P1D", list[0].GetProperty("reverifyEvery").GetString());
         Assert.Equal(["partner.test", "partner2.test"], list[1].GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
-        Assert.Equal(["bob@partner.test"], list[2].GetProperty("pilotAccounts").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal([_org.External], list[2].GetProperty("pilotAccounts").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("pilot", list[2].GetProperty("scope").GetString());
     }
 
@@ -58,7 +70,7 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     [Fact]
     public async Task A_verified_domain_of_the_org_itself_is_refused()
     {
-        var errors = await RefusedAsync(Policy("Staff", domains: ["acme.test"]));
+        var errors = await RefusedAsync(Policy("Staff", domains: [DomainOf(_org.Admin)]));
 
         Assert.Contains("verified domain of this organisation", Assert.Single(errors.GetProperty("domains").EnumerateArray()).GetString());
     }
@@ -68,10 +80,10 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     {
         for (var i = 1; i <= 5; i++)
         {
-            await _idp.AddAccountAsync($"pilot{i}@outside.test");
+            await _idp.AddAccountAsync($"pilot{i}@outside-{_org.Id}.test", _org.Id);
         }
 
-        var six = Enumerable.Range(1, 5).Select(i => $"pilot{i}@outside.test").Append("bob@partner.test").ToArray();
+        var six = Enumerable.Range(1, 5).Select(i => $"pilot{i}@outside-{_org.Id}.test").Append(_org.External).ToArray();
         var errors = await RefusedAsync(Policy("Pilot", pilotAccounts: six));
 
         Assert.Contains(errors.GetProperty("pilotAccounts").EnumerateArray(), e => e.GetString()!.Contains("at most 5 accounts", StringComparison.Ordinal));
@@ -80,10 +92,11 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("alice@acme.test")] // internal
+    [InlineData("internal")] // the org's admin
     [InlineData("nobody@nowhere.test")] // no such account: the same answer
-    public async Task A_pilot_account_that_is_not_an_external_user_is_refused(string email)
+    public async Task A_pilot_account_that_is_not_an_external_user_is_refused(string who)
     {
+        var email = who == "internal" ? _org.Admin : who;
         var errors = await RefusedAsync(Policy("Pilot", pilotAccounts: [email]));
 
         Assert.Equal($"\"{email}\" is not an external user of this organisation.", Assert.Single(errors.GetProperty("pilotAccounts").EnumerateArray()).GetString());
@@ -92,19 +105,22 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     [Fact]
     public async Task Preview_names_who_moves_from_one_policy_to_another_and_changes_nothing()
     {
-        var partners = await CreateAsync(Policy("Partners", domains: ["partner.test"]));
+        var carol = $"carol@other-{_org.Id}.test";
+        await _idp.AddAccountAsync(carol, _org.Id);
+        var partnerDomain = DomainOf(_org.External);
+        var partners = await CreateAsync(Policy("Partners", domains: [partnerDomain]));
 
-        var response = await _alice.PostAsJsonAsync($"api/orgs/acme/external-policies/{partners}/preview",
-            Policy("Partners", domains: ["partner.test", "other.test"], apiTokens: "block"));
+        var response = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies/{partners}/preview",
+            Policy("Partners", domains: [partnerDomain, DomainOf(carol)], apiTokens: "block"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         var move = Assert.Single(preview.GetProperty("moves").EnumerateArray());
-        Assert.Equal("carol@other.test", move.GetProperty("email").GetString());
+        Assert.Equal(carol, move.GetProperty("email").GetString());
         Assert.Equal("default", move.GetProperty("from").GetProperty("id").GetString());
         Assert.Equal(partners, move.GetProperty("to").GetProperty("id").GetString());
-        var stored = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/external-policies/{partners}");
-        Assert.Equal(["partner.test"], stored.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
+        var stored = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-policies/{partners}");
+        Assert.Equal([partnerDomain], stored.GetProperty("domains").EnumerateArray().Select(d => d.GetString()));
     }
 
     [Fact]
@@ -112,9 +128,9 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     {
         var partners = await CreateAsync(Policy("Partners", domains: ["partner.test"]));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/acme/external-policies/{partners}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/acme/external-policies/{partners}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await _alice.DeleteAsync("api/orgs/acme/external-policies/default")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/external-policies/{partners}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/{_org.Id}/external-policies/{partners}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/external-policies/default")).StatusCode);
         // Its domain is free again.
         await CreateAsync(Policy("Partners again", domains: ["partner.test"]));
     }
@@ -122,17 +138,17 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     [Fact]
     public async Task Only_the_orgs_admins_see_or_change_its_policies()
     {
-        using var bob = await AdminClient.ForAsync(_idp, "bob@partner.test");
+        using var bob = await AdminClient.ForAsync(_idp, _org.External, _org.Id, from: _from);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("api/orgs/acme/external-policies")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsJsonAsync("api/orgs/acme/external-policies", Policy("Mine", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync($"api/orgs/{_org.Id}/external-policies")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies", Policy("Mine", domains: ["partner.test"]))).StatusCode);
         Assert.Equal(1, await CountAsync());
     }
 
     [Fact]
     public async Task Both_lists_or_neither_are_refused()
     {
-        var both = await RefusedAsync(Policy("Both", domains: ["partner.test"], pilotAccounts: ["bob@partner.test"]));
+        var both = await RefusedAsync(Policy("Both", domains: ["partner.test"], pilotAccounts: [_org.External]));
         var neither = await RefusedAsync(Policy("Neither"));
 
         Assert.True(both.TryGetProperty("domains", out _) && both.TryGetProperty("pilotAccounts", out _));
@@ -148,7 +164,7 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     [InlineData("{\"name\": \"Nulls\", \"domains\": [null, \"\"], \"methods\": [null]}")]
     public async Task A_malformed_body_is_a_problem_not_a_500(string body)
     {
-        foreach (var (method, path) in new[] { (HttpMethod.Post, "api/orgs/acme/external-policies"), (HttpMethod.Put, "api/orgs/acme/external-policies/pol_0000000000000000") })
+        foreach (var (method, path) in new[] { (HttpMethod.Post, $"api/orgs/{_org.Id}/external-policies"), (HttpMethod.Put, $"api/orgs/{_org.Id}/external-policies/pol_0000000000000000") })
         {
             using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             var response = await _alice.SendAsync(request);
@@ -177,19 +193,19 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     [InlineData("x%20y%3B%20DROP%20TABLE")]
     public async Task An_unknown_policy_id_is_not_found_whatever_its_characters(string id)
     {
-        var path = $"api/orgs/acme/external-policies/{id}";
+        var path = $"api/orgs/{_org.Id}/external-policies/{id}";
 
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsJsonAsync(path, Policy("X", domains: ["partner.test"]))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.PostAsJsonAsync(path + "/preview", Policy("X", domains: ["partner.test"]))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.DeleteAsync(path)).StatusCode);
         var longId = new string('a', 5000);
-        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsJsonAsync($"api/orgs/acme/external-policies/{longId}", Policy("X", domains: ["partner.test"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/external-policies/{longId}", Policy("X", domains: ["partner.test"]))).StatusCode);
     }
 
     private async Task<string> CreateAsync(object policy)
     {
-        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policies", policy);
+        var response = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies", policy);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
@@ -197,7 +213,7 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     private async Task<JsonElement> RefusedAsync(object policy)
     {
         var before = await CountAsync();
-        var response = await _alice.PostAsJsonAsync("api/orgs/acme/external-policies", policy);
+        var response = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies", policy);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -207,5 +223,5 @@ public sealed class ExternalPoliciesApiTests : IAsyncLifetime
     }
 
     private async Task<int> CountAsync() =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").GetArrayLength();
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-policies")).GetProperty("policies").GetArrayLength();
 }
