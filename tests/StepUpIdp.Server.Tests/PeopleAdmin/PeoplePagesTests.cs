@@ -2,7 +2,6 @@ using System.Net;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.PeopleAdmin;
 
