@@ -104,6 +104,7 @@ public static class OidcServiceCollectionExtensions
         services.AddOptions<ClientSecretCacheOptions>().Bind(configuration.GetSection(ClientSecretCacheOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VerifiedClientSecrets>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<JsonWebKeySetDocument>();
         services.AddSingleton<InteractionMarker>();
         services.AddScoped<TokenPrincipalFactory>();
