@@ -29,6 +29,9 @@ public sealed class RedisKeys
     /// <summary>Sorted set of (account, session) by the time the session ends if unused: the expiry sweep's work list.</summary>
     public RedisKey SessionExpiries => Key("session-expiries");
 
+    /// <summary>The pub/sub channel on which a node announces a saved change of the registrations (docs/performance.md).</summary>
+    public RedisChannel RegistrationChanges => RedisChannel.Literal(_prefix + "registrations:changed");
+
     /// <summary>Back-channel logout deliveries: the jobs (a hash) and when each is next due (a sorted set), in one slot.</summary>
     public RedisKey LogoutJobs => _prefix + "{logout}:jobs";
 

@@ -1,3 +1,4 @@
+using StepUpIdp.Infrastructure.Data.Registrations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -70,6 +71,7 @@ public static class StepUpIdpHost
         AddDataProtection(services, configuration, dataPath);
 
         services.AddStepUpDatabase(configuration, dataPath);
+        services.AddRegistrationCaches(configuration);
         services.AddStepUpOidc(configuration, builder.Environment, dataPath);
         services.AddStepUpSessions(configuration);
 

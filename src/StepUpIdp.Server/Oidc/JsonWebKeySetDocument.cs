@@ -28,7 +28,8 @@ public sealed class JsonWebKeySetDocument(IOptionsMonitor<OpenIddictServerOption
         {
             writer.WriteStartObject();
             writer.WriteStartArray("keys");
-            foreach (var credential in credentials)
+            // Symmetric keys (ServerTokenProtection) are secret and never published.
+            foreach (var credential in credentials.Where(c => c.Key is not SymmetricSecurityKey))
             {
                 // The IdP only signs with RSA (TokenKeys); any other key is refused at start-up rather than left out silently.
                 var parameters = credential.Key switch

@@ -76,6 +76,12 @@ public static class OidcServiceCollectionExtensions
 
                 server.AddEncryptionKey(encryptionKey);
 
+                // Codes and refresh tokens, read only by the IdP, take symmetric keys; access and ID tokens stay RSA.
+                var serverTokens = ServerTokenProtection.Create(signingKeys[0], encryptionKey);
+                server.AddSigningKey(serverTokens.Signing);
+                server.AddEncryptionKey(serverTokens.Encryption);
+                server.AddEventHandler(serverTokens.Handler);
+
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
 
@@ -104,6 +110,7 @@ public static class OidcServiceCollectionExtensions
         services.AddOptions<ClientSecretCacheOptions>().Bind(configuration.GetSection(ClientSecretCacheOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<VerifiedClientSecrets>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<JsonWebKeySetDocument>();
         services.AddSingleton<InteractionMarker>();
         services.AddScoped<TokenPrincipalFactory>();

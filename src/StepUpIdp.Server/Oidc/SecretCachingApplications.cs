@@ -2,7 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Data.Registrations;
 using StepUpIdp.Infrastructure.Secrets;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -24,11 +28,46 @@ public sealed class SecretCachingApplications<TApplication>(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<TApplication> store,
     VerifiedClientSecrets verified,
+    RegistrationCache<OpenIddictEntityFrameworkCoreApplication> registrations,
+    IHttpContextAccessor requests,
     StepUpDbContext db,
     TimeProvider clock)
     : OpenIddictApplicationManager<TApplication>(cache, logger, options, store)
     where TApplication : class
 {
+    /// <summary>
+    /// The client's registration. For the protocol endpoints (authorize, token, ...) it comes from memory until a change
+    /// of it is saved on any node (docs/performance.md, "Registrations: cached until they change"), each caller getting
+    /// its own detached copy so nothing it changes reaches the cache or another request. Everywhere else (the admin API
+    /// and pages, commands) it is read from the database and tracked, as an update or deletion needs.
+    /// </summary>
+    public override async ValueTask<TApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        if (!ServesProtocolEndpoint)
+        {
+            return await base.FindByClientIdAsync(identifier, cancellationToken);
+        }
+
+        if (registrations.TryGet(identifier, out var known))
+        {
+            return (TApplication)(object)ClientRegistrationCopy.Of(known);
+        }
+
+        var read = registrations.BeginRead();
+        var application = await base.FindByClientIdAsync(identifier, cancellationToken);
+        if (application is OpenIddictEntityFrameworkCoreApplication found)
+        {
+            registrations.Keep(identifier, ClientRegistrationCopy.Of(found), read);
+        }
+
+        return application;
+    }
+
+    private bool ServesProtocolEndpoint =>
+        requests.HttpContext?.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction?.EndpointType is { } endpoint
+        && endpoint != OpenIddictServerEndpointType.Unknown;
+
     public override async ValueTask<bool> ValidateClientSecretAsync(TApplication application, string secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);

@@ -3,13 +3,18 @@ using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Data.Registrations;
 using StepUpIdp.Infrastructure.TwoStep;
 
 namespace StepUpIdp.Server.Tenancy;
 
 /// <summary>Read-side look-ups of apps and accounts, turned into the facts the domain rules decide on.</summary>
-public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore policies, TimeProvider clock)
+public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore policies, RegistrationCache<OrganisationApp> apps, TimeProvider clock)
 {
+    /// <summary>
+    /// The app and its organisation. This runs on every authorize and token request, so it is served from memory
+    /// until a change of either is saved on any node (<see cref="RegistrationCache{TValue}"/>, docs/performance.md).
+    /// </summary>
     public async Task<OrganisationApp?> FindAppAsync(string? clientId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(clientId))
@@ -17,7 +22,24 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
             return null;
         }
 
-        // One round trip: this runs on every authorize and token request.
+        if (apps.TryGet(clientId, out var known))
+        {
+            return known;
+        }
+
+        var read = apps.BeginRead();
+        var app = await ReadAppAsync(clientId, cancellationToken);
+        if (app is not null)
+        {
+            apps.Keep(clientId, app, read);
+        }
+
+        return app;
+    }
+
+    private async Task<OrganisationApp?> ReadAppAsync(string clientId, CancellationToken cancellationToken)
+    {
+        // One round trip for the app, its spaces, its organisation and the organisation's verified domains.
         var found = await (
                 from a in db.Apps.AsNoTracking()
                 join o in db.Organisations.AsNoTracking() on a.OrganisationId equals o.Id

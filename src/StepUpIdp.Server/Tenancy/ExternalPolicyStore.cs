@@ -2,18 +2,25 @@ using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Data.Registrations;
 
 namespace StepUpIdp.Server.Tenancy;
 
 /// <summary>
 /// Reads an organisation's external-user policies (docs/external-policies.md): the default one from the
 /// organisation's row, the named ones (domain policies, the pilot) with their domains and pilot accounts in one
-/// query (a domain policy has no pilot accounts and the pilot no domains, so the joined rows stay few). Nothing is cached: a change counts at the next request on every node, and a request reads the list once.
+/// query (a domain policy has no pilot accounts and the pilot no domains, so the joined rows stay few). The policy in
+/// force for a person (<see cref="ResolveAsync"/>, on every authorize and token request of an external user) comes from
+/// the registration cache, which a saved change empties on every node (docs/performance.md); the full list an admin
+/// reads or a save checks against is always read from the database.
 /// </summary>
-public sealed class ExternalPolicyStore(StepUpDbContext db)
+public sealed class ExternalPolicyStore(StepUpDbContext db, RegistrationCache<IReadOnlyList<ScopedExternalPolicy>> named)
 {
     /// <summary>All of the organisation's policies, <paramref name="defaultPolicy"/> being its default one as already read.</summary>
-    public async Task<OrganisationPolicies> LoadAsync(string organisationId, ExternalUserPolicy defaultPolicy, CancellationToken cancellationToken)
+    public async Task<OrganisationPolicies> LoadAsync(string organisationId, ExternalUserPolicy defaultPolicy, CancellationToken cancellationToken) =>
+        new(ScopedExternalPolicy.ForDefault(defaultPolicy), await ReadNamedAsync(organisationId, cancellationToken));
+
+    private async Task<IReadOnlyList<ScopedExternalPolicy>> ReadNamedAsync(string organisationId, CancellationToken cancellationToken)
     {
         var rows = await db.ExternalPolicies.AsNoTracking()
             .Where(p => p.OrganisationId == organisationId)
@@ -31,13 +38,11 @@ public sealed class ExternalPolicyStore(StepUpDbContext db)
                          select new { account.Id, account.Email }).ToList(),
             })
             .ToListAsync(cancellationToken);
-        return new OrganisationPolicies(
-            ScopedExternalPolicy.ForDefault(defaultPolicy),
-            rows.Select(r => new ScopedExternalPolicy(r.Id, r.Name, r.Scope, r.Settings.ToPolicy())
-            {
-                Domains = r.Domains,
-                PilotAccounts = r.Pilot.Select(a => new PilotAccount(a.Id, a.Email)).ToList(),
-            }).ToList());
+        return rows.Select(r => new ScopedExternalPolicy(r.Id, r.Name, r.Scope, r.Settings.ToPolicy())
+        {
+            Domains = r.Domains,
+            PilotAccounts = r.Pilot.Select(a => new PilotAccount(a.Id, a.Email)).ToList(),
+        }).ToList();
     }
 
     /// <summary>All of the organisation's policies, its default one read too.</summary>
@@ -71,9 +76,18 @@ public sealed class ExternalPolicyStore(StepUpDbContext db)
     public async Task<ScopedExternalPolicy> ResolveAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
         CancellationToken cancellationToken)
     {
-        var policies = subject.UserType == UserType.External
-            ? await LoadAsync(organisationId, defaultPolicy, cancellationToken)
-            : OrganisationPolicies.DefaultOnly(defaultPolicy);
-        return ExternalPolicyResolver.Resolve(policies, subject);
+        if (subject.UserType != UserType.External)
+        {
+            return ExternalPolicyResolver.Resolve(OrganisationPolicies.DefaultOnly(defaultPolicy), subject);
+        }
+
+        if (!named.TryGet(organisationId, out var list))
+        {
+            var read = named.BeginRead();
+            list = await ReadNamedAsync(organisationId, cancellationToken);
+            named.Keep(organisationId, list, read);
+        }
+
+        return ExternalPolicyResolver.Resolve(new OrganisationPolicies(ScopedExternalPolicy.ForDefault(defaultPolicy), list), subject);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -59,5 +61,43 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var (status, tokens) = await onB.RedeemAsync(code);
         Assert.Equal(200, status);
         Assert.Equal("urn:stepupidp:acr:otp", Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetClaim("acr").Value);
+    }
+
+    [Fact]
+    public async Task A_client_secret_changed_on_one_node_is_refused_on_the_other_at_once()
+    {
+        // Node B has read demo-api's registration (and keeps it in memory) before node A changes its secret.
+        Assert.Equal(200, await ClientCredentialsAsync(_nodeB, "demo-api-secret"));
+        Assert.Equal(200, await ClientCredentialsAsync(_nodeB, "demo-api-secret"));
+
+        await using (var scope = _nodeA.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var application = await applications.FindByClientIdAsync("demo-api") ?? throw new InvalidOperationException("no demo-api");
+            var descriptor = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(descriptor, application);
+            descriptor.ClientSecret = "demo-api-rotated-secret";
+            await applications.UpdateAsync(application, descriptor);
+        }
+
+        // Node B hears of the change over Redis within moments, not at the end of the cache's 60 s lifetime.
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (await ClientCredentialsAsync(_nodeB, "demo-api-secret") == 200 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(401, await ClientCredentialsAsync(_nodeB, "demo-api-secret"));
+        Assert.Equal(200, await ClientCredentialsAsync(_nodeB, "demo-api-rotated-secret"));
+    }
+
+    private static async Task<int> ClientCredentialsAsync(IdpHost node, string secret)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(node.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "demo-api", ["client_secret"] = secret,
+        }));
+        return (int)response.StatusCode;
     }
 }
