@@ -9,7 +9,10 @@ namespace StepUpIdp.Infrastructure.Data;
 /// Runs a unit of work that enforces a rule (read, decide, write) in one serializable transaction, and runs it again
 /// from the start when the database aborted it because a concurrent transaction won: PostgreSQL answers
 /// <c>40001</c> (serialization failure) or <c>40P01</c> (deadlock) and expects exactly that retry
-/// (PostgreSQL manual, "Serialization Failure Handling"). SQLite serializes writers itself and never answers so.
+/// (PostgreSQL manual, "Serialization Failure Handling"). The same manual advises retrying <c>23505</c> (unique
+/// violation) too: a check that found no row, and a concurrent transaction that inserted one since, end that way
+/// when the check did not read through the unique index (a small table is scanned whole). The retry reads the row
+/// and answers the rule's outcome. SQLite serializes writers itself and never answers so.
 /// The retries go through EF Core's execution strategy (<see cref="SerializationConflictRetry"/>); docs/operations.md,
 /// "Concurrent changes", says what callers see.
 /// </summary>
@@ -39,12 +42,16 @@ public static class SerializableTransaction
         }, verifySucceeded: null, cancellationToken);
     }
 
-    /// <summary>PostgreSQL's serialization failure or deadlock, wherever in the chain EF Core (or OpenIddict) wrapped it.</summary>
+    /// <summary>
+    /// PostgreSQL's serialization failure, deadlock or unique violation, wherever in the chain EF Core (or OpenIddict)
+    /// wrapped it. A unique violation that is no race (the work inserts a key it never checked) fails again on every
+    /// attempt, so it still ends as an error after <see cref="MaxAttempts"/>.
+    /// </summary>
     public static bool IsSerializationConflict(Exception exception)
     {
         for (var ex = exception; ex is not null; ex = ex.InnerException)
         {
-            if (ex is DbException { SqlState: "40001" or "40P01" })
+            if (ex is DbException { SqlState: "40001" or "40P01" or "23505" })
             {
                 return true;
             }

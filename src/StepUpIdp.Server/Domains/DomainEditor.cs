@@ -110,38 +110,31 @@ public sealed class DomainEditor(StepUpDbContext db, DnsTxtLookup dns, Organisat
         }
 
         // The DNS answer is in; the claim is read again and turned into a verified domain in one serializable
-        // transaction (retried on a conflict), so two verifications at once make one domain and one audit line.
+        // transaction (retried on a conflict), so two verifications at once make one domain and one audit line, and
+        // another organisation verifying it at the same moment is answered as a duplicate (the unique index decides).
         var proven = claim.Domain;
-        try
+        return await db.RunSerializableAsync<DomainOutcome>(async ct =>
         {
-            return await db.RunSerializableAsync<DomainOutcome>(async ct =>
+            var current = await db.DomainClaims.SingleOrDefaultAsync(c => c.OrganisationId == orgId && c.Domain == proven && c.Token == claim.Token, ct);
+            if (current is null)
             {
-                var current = await db.DomainClaims.SingleOrDefaultAsync(c => c.OrganisationId == orgId && c.Domain == proven && c.Token == claim.Token, ct);
-                if (current is null)
-                {
-                    return await db.OrganisationDomains.AnyAsync(d => d.OrganisationId == orgId && d.Domain == proven, ct)
-                        ? await FindAsync(orgId, proven, ct) // verified at the same moment: nothing to do
-                        : new DomainOutcome.NotFound();
-                }
+                return await db.OrganisationDomains.AnyAsync(d => d.OrganisationId == orgId && d.Domain == proven, ct)
+                    ? await FindAsync(orgId, proven, ct) // verified at the same moment: nothing to do
+                    : new DomainOutcome.NotFound();
+            }
 
-                if (await db.OrganisationDomains.AnyAsync(d => d.Domain == proven, ct))
-                {
-                    return new DomainOutcome.Duplicate(Error($"{proven} is verified by another organisation; it can belong to one only."));
-                }
+            if (await db.OrganisationDomains.AnyAsync(d => d.Domain == proven, ct))
+            {
+                return new DomainOutcome.Duplicate(Error($"{proven} is verified by another organisation; it can belong to one only."));
+            }
 
-                var before = await people.ListAsync(orgId, ct);
-                db.DomainClaims.Remove(current);
-                db.OrganisationDomains.Add(new OrganisationDomain { OrganisationId = orgId, Domain = proven });
-                var changed = On(before, proven);
-                audit.Stage(new AuditEvent(orgId, "domain.verified", "success", ActorId: actorId, Detail: $"{proven}; now internal: {Names(changed)}"));
-                return new DomainOutcome.Done(new DomainListing(proven, true, null, changed));
-            }, cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another organisation verified it in the meantime (the unique index decided); nothing was written.
-            return new DomainOutcome.Duplicate(Error($"{proven} is verified by another organisation; it can belong to one only."));
-        }
+            var before = await people.ListAsync(orgId, ct);
+            db.DomainClaims.Remove(current);
+            db.OrganisationDomains.Add(new OrganisationDomain { OrganisationId = orgId, Domain = proven });
+            var changed = On(before, proven);
+            audit.Stage(new AuditEvent(orgId, "domain.verified", "success", ActorId: actorId, Detail: $"{proven}; now internal: {Names(changed)}"));
+            return new DomainOutcome.Done(new DomainListing(proven, true, null, changed));
+        }, cancellationToken);
     }
 
     public async Task<DomainOutcome> RemoveAsync(string orgId, string actorId, string? domain, CancellationToken cancellationToken)

@@ -6,8 +6,8 @@ using StepUpIdp.Server.Tests.Fixtures;
 namespace StepUpIdp.Server.Tests.PeopleAdmin;
 
 /// <summary>
-/// Directory changes at the same moment (docs/operations.md, "Concurrent changes"): groups, their members, apps and
-/// their secrets keep their rules exactly, nobody gets a 500, and what is read back is what the answers said. On
+/// Directory changes at the same moment (docs/operations.md, "Concurrent changes"): groups, their members, apps, their
+/// secrets and domains keep their rules exactly, nobody gets a 500, and what is read back is what the answers said. On
 /// PostgreSQL (STEPUPIDP_TEST_POSTGRES) the serializable transactions conflict and are retried.
 /// </summary>
 public sealed class DirectoryConcurrencyTests : IAsyncLifetime
@@ -95,6 +95,20 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
         Assert.Equal(winner.GetProperty("name").GetString(), app.GetProperty("name").GetString());
         Assert.Equal(1, app.GetProperty("secrets").GetArrayLength());
         Assert.Equal(1, await AuditCountAsync("app.registered"));
+    }
+
+    [Fact]
+    public async Task Twenty_additions_of_one_domain_at_once_make_one_pending_domain()
+    {
+        var answers = await Burst.SendAsync(20, _ => _alice.PostAsJsonAsync("api/orgs/acme/domains", new { domain = "newcomer.test" }));
+
+        Assert.Equal(1, answers.Count(HttpStatusCode.Created));
+        Assert.Equal(19, answers.Count(HttpStatusCode.Conflict));
+        var record = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.Created).Body).RootElement.GetProperty("record").GetRawText();
+        var domains = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/domains")).GetProperty("domains").EnumerateArray()
+            .Where(d => d.GetProperty("domain").GetString() == "newcomer.test").ToList();
+        Assert.Equal(record, Assert.Single(domains).GetProperty("record").GetRawText());
+        Assert.Equal(1, await AuditCountAsync("domain.added"));
     }
 
     private async Task<string> CreateGroupAsync(object group)
