@@ -22,33 +22,44 @@ public sealed class AuthenticatorStore(StepUpDbContext db, IDataProtectionProvid
         return row is null ? null : _protector.CreateProtector(accountId).Unprotect(Convert.FromBase64String(row.ProtectedSecret));
     }
 
-    /// <summary>Replaces any enrolment of the account, with new recovery codes, in one save.</summary>
-    public async Task EnrolAsync(string accountId, byte[] secret, long confirmedStep, IReadOnlyList<string> recoveryCodes,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await RemoveTrackedAsync(accountId, cancellationToken);
-        db.Set<AccountAuthenticator>().Add(new AccountAuthenticator
+    /// <summary>
+    /// Replaces any enrolment of the account, with new recovery codes, in one serializable transaction (retried on a
+    /// conflict, so enrolments or removals at the same moment never fail half-way). <paramref name="alongside"/> stages
+    /// what is saved with it (audit lines); it runs again on a retry.
+    /// </summary>
+    public Task EnrolAsync(string accountId, byte[] secret, long confirmedStep, IReadOnlyList<string> recoveryCodes,
+        DateTimeOffset now, Action alongside, CancellationToken cancellationToken) =>
+        db.RunSerializableAsync(async ct =>
         {
-            AccountId = accountId,
-            ProtectedSecret = Convert.ToBase64String(_protector.CreateProtector(accountId).Protect(secret)),
-            EnrolledAt = now,
-            LastUsedStep = confirmedStep,
-        });
-        for (var slot = 0; slot < recoveryCodes.Count; slot++)
+            alongside();
+            await RemoveTrackedAsync(accountId, ct);
+            db.Set<AccountAuthenticator>().Add(new AccountAuthenticator
+            {
+                AccountId = accountId,
+                ProtectedSecret = Convert.ToBase64String(_protector.CreateProtector(accountId).Protect(secret)),
+                EnrolledAt = now,
+                LastUsedStep = confirmedStep,
+            });
+            for (var slot = 0; slot < recoveryCodes.Count; slot++)
+            {
+                db.Set<RecoveryCode>().Add(new RecoveryCode { AccountId = accountId, Slot = slot, Hash = RecoveryCodes.Hash(accountId, recoveryCodes[slot]) });
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Removes the authenticator and its recovery codes in one serializable transaction (retried on a conflict); false
+    /// when there was none, also when a removal at the same moment took it. <paramref name="alongside"/> stages what is
+    /// saved with it, told whether there was one; it runs again on a retry.
+    /// </summary>
+    public Task<bool> RemoveAsync(string accountId, Action<bool> alongside, CancellationToken cancellationToken) =>
+        db.RunSerializableAsync(async ct =>
         {
-            db.Set<RecoveryCode>().Add(new RecoveryCode { AccountId = accountId, Slot = slot, Hash = RecoveryCodes.Hash(accountId, recoveryCodes[slot]) });
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    /// <summary>Removes the authenticator and its recovery codes; false when there was none.</summary>
-    public async Task<bool> RemoveAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var existed = await RemoveTrackedAsync(accountId, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return existed;
-    }
+            var existed = await RemoveTrackedAsync(accountId, ct);
+            alongside(existed);
+            return existed;
+        }, cancellationToken);
 
     /// <summary>
     /// Moves the last used step forward; false when <paramref name="step"/> is not newer (a replay, or an
@@ -59,7 +70,10 @@ public sealed class AuthenticatorStore(StepUpDbContext db, IDataProtectionProvid
             .Where(a => a.AccountId == accountId && (a.LastUsedStep == null || a.LastUsedStep < step))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedStep, step), cancellationToken) == 1;
 
-    /// <summary>Spends a recovery code: true only the first time it is presented.</summary>
+    /// <summary>
+    /// Spends a recovery code: true only the first time it is presented. One conditional update: the row lock makes
+    /// uses at the same moment wait for each other, and only the first finds the code unused (docs/operations.md).
+    /// </summary>
     public async Task<bool> TryUseRecoveryCodeAsync(string accountId, string code, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var hash = RecoveryCodes.Hash(accountId, code);

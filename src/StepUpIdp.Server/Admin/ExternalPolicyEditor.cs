@@ -85,14 +85,17 @@ public sealed class ExternalPolicyEditor(
             return validation;
         }
 
-        var organisation = await db.Organisations.SingleAsync(o => o.Id == organisationId, cancellationToken);
-        var before = organisation.ExternalPolicy.ToPolicy();
-        organisation.ExternalPolicy.CopyFrom(candidate);
-        // The change and its audit line are saved together, or neither is.
-        audit.Stage(new AuditEvent(organisationId, AuditActions.PolicyChanged, AuditOutcomes.Success,
-            adminId, organisationId, "default policy: " + PolicyDiff.Describe(before, candidate)));
-        await db.SaveChangesAsync(cancellationToken);
-        return validation;
+        // The change and its audit line are saved together, or neither is; serializable (retried on a conflict), so
+        // each audit line describes the change from the policy the one before it left.
+        return await db.RunSerializableAsync(async ct =>
+        {
+            var organisation = await db.Organisations.SingleAsync(o => o.Id == organisationId, ct);
+            var before = organisation.ExternalPolicy.ToPolicy();
+            organisation.ExternalPolicy.CopyFrom(candidate);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.PolicyChanged, AuditOutcomes.Success,
+                adminId, organisationId, "default policy: " + PolicyDiff.Describe(before, candidate)));
+            return validation;
+        }, cancellationToken);
     }
 
     /// <summary>Who would have to verify again at once, and who would lose API-token access, if the document were saved. Writes nothing.</summary>
@@ -175,18 +178,21 @@ public sealed class ExternalPolicyEditor(
     /// <summary>Removes a named policy; its people fall back to the next policy in precedence. False when there is none with that id.</summary>
     public async Task<bool> DeleteNamedAsync(string organisationId, string adminId, string id, CancellationToken cancellationToken)
     {
-        var stored = await db.ExternalPolicies.Include(p => p.Domains).Include(p => p.PilotAccounts)
-            .SingleOrDefaultAsync(p => p.Id == id && p.OrganisationId == organisationId, cancellationToken);
-        if (stored is null)
+        // Removed once, with one audit line, however many removals arrive together.
+        return await db.RunSerializableAsync(async ct =>
         {
-            return false;
-        }
+            var stored = await db.ExternalPolicies.Include(p => p.Domains).Include(p => p.PilotAccounts)
+                .SingleOrDefaultAsync(p => p.Id == id && p.OrganisationId == organisationId, ct);
+            if (stored is null)
+            {
+                return false;
+            }
 
-        db.ExternalPolicies.Remove(stored);
-        audit.Stage(new AuditEvent(organisationId, AuditActions.PolicyChanged, AuditOutcomes.Success, adminId, id,
-            $"policy \"{stored.Name}\" ({id}) removed"));
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+            db.ExternalPolicies.Remove(stored);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.PolicyChanged, AuditOutcomes.Success, adminId, id,
+                $"policy \"{stored.Name}\" ({id}) removed"));
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>

@@ -45,43 +45,52 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
             return new ApiTokenCreation.Refused("name", $"Give the token a name of 1 to {ApiTokenConfiguration.MaxNameLength} characters.", "name");
         }
 
-        var org = await db.Organisations.AsNoTracking().Include(o => o.VerifiedDomains)
-            .SingleAsync(o => o.Id == organisationId, cancellationToken);
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
-        var isGuest = await IsGuestInAsync(accountId, organisationId, cancellationToken);
-        var userType = AccountClassifier.Classify(account.Email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
-
-        // The owner's policy (pilot, domain or default) decides, as it will at every exchange.
-        var policy = await policies.ResolveAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, account.Email, userType),
-            cancellationToken);
-        var decision = ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest);
-        if (decision is ApiTokenDecision.Refused refused)
-        {
-            await audit.WriteAsync(new AuditEvent(organisationId, AuditActions.ApiTokenRefused, AuditOutcomes.Denied,
-                ActorId: accountId, SubjectId: accountId, Detail: $"creation refused: {refused.Rule} under the {policy.Describe()}"), cancellationToken);
-            return new ApiTokenCreation.Refused(refused.Rule, refused.Description,
-                refused.Rule == ApiTokenRuleCodes.Lifetime ? "lifetimeDays" : null);
-        }
-
+        // The facts and the new token in one serializable transaction (retried on a conflict): a policy or role change
+        // at the same moment comes wholly before the decision or wholly after the token.
         var now = clock.GetUtcNow();
         var secret = ApiTokenSecret.Create();
-        var token = new ApiToken
+        var decided = await db.RunSerializableAsync(async ct =>
         {
-            Id = secret.Id,
-            OrganisationId = organisationId,
-            AccountId = accountId,
-            Name = name,
-            SecretHash = secret.Hash(),
-            CreatedAt = now,
-            ExpiresAt = now.AddDays(lifetimeDays),
-        };
-        db.ApiTokens.Add(token);
-        audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenCreated, AuditOutcomes.Success,
-            ActorId: accountId, SubjectId: token.Id, Detail: $"name '{name}', {lifetimeDays} days, under the {policy.Describe()}"));
-        await db.SaveChangesAsync(cancellationToken);
-        mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.ApiTokenCreated, account.Email,
-            $"\"{name}\" for {org.Name}, valid until {token.ExpiresAt.UtcDateTime:d MMMM yyyy}", now));
-        return new ApiTokenCreation.Created(token.Id, secret.Presented, token.ExpiresAt);
+            var org = await db.Organisations.AsNoTracking().Include(o => o.VerifiedDomains).SingleAsync(o => o.Id == organisationId, ct);
+            var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, ct);
+            var isGuest = await IsGuestInAsync(accountId, organisationId, ct);
+            var userType = AccountClassifier.Classify(account.Email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
+
+            // The owner's policy (pilot, domain or default) decides, as it will at every exchange.
+            var policy = await policies.ResolveAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, account.Email, userType), ct);
+            if (ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest) is ApiTokenDecision.Refused refused)
+            {
+                return new CreationDecided(refused, policy.Describe(), null, account.Email, org.Name);
+            }
+
+            var token = new ApiToken
+            {
+                Id = secret.Id,
+                OrganisationId = organisationId,
+                AccountId = accountId,
+                Name = name,
+                SecretHash = secret.Hash(),
+                CreatedAt = now,
+                ExpiresAt = now.AddDays(lifetimeDays),
+            };
+            db.ApiTokens.Add(token);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenCreated, AuditOutcomes.Success,
+                ActorId: accountId, SubjectId: token.Id, Detail: $"name '{name}', {lifetimeDays} days, under the {policy.Describe()}"));
+            return new CreationDecided(null, policy.Describe(), token, account.Email, org.Name);
+        }, cancellationToken);
+
+        if (decided.Refused is { } refusal)
+        {
+            await audit.WriteAsync(new AuditEvent(organisationId, AuditActions.ApiTokenRefused, AuditOutcomes.Denied,
+                ActorId: accountId, SubjectId: accountId, Detail: $"creation refused: {refusal.Rule} under the {decided.Policy}"), cancellationToken);
+            return new ApiTokenCreation.Refused(refusal.Rule, refusal.Description,
+                refusal.Rule == ApiTokenRuleCodes.Lifetime ? "lifetimeDays" : null);
+        }
+
+        var created = decided.Token!;
+        mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.ApiTokenCreated, decided.Email,
+            $"\"{name}\" for {decided.OrgName}, valid until {created.ExpiresAt.UtcDateTime:d MMMM yyyy}", now));
+        return new ApiTokenCreation.Created(created.Id, secret.Presented, created.ExpiresAt);
     }
 
     public async Task<IReadOnlyList<ApiTokenSummary>> ListAsync(string accountId, string organisationId, CancellationToken cancellationToken)
@@ -97,22 +106,24 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
     /// <summary>False when the account has no such token in the org (someone else's answers the same way).</summary>
     public async Task<bool> RevokeAsync(string accountId, string organisationId, string tokenId, CancellationToken cancellationToken)
     {
-        var token = await db.ApiTokens.SingleOrDefaultAsync(
-            t => t.Id == tokenId && t.AccountId == accountId && t.OrganisationId == organisationId, cancellationToken);
-        if (token is null)
+        // Revoked once, with one audit line, however many revocations arrive together.
+        return await db.RunSerializableAsync(async ct =>
         {
-            return false;
-        }
+            var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.AccountId == accountId && t.OrganisationId == organisationId, ct);
+            if (token is null)
+            {
+                return false;
+            }
 
-        if (token.RevokedAt is null)
-        {
-            token.RevokedAt = clock.GetUtcNow();
-            audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenRevoked, AuditOutcomes.Success,
-                ActorId: accountId, SubjectId: token.Id, Detail: $"name '{token.Name}'"));
-            await db.SaveChangesAsync(cancellationToken);
-        }
+            if (token.RevokedAt is null)
+            {
+                token.RevokedAt = clock.GetUtcNow();
+                audit.Stage(new AuditEvent(organisationId, AuditActions.ApiTokenRevoked, AuditOutcomes.Success,
+                    ActorId: accountId, SubjectId: token.Id, Detail: $"name '{token.Name}'"));
+            }
 
-        return true;
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>The organisations the account belongs to, for choosing where a token lives.</summary>
@@ -150,4 +161,7 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
             .ToListAsync(cancellationToken);
         return EffectiveRole.Resolve(direct, viaGroups) == AppRole.Guest;
     }
+
+    /// <summary>What the creation transaction decided, with what the answer and the notice need after it commits.</summary>
+    private sealed record CreationDecided(ApiTokenDecision.Refused? Refused, string Policy, ApiToken? Token, string Email, string OrgName);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using StepUpIdp.Domain.Apps;
 using StepUpIdp.Infrastructure.Apps;
 using StepUpIdp.Infrastructure.Audit;
@@ -74,11 +75,6 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
             return new AppOutcome.Invalid(errors);
         }
 
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not null || await db.Apps.AnyAsync(a => a.ClientId == clientId, cancellationToken))
-        {
-            return new AppOutcome.Duplicate(new Dictionary<string, string[]> { ["clientId"] = [$"The client id {clientId} is taken."] });
-        }
-
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -88,87 +84,106 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
         };
         AppDescriptors.Apply(descriptor, registration);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await applications.CreateAsync(descriptor, cancellationToken);
-        db.Apps.Add(new App
+        // Checked and registered in one serializable transaction (retried on a conflict): two registrations of one
+        // client id at the same moment make one app and one 409. The check reads the tables, not OpenIddict's
+        // per-request cache, which may still hold an app from an attempt that was rolled back.
+        var (taken, secret) = await db.RunSerializableAsync<(bool Taken, string? Secret)>(async ct =>
         {
-            ClientId = clientId,
-            OrganisationId = orgId,
-            Name = registration.Name,
-            Enforcement = registration.Enforcement,
-            BackChannelLogoutUri = registration.BackChannelLogoutUri?.AbsoluteUri,
-            Spaces = registration.Spaces.Select(k => new AppSpace { AppClientId = clientId, Key = k }).ToList(),
-        });
-        db.AppOrigins.AddRange(registration.AllowedOrigins.Select(o => new AppOrigin { AppClientId = clientId, Origin = o }));
-        var secret = registration.Confidential ? secrets.Stage(clientId, expiresAt: null).Presented : null;
-        audit.Stage(new AuditEvent(orgId, "app.registered", "success", ActorId: actorId, Detail: $"{clientId} ({(registration.Confidential ? "confidential" : "public")})"));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            if (await db.Set<OpenIddictEntityFrameworkCoreApplication>().AnyAsync(a => a.ClientId == clientId, ct) || await db.Apps.AnyAsync(a => a.ClientId == clientId, ct))
+            {
+                return (true, null);
+            }
+
+            await applications.CreateAsync(descriptor, ct);
+            db.Apps.Add(new App
+            {
+                ClientId = clientId,
+                OrganisationId = orgId,
+                Name = registration.Name,
+                Enforcement = registration.Enforcement,
+                BackChannelLogoutUri = registration.BackChannelLogoutUri?.AbsoluteUri,
+                Spaces = registration.Spaces.Select(k => new AppSpace { AppClientId = clientId, Key = k }).ToList(),
+            });
+            db.AppOrigins.AddRange(registration.AllowedOrigins.Select(o => new AppOrigin { AppClientId = clientId, Origin = o }));
+            var presented = registration.Confidential ? secrets.Stage(clientId, expiresAt: null).Presented : null;
+            audit.Stage(new AuditEvent(orgId, "app.registered", "success", ActorId: actorId, Detail: $"{clientId} ({(registration.Confidential ? "confidential" : "public")})"));
+            return (false, presented);
+        }, cancellationToken);
+        if (taken)
+        {
+            return new AppOutcome.Duplicate(new Dictionary<string, string[]> { ["clientId"] = [$"The client id {clientId} is taken."] });
+        }
+
         return new AppOutcome.Done((await FindAsync(orgId, clientId, cancellationToken))!, secret);
     }
 
     public async Task<AppOutcome> ChangeAsync(string orgId, string actorId, string clientId, AppRegistrationRequest request, CancellationToken cancellationToken)
     {
-        var app = await db.Apps.Include(a => a.Spaces).SingleOrDefaultAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, cancellationToken);
-        var client = app is null ? null : await applications.FindByClientIdAsync(clientId, cancellationToken);
-        if (app is null || client is null)
+        // Read, checked and changed in one serializable transaction (retried on a conflict). The OpenIddict entity is
+        // read from its table each time: a cached one may carry the concurrency token of an attempt rolled back.
+        var outcome = await db.RunSerializableAsync<AppOutcome?>(async ct =>
         {
-            return new AppOutcome.NotFound();
-        }
+            var app = await db.Apps.Include(a => a.Spaces).SingleOrDefaultAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, ct);
+            var client = app is null ? null : await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
+            if (app is null || client is null)
+            {
+                return new AppOutcome.NotFound();
+            }
 
-        var descriptor = new OpenIddictApplicationDescriptor();
-        await applications.PopulateAsync(descriptor, client, cancellationToken);
-        var currentType = descriptor.ClientType == ClientTypes.Confidential ? "confidential" : "public";
-        var (registration, errors) = AppRegistrationRules.Validate(request with { Type = request.Type ?? currentType });
-        if (request.Type is not null && request.Type != currentType)
-        {
-            errors["type"] = [$"An app stays {currentType}; register a new app to change its type."];
-        }
+            var descriptor = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(descriptor, client, ct);
+            var currentType = descriptor.ClientType == ClientTypes.Confidential ? "confidential" : "public";
+            var (registration, errors) = AppRegistrationRules.Validate(request with { Type = request.Type ?? currentType });
+            if (request.Type is not null && request.Type != currentType)
+            {
+                errors["type"] = [$"An app stays {currentType}; register a new app to change its type."];
+            }
 
-        if (registration is null || errors.Count > 0)
-        {
-            return new AppOutcome.Invalid(errors);
-        }
+            if (registration is null || errors.Count > 0)
+            {
+                return new AppOutcome.Invalid(errors);
+            }
 
-        AppDescriptors.Apply(descriptor, registration);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await applications.UpdateAsync(client, descriptor, cancellationToken);
-        (app.Name, app.Enforcement, app.BackChannelLogoutUri) = (registration.Name, registration.Enforcement, registration.BackChannelLogoutUri?.AbsoluteUri);
-        app.Spaces.RemoveAll(s => !registration.Spaces.Contains(s.Key));
-        app.Spaces.AddRange(registration.Spaces.Where(k => app.Spaces.All(s => s.Key != k)).Select(k => new AppSpace { AppClientId = clientId, Key = k }));
-        await db.AppOrigins.Where(o => o.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        db.AppOrigins.AddRange(registration.AllowedOrigins.Select(o => new AppOrigin { AppClientId = clientId, Origin = o }));
-        audit.Stage(new AuditEvent(orgId, "app.changed", "success", ActorId: actorId, Detail: clientId));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new AppOutcome.Done((await FindAsync(orgId, clientId, cancellationToken))!);
+            AppDescriptors.Apply(descriptor, registration);
+            await applications.UpdateAsync(client, descriptor, ct);
+            (app.Name, app.Enforcement, app.BackChannelLogoutUri) = (registration.Name, registration.Enforcement, registration.BackChannelLogoutUri?.AbsoluteUri);
+            app.Spaces.RemoveAll(s => !registration.Spaces.Contains(s.Key));
+            app.Spaces.AddRange(registration.Spaces.Where(k => app.Spaces.All(s => s.Key != k)).Select(k => new AppSpace { AppClientId = clientId, Key = k }));
+            await db.AppOrigins.Where(o => o.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            db.AppOrigins.AddRange(registration.AllowedOrigins.Select(o => new AppOrigin { AppClientId = clientId, Origin = o }));
+            audit.Stage(new AuditEvent(orgId, "app.changed", "success", ActorId: actorId, Detail: clientId));
+            return null;
+        }, cancellationToken);
+        return outcome ?? new AppOutcome.Done((await FindAsync(orgId, clientId, cancellationToken))!);
     }
 
     /// <summary>Deletes the app with its tokens, grants, guests, group roles, secrets and origins.</summary>
     public async Task<AppOutcome> DeleteAsync(string orgId, string actorId, string clientId, CancellationToken cancellationToken)
     {
-        var app = await db.Apps.SingleOrDefaultAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, cancellationToken);
-        if (app is null)
+        // Serializable (retried on a conflict): deleted once, with one audit line, and never while a change, a guest
+        // or a role is being written to it.
+        return await db.RunSerializableAsync<AppOutcome>(async ct =>
         {
-            return new AppOutcome.NotFound();
-        }
+            var app = await db.Apps.SingleOrDefaultAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, ct);
+            if (app is null)
+            {
+                return new AppOutcome.NotFound();
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } client)
-        {
-            await applications.DeleteAsync(client, cancellationToken);
-        }
+            if (await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, ct) is { } client)
+            {
+                await applications.DeleteAsync(client, ct);
+            }
 
-        await db.RoleGrants.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        await db.GroupAppRoles.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        await db.GuestAssignments.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        await db.AppSecrets.Where(s => s.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        await db.AppOrigins.Where(o => o.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        await db.AppSpaces.Where(s => s.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
-        db.Apps.Remove(app);
-        audit.Stage(new AuditEvent(orgId, "app.deleted", "success", ActorId: actorId, Detail: clientId));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new AppOutcome.Done(new AppListing(clientId, app.Name, false, [], [], [], null, app.Enforcement, [], [], []));
+            await db.RoleGrants.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            await db.GroupAppRoles.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            await db.GuestAssignments.Where(g => g.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            await db.AppSecrets.Where(s => s.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            await db.AppOrigins.Where(o => o.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            await db.AppSpaces.Where(s => s.AppClientId == clientId).ExecuteDeleteAsync(ct);
+            db.Apps.Remove(app);
+            audit.Stage(new AuditEvent(orgId, "app.deleted", "success", ActorId: actorId, Detail: clientId));
+            return new AppOutcome.Done(new AppListing(clientId, app.Name, false, [], [], [], null, app.Enforcement, [], [], []));
+        }, cancellationToken);
     }
 }

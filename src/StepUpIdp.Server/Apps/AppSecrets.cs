@@ -57,31 +57,43 @@ public sealed class AppSecrets(StepUpDbContext db, IOpenIddictApplicationManager
             return new SecretOutcome.Invalid(new Dictionary<string, string[]> { ["expiresAt"] = ["The end date must be in the future."] });
         }
 
-        var live = (await db.AppSecrets.AsNoTracking().Where(s => s.AppClientId == clientId).Select(s => s.ExpiresAt).ToListAsync(cancellationToken))
-            .Count(e => e is null || e > now);
-        if (live >= MaxLive)
+        // Counted and added in one serializable transaction (retried on a conflict): secrets added at the same moment
+        // cannot together pass the limit.
+        return await db.RunSerializableAsync<SecretOutcome>(async ct =>
         {
-            return new SecretOutcome.TooMany($"The app has {live} live secrets; delete one before adding another.");
-        }
+            if (!await db.Apps.AnyAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, ct))
+            {
+                return new SecretOutcome.NotFound();
+            }
 
-        var secret = Stage(clientId, expiresAt);
-        audit.Stage(new AuditEvent(orgId, "app.secret_added", "success", ActorId: actorId, Detail: $"{clientId} secret {secret.Id}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return new SecretOutcome.Created(new AppSecretListing(secret.Id, now, expiresAt), secret.Presented);
+            var live = (await db.AppSecrets.AsNoTracking().Where(s => s.AppClientId == clientId).Select(s => s.ExpiresAt).ToListAsync(ct))
+                .Count(e => e is null || e > now);
+            if (live >= MaxLive)
+            {
+                return new SecretOutcome.TooMany($"The app has {live} live secrets; delete one before adding another.");
+            }
+
+            var secret = Stage(clientId, expiresAt);
+            audit.Stage(new AuditEvent(orgId, "app.secret_added", "success", ActorId: actorId, Detail: $"{clientId} secret {secret.Id}"));
+            return new SecretOutcome.Created(new AppSecretListing(secret.Id, now, expiresAt), secret.Presented);
+        }, cancellationToken);
     }
 
     public async Task<SecretOutcome> DeleteAsync(string orgId, string actorId, string clientId, string secretId, CancellationToken cancellationToken)
     {
-        var secret = await db.AppSecrets.SingleOrDefaultAsync(s => s.Id == secretId && s.AppClientId == clientId
-            && db.Apps.Any(a => a.ClientId == clientId && a.OrganisationId == orgId), cancellationToken);
-        if (secret is null)
+        // Deleted once, with one audit line, however many deletions arrive together (the others find none).
+        return await db.RunSerializableAsync<SecretOutcome>(async ct =>
         {
-            return new SecretOutcome.NotFound();
-        }
+            var secret = await db.AppSecrets.SingleOrDefaultAsync(s => s.Id == secretId && s.AppClientId == clientId
+                && db.Apps.Any(a => a.ClientId == clientId && a.OrganisationId == orgId), ct);
+            if (secret is null)
+            {
+                return new SecretOutcome.NotFound();
+            }
 
-        db.AppSecrets.Remove(secret);
-        audit.Stage(new AuditEvent(orgId, "app.secret_deleted", "success", ActorId: actorId, Detail: $"{clientId} secret {secretId}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return new SecretOutcome.Deleted();
+            db.AppSecrets.Remove(secret);
+            audit.Stage(new AuditEvent(orgId, "app.secret_deleted", "success", ActorId: actorId, Detail: $"{clientId} secret {secretId}"));
+            return new SecretOutcome.Deleted();
+        }, cancellationToken);
     }
 }

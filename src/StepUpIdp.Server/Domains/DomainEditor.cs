@@ -55,21 +55,30 @@ public sealed class DomainEditor(StepUpDbContext db, DnsTxtLookup dns, Organisat
             return new DomainOutcome.Invalid(Error("A domain name such as acme.example: letters, digits and hyphens in two or more dot-separated labels."));
         }
 
-        if (await db.OrganisationDomains.AnyAsync(d => d.OrganisationId == orgId && d.Domain == name, cancellationToken)
-            || await db.DomainClaims.AnyAsync(c => c.OrganisationId == orgId && c.Domain == name, cancellationToken))
-        {
-            return new DomainOutcome.Duplicate(Error($"{name} is already a domain of this organisation."));
-        }
-
-        if (await db.OrganisationDomains.AnyAsync(d => d.Domain == name, cancellationToken))
-        {
-            return new DomainOutcome.Duplicate(Error($"{name} is verified by another organisation; it can belong to one only."));
-        }
-
+        // Checked and added in one serializable transaction (retried on a conflict): added once, however many arrive together.
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        db.DomainClaims.Add(new DomainClaim { OrganisationId = orgId, Domain = name, Token = token, CreatedAt = clock.GetUtcNow() });
-        audit.Stage(new AuditEvent(orgId, "domain.added", "success", ActorId: actorId, Detail: name));
-        await db.SaveChangesAsync(cancellationToken);
+        var duplicate = await db.RunSerializableAsync<DomainOutcome?>(async ct =>
+        {
+            if (await db.OrganisationDomains.AnyAsync(d => d.OrganisationId == orgId && d.Domain == name, ct)
+                || await db.DomainClaims.AnyAsync(c => c.OrganisationId == orgId && c.Domain == name, ct))
+            {
+                return new DomainOutcome.Duplicate(Error($"{name} is already a domain of this organisation."));
+            }
+
+            if (await db.OrganisationDomains.AnyAsync(d => d.Domain == name, ct))
+            {
+                return new DomainOutcome.Duplicate(Error($"{name} is verified by another organisation; it can belong to one only."));
+            }
+
+            db.DomainClaims.Add(new DomainClaim { OrganisationId = orgId, Domain = name, Token = token, CreatedAt = clock.GetUtcNow() });
+            audit.Stage(new AuditEvent(orgId, "domain.added", "success", ActorId: actorId, Detail: name));
+            return null;
+        }, cancellationToken);
+        if (duplicate is not null)
+        {
+            return duplicate;
+        }
+
         var everyone = await people.ListAsync(orgId, cancellationToken);
         return new DomainOutcome.Done(new DomainListing(name, false, DomainVerification.RecordFor(name, token), On(everyone, name)));
     }
@@ -100,55 +109,67 @@ public sealed class DomainEditor(StepUpDbContext db, DnsTxtLookup dns, Organisat
                 Error($"No TXT record \"{record.Value}\" was found at {record.Name}. Publish it, wait for DNS to pass it on, and try again."), record);
         }
 
-        if (await db.OrganisationDomains.AnyAsync(d => d.Domain == claim.Domain, cancellationToken))
+        // The DNS answer is in; the claim is read again and turned into a verified domain in one serializable
+        // transaction (retried on a conflict), so two verifications at once make one domain and one audit line, and
+        // another organisation verifying it at the same moment is answered as a duplicate (the unique index decides).
+        var proven = claim.Domain;
+        return await db.RunSerializableAsync<DomainOutcome>(async ct =>
         {
-            return new DomainOutcome.Duplicate(Error($"{claim.Domain} is verified by another organisation; it can belong to one only."));
-        }
+            var current = await db.DomainClaims.SingleOrDefaultAsync(c => c.OrganisationId == orgId && c.Domain == proven && c.Token == claim.Token, ct);
+            if (current is null)
+            {
+                return await db.OrganisationDomains.AnyAsync(d => d.OrganisationId == orgId && d.Domain == proven, ct)
+                    ? await FindAsync(orgId, proven, ct) // verified at the same moment: nothing to do
+                    : new DomainOutcome.NotFound();
+            }
 
-        var before = await people.ListAsync(orgId, cancellationToken);
-        db.DomainClaims.Remove(claim);
-        db.OrganisationDomains.Add(new OrganisationDomain { OrganisationId = orgId, Domain = claim.Domain });
-        var changed = On(before, claim.Domain);
-        audit.Stage(new AuditEvent(orgId, "domain.verified", "success", ActorId: actorId,
-            Detail: $"{claim.Domain}; now internal: {Names(changed)}"));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another organisation verified it in the meantime (the unique index decided); nothing was written.
-            return new DomainOutcome.Duplicate(Error($"{claim.Domain} is verified by another organisation; it can belong to one only."));
-        }
+            if (await db.OrganisationDomains.AnyAsync(d => d.Domain == proven, ct))
+            {
+                return new DomainOutcome.Duplicate(Error($"{proven} is verified by another organisation; it can belong to one only."));
+            }
 
-        return new DomainOutcome.Done(new DomainListing(claim.Domain, true, null, changed));
+            var before = await people.ListAsync(orgId, ct);
+            db.DomainClaims.Remove(current);
+            db.OrganisationDomains.Add(new OrganisationDomain { OrganisationId = orgId, Domain = proven });
+            var changed = On(before, proven);
+            audit.Stage(new AuditEvent(orgId, "domain.verified", "success", ActorId: actorId, Detail: $"{proven}; now internal: {Names(changed)}"));
+            return new DomainOutcome.Done(new DomainListing(proven, true, null, changed));
+        }, cancellationToken);
     }
 
     public async Task<DomainOutcome> RemoveAsync(string orgId, string actorId, string? domain, CancellationToken cancellationToken)
     {
         var name = DomainVerification.Normalize(domain);
-        var verified = name is null ? null : await db.OrganisationDomains.SingleOrDefaultAsync(d => d.OrganisationId == orgId && d.Domain == name, cancellationToken);
-        var claim = name is null ? null : await db.DomainClaims.SingleOrDefaultAsync(c => c.OrganisationId == orgId && c.Domain == name, cancellationToken);
-        if (verified is null && claim is null)
+        if (name is null)
         {
             return new DomainOutcome.NotFound();
         }
 
-        var changed = verified is null ? [] : On(await people.ListAsync(orgId, cancellationToken), name!);
-        if (verified is not null)
+        // Removed once, with one audit line, however many removals arrive together (the others find nothing).
+        return await db.RunSerializableAsync<DomainOutcome>(async ct =>
         {
-            db.OrganisationDomains.Remove(verified);
-        }
+            var verified = await db.OrganisationDomains.SingleOrDefaultAsync(d => d.OrganisationId == orgId && d.Domain == name, ct);
+            var claim = await db.DomainClaims.SingleOrDefaultAsync(c => c.OrganisationId == orgId && c.Domain == name, ct);
+            if (verified is null && claim is null)
+            {
+                return new DomainOutcome.NotFound();
+            }
 
-        if (claim is not null)
-        {
-            db.DomainClaims.Remove(claim);
-        }
+            var changed = verified is null ? [] : On(await people.ListAsync(orgId, ct), name);
+            if (verified is not null)
+            {
+                db.OrganisationDomains.Remove(verified);
+            }
 
-        audit.Stage(new AuditEvent(orgId, "domain.removed", "success", ActorId: actorId,
-            Detail: verified is null ? $"{name} (pending)" : $"{name}; now external: {Names(changed)}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return new DomainOutcome.Done(new DomainListing(name!, false, null, changed));
+            if (claim is not null)
+            {
+                db.DomainClaims.Remove(claim);
+            }
+
+            audit.Stage(new AuditEvent(orgId, "domain.removed", "success", ActorId: actorId,
+                Detail: verified is null ? $"{name} (pending)" : $"{name}; now external: {Names(changed)}"));
+            return new DomainOutcome.Done(new DomainListing(name, false, null, changed));
+        }, cancellationToken);
     }
 
     /// <summary>The org's people whose address is on the domain: internal while it is verified, external otherwise. Guests stay external.</summary>

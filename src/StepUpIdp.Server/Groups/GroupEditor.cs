@@ -58,20 +58,24 @@ public sealed class GroupEditor(
     public async Task<(PersonOutcome Outcome, string? GroupId)> CreateAsync(string organisationId, string adminId, string? name,
         IReadOnlyList<GroupRoleRequest?>? roles, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Name).ToListAsync(cancellationToken);
-        var validName = GroupRules.ValidateName(name, names, errors);
-        var validRoles = GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, cancellationToken), errors);
-        if (errors.Count > 0)
+        // The names are read in the transaction that adds the group (serializable, retried on a conflict): two groups
+        // created at once cannot both take one name.
+        return await db.RunSerializableAsync<(PersonOutcome, string?)>(async ct =>
         {
-            return (new PersonOutcome.Invalid(errors.ToDictionary()), null);
-        }
+            var errors = new FieldErrors();
+            var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Name).ToListAsync(ct);
+            var validName = GroupRules.ValidateName(name, names, errors);
+            var validRoles = GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, ct), errors);
+            if (errors.Count > 0)
+            {
+                return (new PersonOutcome.Invalid(errors.ToDictionary()), null);
+            }
 
-        var id = Guid.NewGuid().ToString("N");
-        db.Groups.Add(new Group { Id = id, OrganisationId = organisationId, Name = validName!, AppRoles = validRoles.Select(r => ToEntity(id, r)).ToList() });
-        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupCreated, AuditOutcomes.Success, adminId, id, $"{validName}: {Describe(validRoles)}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return (new PersonOutcome.Done(), id);
+            var id = Guid.NewGuid().ToString("N");
+            db.Groups.Add(new Group { Id = id, OrganisationId = organisationId, Name = validName!, AppRoles = validRoles.Select(r => ToEntity(id, r)).ToList() });
+            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupCreated, AuditOutcomes.Success, adminId, id, $"{validName}: {Describe(validRoles)}"));
+            return (new PersonOutcome.Done(), id);
+        }, cancellationToken);
     }
 
     /// <summary>Renames the group and, when <paramref name="roles"/> is given, replaces its roles (under the guest allowance).</summary>
@@ -83,18 +87,24 @@ public sealed class GroupEditor(
             return new PersonOutcome.NotFound();
         }
 
-        var errors = new FieldErrors();
-        var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId && g.Id != groupId).Select(g => g.Name).ToListAsync(cancellationToken);
-        var validName = GroupRules.ValidateName(name, names, errors);
-        var validRoles = roles is null ? null : GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, cancellationToken), errors);
-        if (errors.Count > 0)
+        // Validated inside the guarded transaction, so a group created or renamed at the same moment cannot take the name too.
+        var (invalid, refused) = await guard.RunAsync<PersonOutcome?>(organisationId, async ct =>
         {
-            return new PersonOutcome.Invalid(errors.ToDictionary());
-        }
+            var errors = new FieldErrors();
+            var names = await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId && g.Id != groupId).Select(g => g.Name).ToListAsync(ct);
+            var validName = GroupRules.ValidateName(name, names, errors);
+            var validRoles = roles is null ? null : GroupRules.ValidateRoles(roles, await AppSpacesAsync(organisationId, ct), errors);
+            if (errors.Count > 0)
+            {
+                return new PersonOutcome.Invalid(errors.ToDictionary());
+            }
 
-        var (_, refused) = await guard.RunAsync(organisationId, async ct =>
-        {
-            var group = await db.Groups.Include(g => g.AppRoles).SingleAsync(g => g.Id == groupId, ct);
+            var group = await db.Groups.Include(g => g.AppRoles).SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
+            if (group is null)
+            {
+                return new PersonOutcome.NotFound();
+            }
+
             var before = $"{group.Name}: {Describe(group.AppRoles.Select(r => new GroupRole(r.AppClientId, r.Role, r.Spaces, r.ReadOnlySpaces)).ToList())}";
             group.Name = validName!;
             if (validRoles is not null)
@@ -106,28 +116,29 @@ public sealed class GroupEditor(
 
             audit.Stage(new AuditEvent(organisationId, AuditActions.GroupChanged, AuditOutcomes.Success, adminId, groupId,
                 $"{before} -> {validName}: {(validRoles is null ? "roles unchanged" : Describe(validRoles))}"));
-            return true;
+            return null;
         }, cancellationToken);
-        return refused is null ? new PersonOutcome.Done() : new PersonOutcome.OverAllowance(refused);
+        return refused is not null ? new PersonOutcome.OverAllowance(refused) : invalid ?? new PersonOutcome.Done();
     }
 
     /// <summary>Deletes the group; its members lose the roles it gave (and guests of a guest group their spaces).</summary>
     public async Task<PersonOutcome> DeleteAsync(string organisationId, string adminId, string groupId, CancellationToken cancellationToken)
     {
-        var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken);
-        if (group is null)
+        // Serializable (retried on a conflict): deleted once, and never while members are being added to it.
+        return await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
-            return new PersonOutcome.NotFound();
-        }
+            var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
+            if (group is null)
+            {
+                return new PersonOutcome.NotFound();
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.GroupMembers.Where(m => m.GroupId == groupId).ExecuteDeleteAsync(cancellationToken);
-        await db.GroupAppRoles.Where(r => r.GroupId == groupId).ExecuteDeleteAsync(cancellationToken);
-        db.Groups.Remove(group);
-        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupDeleted, AuditOutcomes.Success, adminId, groupId, group.Name));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new PersonOutcome.Done();
+            await db.GroupMembers.Where(m => m.GroupId == groupId).ExecuteDeleteAsync(ct);
+            await db.GroupAppRoles.Where(r => r.GroupId == groupId).ExecuteDeleteAsync(ct);
+            db.Groups.Remove(group);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupDeleted, AuditOutcomes.Success, adminId, groupId, group.Name));
+            return new PersonOutcome.Done();
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -160,8 +171,14 @@ public sealed class GroupEditor(
             return (new PersonOutcome.Invalid(errors.ToDictionary()), []);
         }
 
-        var (added, refused) = await guard.RunAsync(organisationId, async ct =>
+        var (added, refused) = await guard.RunAsync<List<(GroupMemberListing Member, bool Created)>?>(organisationId, async ct =>
         {
+            // Read again in the transaction: a group deleted at the same moment takes nobody in.
+            if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct))
+            {
+                return null;
+            }
+
             var now = clock.GetUtcNow();
             var list = new List<(GroupMemberListing Member, bool Created)>();
             foreach (var address in addresses)
@@ -193,27 +210,35 @@ public sealed class GroupEditor(
             return (new PersonOutcome.OverAllowance(refused), []);
         }
 
-        if (group.IsGuestGroup)
+        if (added is null)
         {
-            await MailGuestsAsync(organisationId, group, added!.Select(a => a.Member.Email).ToList(), root, cancellationToken);
+            return (new PersonOutcome.NotFound(), []);
         }
 
-        return (new PersonOutcome.Done(), added!.Select(a => a.Member).ToList());
+        if (group.IsGuestGroup)
+        {
+            await MailGuestsAsync(organisationId, group, added.Select(a => a.Member.Email).ToList(), root, cancellationToken);
+        }
+
+        return (new PersonOutcome.Done(), added.Select(a => a.Member).ToList());
     }
 
     public async Task<PersonOutcome> RemoveMemberAsync(string organisationId, string adminId, string groupId, string accountId, CancellationToken cancellationToken)
     {
-        var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken);
-        var member = group is null ? null : await db.GroupMembers.FindAsync([groupId, accountId], cancellationToken);
-        if (member is null)
+        // Removed once, with one audit line, however many removals arrive together (the others find nobody).
+        return await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
-            return new PersonOutcome.NotFound();
-        }
+            var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
+            var member = group is null ? null : await db.GroupMembers.FindAsync([groupId, accountId], ct);
+            if (member is null)
+            {
+                return new PersonOutcome.NotFound();
+            }
 
-        db.GroupMembers.Remove(member);
-        audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberRemoved, AuditOutcomes.Success, adminId, accountId, group!.Name));
-        await db.SaveChangesAsync(cancellationToken);
-        return new PersonOutcome.Done();
+            db.GroupMembers.Remove(member);
+            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberRemoved, AuditOutcomes.Success, adminId, accountId, group!.Name));
+            return new PersonOutcome.Done();
+        }, cancellationToken);
     }
 
     private async Task MailGuestsAsync(string organisationId, GroupListing group, IReadOnlyList<string> addresses, Uri root, CancellationToken cancellationToken)

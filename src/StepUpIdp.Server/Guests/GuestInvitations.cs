@@ -214,46 +214,57 @@ public sealed class GuestInvitations(
         }
 
         var valid = (GuestChangeValidation.Valid)validation;
-        var assignment = await db.GuestAssignments.FindAsync([app.ClientId, accountId], cancellationToken);
-        if (assignment is null)
+        // Serializable (retried on a conflict): a removal at the same moment comes wholly before (not found) or after.
+        return await db.RunSerializableAsync<GuestChangeOutcome>(async ct =>
         {
-            // A guest grant made without an invitation (demo data, an import): give it its row now.
-            assignment = new GuestAssignment { AppClientId = app.ClientId, AccountId = accountId, InvitedBy = adminId, InvitedAt = clock.GetUtcNow() };
-            db.GuestAssignments.Add(assignment);
-        }
+            if (!await IsGuestAsync(app, accountId, ct))
+            {
+                return new GuestChangeOutcome.NotFound();
+            }
 
-        var before = Describe(assignment.Spaces, assignment.ExpiresAt);
-        assignment.Spaces = [.. valid.Spaces];
-        if (expiresAtGiven)
-        {
-            assignment.ExpiresAt = valid.ExpiresAt;
-        }
+            var assignment = await db.GuestAssignments.FindAsync([app.ClientId, accountId], ct);
+            if (assignment is null)
+            {
+                // A guest grant made without an invitation (demo data, an import): give it its row now.
+                assignment = new GuestAssignment { AppClientId = app.ClientId, AccountId = accountId, InvitedBy = adminId, InvitedAt = clock.GetUtcNow() };
+                db.GuestAssignments.Add(assignment);
+            }
 
-        audit.Stage(new AuditEvent(app.OrganisationId, AuditActions.GuestChanged, AuditOutcomes.Success, adminId, accountId,
-            $"{app.ClientId}: {before} -> {Describe(assignment.Spaces, assignment.ExpiresAt)}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return new GuestChangeOutcome.Done();
+            var before = Describe(assignment.Spaces, assignment.ExpiresAt);
+            assignment.Spaces = [.. valid.Spaces];
+            if (expiresAtGiven)
+            {
+                assignment.ExpiresAt = valid.ExpiresAt;
+            }
+
+            audit.Stage(new AuditEvent(app.OrganisationId, AuditActions.GuestChanged, AuditOutcomes.Success, adminId, accountId,
+                $"{app.ClientId}: {before} -> {Describe(assignment.Spaces, assignment.ExpiresAt)}"));
+            return new GuestChangeOutcome.Done();
+        }, cancellationToken);
     }
 
     public async Task<GuestChangeOutcome> RemoveAsync(string adminId, App app, string accountId, CancellationToken cancellationToken)
     {
-        var grant = await db.RoleGrants.SingleOrDefaultAsync(
-            g => g.AppClientId == app.ClientId && g.AccountId == accountId && g.Role == AppRole.Guest, cancellationToken);
-        if (grant is null)
+        // Removed once, with one audit line, however many removals arrive together (the others find no guest).
+        return await db.RunSerializableAsync<GuestChangeOutcome>(async ct =>
         {
-            return new GuestChangeOutcome.NotFound();
-        }
+            var grant = await db.RoleGrants.SingleOrDefaultAsync(
+                g => g.AppClientId == app.ClientId && g.AccountId == accountId && g.Role == AppRole.Guest, ct);
+            if (grant is null)
+            {
+                return new GuestChangeOutcome.NotFound();
+            }
 
-        db.RoleGrants.Remove(grant);
-        if (await db.GuestAssignments.FindAsync([app.ClientId, accountId], cancellationToken) is { } assignment)
-        {
-            db.GuestAssignments.Remove(assignment);
-        }
+            db.RoleGrants.Remove(grant);
+            if (await db.GuestAssignments.FindAsync([app.ClientId, accountId], ct) is { } assignment)
+            {
+                db.GuestAssignments.Remove(assignment);
+            }
 
-        // The account stays: it may be a guest of other apps or act in other organisations.
-        audit.Stage(new AuditEvent(app.OrganisationId, AuditActions.GuestRemoved, AuditOutcomes.Success, adminId, accountId, $"{app.ClientId}: guest removed"));
-        await db.SaveChangesAsync(cancellationToken);
-        return new GuestChangeOutcome.Done();
+            // The account stays: it may be a guest of other apps or act in other organisations.
+            audit.Stage(new AuditEvent(app.OrganisationId, AuditActions.GuestRemoved, AuditOutcomes.Success, adminId, accountId, $"{app.ClientId}: guest removed"));
+            return new GuestChangeOutcome.Done();
+        }, cancellationToken);
     }
 
     private Task<bool> IsGuestAsync(App app, string accountId, CancellationToken cancellationToken) =>

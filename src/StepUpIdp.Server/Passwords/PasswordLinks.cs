@@ -94,31 +94,35 @@ public sealed class PasswordLinks(StepUpDbContext db, IPasswordHasher<Account> h
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.PasswordLinks
-            .Where(l => l.Id == link.Id && l.UsedAt == null && l.ExpiresAt > now)
-            .ExecuteUpdateAsync(set => set.SetProperty(l => l.UsedAt, now), cancellationToken);
-        if (claimed != 1)
+        var passwordHash = hasher.HashPassword(account, password!);
+        // Serializable (retried on a conflict): two links of one account used at the same moment set one password,
+        // and the other is told its link is used, instead of the two waiting on each other's rows.
+        return await db.RunSerializableAsync<SetPasswordResult>(async ct =>
         {
-            return new SetPasswordResult.LinkUnusable(PasswordLinkState.Used);
-        }
+            var claimed = await db.PasswordLinks
+                .Where(l => l.Id == link.Id && l.UsedAt == null && l.ExpiresAt > now)
+                .ExecuteUpdateAsync(set => set.SetProperty(l => l.UsedAt, now), ct);
+            if (claimed != 1)
+            {
+                return new SetPasswordResult.LinkUnusable(PasswordLinkState.Used);
+            }
 
-        // Any other link of the account (an older reset, the invitation) is spent too.
-        await db.PasswordLinks.Where(l => l.AccountId == account.Id && l.UsedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(l => l.UsedAt, now), cancellationToken);
+            // Any other link of the account (an older reset, the invitation) is spent too.
+            await db.PasswordLinks.Where(l => l.AccountId == link.AccountId && l.UsedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(l => l.UsedAt, now), ct);
 
-        account.PasswordHash = hasher.HashPassword(account, password!);
-        account.EmailVerified = true; // the link reached the mailbox
-        account.FailedPasswordAttempts = 0;
-        account.LockedUntil = null;
-        var action = link.Purpose == PasswordLinkPurpose.SetPassword ? "account.password_set" : "account.password_reset";
-        foreach (var (orgId, _) in orgs)
-        {
-            audit.Stage(new AuditEvent(orgId, action, "success", ActorId: account.Id, SubjectId: account.Id));
-        }
+            var changed = await db.Accounts.SingleAsync(a => a.Id == link.AccountId, ct);
+            changed.PasswordHash = passwordHash;
+            changed.EmailVerified = true; // the link reached the mailbox
+            changed.FailedPasswordAttempts = 0;
+            changed.LockedUntil = null;
+            var action = link.Purpose == PasswordLinkPurpose.SetPassword ? "account.password_set" : "account.password_reset";
+            foreach (var (orgId, _) in orgs)
+            {
+                audit.Stage(new AuditEvent(orgId, action, "success", ActorId: changed.Id, SubjectId: changed.Id));
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new SetPasswordResult.Done(account, link.Purpose);
+            return new SetPasswordResult.Done(changed, link.Purpose);
+        }, cancellationToken);
     }
 }

@@ -62,15 +62,17 @@ public sealed class AuthenticatorEnrolment(
             return null;
         }
 
-        // The audit lines are staged first so that they are saved with the enrolment, or not at all.
-        foreach (var organisationId in await OrganisationsAsync(accountId, app, cancellationToken))
-        {
-            audit.Stage(new AuditEvent(organisationId, AuditActions.TotpEnrolled, AuditOutcomes.Success, accountId, accountId,
-                app is null ? "authenticator app enrolled" : $"authenticator app enrolled during sign-in to {app.ClientId}"));
-        }
-
+        // The audit lines are saved with the enrolment, or not at all.
+        var organisations = await OrganisationsAsync(accountId, app, cancellationToken);
         var recoveryCodes = RecoveryCodes.Generate();
-        await authenticators.EnrolAsync(accountId, secret, step, recoveryCodes, now, cancellationToken);
+        await authenticators.EnrolAsync(accountId, secret, step, recoveryCodes, now, () =>
+        {
+            foreach (var organisationId in organisations)
+            {
+                audit.Stage(new AuditEvent(organisationId, AuditActions.TotpEnrolled, AuditOutcomes.Success, accountId, accountId,
+                    app is null ? "authenticator app enrolled" : $"authenticator app enrolled during sign-in to {app.ClientId}"));
+            }
+        }, cancellationToken);
         mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.AuthenticatorAdded, email, detail: null, now));
         return recoveryCodes;
     }
@@ -79,34 +81,45 @@ public sealed class AuthenticatorEnrolment(
     public async Task<TotpCheckResult> RemoveAsync(string accountId, string email, string code, bool recoveryCode, CancellationToken cancellationToken)
     {
         var result = await verification.CheckAsync(accountId, code, recoveryCode, cancellationToken);
-        var verified = result is TotpCheckResult.Verified;
-        foreach (var organisationId in await OrganisationsAsync(accountId, app: null, cancellationToken))
+        var organisations = await OrganisationsAsync(accountId, app: null, cancellationToken);
+        if (result is not TotpCheckResult.Verified verified)
         {
-            audit.Stage(verified
-                ? new AuditEvent(organisationId, AuditActions.TotpDisabled, AuditOutcomes.Success, accountId, accountId, "authenticator app removed by its owner")
-                : new AuditEvent(organisationId, AuditActions.TotpDisabled, AuditOutcomes.Failure, accountId, accountId, $"removal refused: {result.GetType().Name}"));
-            if (result is TotpCheckResult.Verified { WithRecoveryCode: true })
+            foreach (var organisationId in organisations)
             {
-                audit.Stage(new AuditEvent(organisationId, AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, accountId, accountId, "recovery code to remove the authenticator app"));
+                audit.Stage(new AuditEvent(organisationId, AuditActions.TotpDisabled, AuditOutcomes.Failure, accountId, accountId, $"removal refused: {result.GetType().Name}"));
             }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return result;
         }
 
-        // Saves the staged audit lines with the removal.
-        if (verified)
+        // The audit lines are saved with the removal. Two removals proven at the same moment (two recovery codes)
+        // remove it once: the second finds none, and records only the code it spent.
+        var removed = await authenticators.RemoveAsync(accountId, existed =>
         {
-            await authenticators.RemoveAsync(accountId, cancellationToken);
+            foreach (var organisationId in organisations)
+            {
+                if (existed)
+                {
+                    audit.Stage(new AuditEvent(organisationId, AuditActions.TotpDisabled, AuditOutcomes.Success, accountId, accountId, "authenticator app removed by its owner"));
+                }
+
+                if (verified.WithRecoveryCode)
+                {
+                    audit.Stage(new AuditEvent(organisationId, AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, accountId, accountId, "recovery code to remove the authenticator app"));
+                }
+            }
+        }, cancellationToken);
+        if (removed)
+        {
             mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.AuthenticatorRemoved, email, detail: null, clock.GetUtcNow()));
-        }
-        else
-        {
-            await db.SaveChangesAsync(cancellationToken);
         }
 
         return result;
     }
 
     /// <summary>Removes an external user's authenticator on an org admin's word; the caller audits it.</summary>
-    public Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken) => authenticators.RemoveAsync(accountId, cancellationToken);
+    public Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken) => authenticators.RemoveAsync(accountId, _ => { }, cancellationToken);
 
     /// <summary>
     /// Where an account-level change is audited: the org whose sign-in it happened in, or else every org the account

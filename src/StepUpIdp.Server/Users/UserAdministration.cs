@@ -63,28 +63,38 @@ public sealed class UserAdministration(
     private async Task<PersonOutcome> SetDeactivatedAsync(string organisationId, string adminId, string accountId, bool deactivate, CancellationToken cancellationToken)
     {
         var action = deactivate ? AuditActions.UserDeactivated : AuditActions.UserReactivated;
-        var decision = await people.DecideWholeAccountAsync(organisationId, accountId, cancellationToken);
-        if (decision is null)
+        // Decided and written in one serializable transaction (retried on a conflict): a domain removed at the same
+        // moment comes wholly before the decision or wholly after the change.
+        var outcome = await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
-            return new PersonOutcome.NotFound();
+            var decision = await people.DecideWholeAccountAsync(organisationId, accountId, ct);
+            if (decision is null)
+            {
+                return new PersonOutcome.NotFound();
+            }
+
+            if (decision is not AccountActionDecision.Allowed)
+            {
+                audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
+                    "refused: the account is not on one of the organisation's verified domains"));
+                return new PersonOutcome.NotManaged();
+            }
+
+            if (deactivate && accountId == adminId)
+            {
+                return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot deactivate your own account."] });
+            }
+
+            var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
+            account.DeactivatedAt = deactivate ? account.DeactivatedAt ?? clock.GetUtcNow() : null;
+            audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Success, adminId, accountId, deactivate ? "account deactivated" : "account reactivated"));
+            return new PersonOutcome.Done();
+        }, cancellationToken);
+        if (outcome is not PersonOutcome.Done)
+        {
+            return outcome;
         }
 
-        if (decision is not AccountActionDecision.Allowed)
-        {
-            await audit.WriteAsync(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
-                "refused: the account is not on one of the organisation's verified domains"), cancellationToken);
-            return new PersonOutcome.NotManaged();
-        }
-
-        if (deactivate && accountId == adminId)
-        {
-            return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot deactivate your own account."] });
-        }
-
-        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, cancellationToken);
-        account.DeactivatedAt = deactivate ? account.DeactivatedAt ?? clock.GetUtcNow() : null;
-        audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Success, adminId, accountId, deactivate ? "account deactivated" : "account reactivated"));
-        await db.SaveChangesAsync(cancellationToken);
         if (deactivate)
         {
             await TryAsync(() => sessions.EndAllAsync(accountId, keepSessionId: null));
@@ -99,27 +109,32 @@ public sealed class UserAdministration(
     /// </summary>
     public async Task<PersonOutcome> RemoveAsync(string organisationId, string adminId, string accountId, CancellationToken cancellationToken)
     {
-        if (await people.FindAsync(organisationId, accountId, cancellationToken) is null)
+        // Serializable (retried on a conflict): removed once, with one audit line, and not half-undone by a role or
+        // group change at the same moment.
+        var outcome = await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
-            return new PersonOutcome.NotFound();
-        }
+            if (await people.FindAsync(organisationId, accountId, ct) is null)
+            {
+                return new PersonOutcome.NotFound();
+            }
 
-        if (accountId == adminId)
-        {
-            return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot remove yourself; ask another administrator."] });
-        }
+            if (accountId == adminId)
+            {
+                return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot remove yourself; ask another administrator."] });
+            }
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
             var appIds = db.Apps.Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId);
             var groupIds = db.Groups.Where(g => g.OrganisationId == organisationId).Select(g => g.Id);
-            await db.OrganisationMembers.Where(m => m.OrganisationId == organisationId && m.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-            await db.RoleGrants.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(cancellationToken);
-            await db.GuestAssignments.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(cancellationToken);
-            await db.GroupMembers.Where(m => m.AccountId == accountId && groupIds.Contains(m.GroupId)).ExecuteDeleteAsync(cancellationToken);
+            await db.OrganisationMembers.Where(m => m.OrganisationId == organisationId && m.AccountId == accountId).ExecuteDeleteAsync(ct);
+            await db.RoleGrants.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(ct);
+            await db.GuestAssignments.Where(g => g.AccountId == accountId && appIds.Contains(g.AppClientId)).ExecuteDeleteAsync(ct);
+            await db.GroupMembers.Where(m => m.AccountId == accountId && groupIds.Contains(m.GroupId)).ExecuteDeleteAsync(ct);
             audit.Stage(new AuditEvent(organisationId, AuditActions.UserRemoved, AuditOutcomes.Success, adminId, accountId, "removed from the organisation"));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return new PersonOutcome.Done();
+        }, cancellationToken);
+        if (outcome is not PersonOutcome.Done)
+        {
+            return outcome;
         }
 
         await TryAsync(() => sessions.EndOrganisationAccessAsync(accountId, organisationId));
