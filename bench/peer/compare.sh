@@ -16,6 +16,13 @@ OURS="http://127.0.0.1:$OURS_PORT"; PEER="http://127.0.0.1:$PEER_PORT"
 WORK=$(mktemp -d); mkdir -p "$WORK/ours" "$WORK/peer"
 OURS_PID=""; PEER_PID=""
 stop() {
+  # A server that died during the run says why before its log goes with $WORK.
+  for side in ours peer; do
+    local pid_var=${side^^}_PID
+    if [[ -n "${!pid_var}" ]] && ! kill -0 "${!pid_var}" 2>/dev/null; then
+      echo "== $side exited during the run; the end of its log:" >&2; tail -n 60 "$WORK/$side.log" >&2 || true
+    fi
+  done
   # A killed server's wait status (143) must not become the script's exit status under set -e.
   if [[ -n "$OURS_PID" ]]; then kill "$OURS_PID" 2>/dev/null || true; wait "$OURS_PID" 2>/dev/null || true; fi
   if [[ -n "$PEER_PID" ]]; then kill "$PEER_PID" 2>/dev/null || true; wait "$PEER_PID" 2>/dev/null || true; fi
