@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
@@ -42,29 +41,20 @@ public sealed class ServerTokenProtectionTests : IAsyncLifetime
         var (status, tokens) = await flow.RedeemAsync(code!);
         Assert.Equal(200, status);
 
-        var refresh = Header(tokens.GetProperty("refresh_token").GetString()!);
-        Assert.Equal("A256KW", refresh.GetProperty("alg").GetString());
-        Assert.Equal("A256CBC-HS512", refresh.GetProperty("enc").GetString());
+        var refresh = Tokens.Read(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal("A256KW", refresh.Alg);
+        Assert.Equal("A256CBC-HS512", refresh.Enc);
 
         using var http = new HttpClient();
         var jwks = JsonDocument.Parse(await http.GetStringAsync(new Uri(_idp.Address, ".well-known/jwks"))).RootElement.GetProperty("keys");
-        var published = jwks.EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
         Assert.All(jwks.EnumerateArray(), key => Assert.Equal("RSA", key.GetProperty("kty").GetString()));
-        foreach (var name in new[] { "access_token", "id_token" })
-        {
-            var header = Header(tokens.GetProperty(name).GetString()!);
-            Assert.Equal("RS256", header.GetProperty("alg").GetString());
-            Assert.Contains(header.GetProperty("kid").GetString(), published);
-        }
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, tokens.GetProperty("id_token").GetString()!, "acme-wiki");
+        Assert.Equal("RS256", idToken.Alg);
+        var accessToken = Tokens.Read(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal("RS256", accessToken.Alg);
+        Assert.Equal(idToken.Kid, accessToken.Kid);
 
         var (refreshed, _) = await flow.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(200, refreshed);
-    }
-
-    private static JsonElement Header(string token)
-    {
-        var part = token.Split('.')[0].Replace('-', '+').Replace('_', '/');
-        part = part.PadRight(part.Length + ((4 - (part.Length % 4)) % 4), '=');
-        return JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(part))).RootElement;
     }
 }
