@@ -91,9 +91,12 @@ public sealed partial class ApiTokenExchange(
         }
 
         var subject = await directory.DescribeAsync(token.AccountId, app, cancellationToken);
-        var tokenOrg = await db.Organisations.AsNoTracking().Include(o => o.VerifiedDomains)
-            .SingleOrDefaultAsync(o => o.Id == token.OrganisationId, cancellationToken);
-        if (subject is null || tokenOrg is null)
+        // The token's org is nearly always the client's, whose verified domains came with the app (as cached, docs/performance.md).
+        var tokenOrgDomains = token.OrganisationId == app.OrganisationId
+            ? app.VerifiedDomains
+            : await db.Organisations.AsNoTracking().Where(o => o.Id == token.OrganisationId)
+                .Select(o => o.VerifiedDomains.Select(d => d.Domain).ToList()).SingleOrDefaultAsync(cancellationToken);
+        if (subject is null || tokenOrgDomains is null)
         {
             // The account or org is gone: the token is as good as unknown.
             return (ApiTokenRules.CheckExchange(notFound), token, null, null);
@@ -112,7 +115,7 @@ public sealed partial class ApiTokenExchange(
             AccountLocked = subject.IsLocked,
             IsGuest = subject.IsGuest,
             // The owner's type for the token's org, decided now: its domains may have changed since creation.
-            UserType = AccountClassifier.Classify(subject.Email, tokenOrg.VerifiedDomains.Select(d => d.Domain), subject.IsGuest),
+            UserType = AccountClassifier.Classify(subject.Email, tokenOrgDomains, subject.IsGuest),
             Policy = policy.Policy,
             TokenOrg = token.OrganisationId,
             ClientOrg = app.OrganisationId,
