@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests;
@@ -21,6 +22,21 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
 
         /// <summary>Alice's admin API client, signed in once for the whole class.</summary>
         public async Task<HttpClient> AdminAsync() => _admin ??= await AdminClient.ForAsync(Host, "alice@acme.test");
+
+        /// <summary>Every redirect and post-logout URI the host's apps registered: the only places off the IdP a redirect may go.</summary>
+        public async Task<IReadOnlySet<string>> RegisteredRedirectsAsync()
+        {
+            await using var scope = Host.Services.CreateAsyncScope();
+            var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+            var uris = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var application in applications.ListAsync())
+            {
+                uris.UnionWith(await applications.GetRedirectUrisAsync(application));
+                uris.UnionWith(await applications.GetPostLogoutRedirectUrisAsync(application));
+            }
+
+            return uris;
+        }
 
         public async Task DisposeAsync()
         {
@@ -256,18 +272,56 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
 
     private static HttpClient NoRedirectClient() => new(new HttpClientHandler { AllowAutoRedirect = false });
 
-    private static async Task AssertCleanErrorAsync(HttpResponseMessage response)
+    /// <summary>
+    /// No 5xx, no stack trace, and a redirect of any 3xx code goes only to the IdP itself or back to a registered redirect
+    /// URI (exactly, as OAuth demands) with an OAuth error: never to a place the request named.
+    /// </summary>
+    private async Task AssertCleanErrorAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {body}");
         Assert.DoesNotContain("   at ", body); // no stack trace
         Assert.DoesNotContain("Exception", body);
 
-        if (response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.Redirect)
+        if ((int)response.StatusCode is >= 300 and < 400)
         {
-            var location = response.Headers.Location!.ToString();
-            // Either an OAuth error sent back to the registered redirect URI, or on to the sign-in page.
-            Assert.True(location.Contains("error=", StringComparison.Ordinal) || location.Contains("/account/signin", StringComparison.Ordinal), location);
+            Assert.NotNull(response.Headers.Location);
+            var target = new Uri(fixture.Host.Address, response.Headers.Location);
+            if (target.GetLeftPart(UriPartial.Authority) == fixture.Host.Address.GetLeftPart(UriPartial.Authority))
+            {
+                return;
+            }
+
+            Assert.Contains(target.GetLeftPart(UriPartial.Path), await fixture.RegisteredRedirectsAsync());
+            Assert.Contains("error=", target.Query + target.Fragment, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_sign_in_post_with_the_right_password_but_no_antiforgery_token_is_refused_and_signs_nobody_in()
+    {
+        using var http = NoRedirectClient();
+        using var response = await http.PostAsync(new Uri(fixture.Host.Address, "account/signin"),
+            new FormUrlEncodedContent([new("Email", "dave@acme.test"), new("Password", "demo-Passw0rd")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.DoesNotContain(cookies, c => c.StartsWith(StepUpIdp.Server.SignIn.SessionDefaults.CookieName + "=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_redirect_check_refuses_an_open_redirect_and_any_3xx_code()
+    {
+        // The check above must see what an open redirect looks like, whatever the status code.
+        foreach (var status in new[] { HttpStatusCode.Found, HttpStatusCode.TemporaryRedirect, HttpStatusCode.PermanentRedirect, HttpStatusCode.MovedPermanently })
+        {
+            using var evil = new HttpResponseMessage(status) { Content = new StringContent(string.Empty) };
+            evil.Headers.Location = new Uri("https://evil.example/cb?error=access_denied");
+            await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => AssertCleanErrorAsync(evil));
+        }
+
+        using var back = new HttpResponseMessage(HttpStatusCode.SeeOther) { Content = new StringContent(string.Empty) };
+        back.Headers.Location = new Uri("http://127.0.0.1:8765/callback?error=invalid_request");
+        await AssertCleanErrorAsync(back);
     }
 }
