@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Time.Testing;
+using StepUpIdp.Domain.Policy;
+using StepUpIdp.Domain.Roles;
+using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.Sessions;
+
+/// <summary>
+/// A code or refresh token presented again is treated as stolen (OAuth 2.1, RFC 9700 4.14): the replay fails and so
+/// does every token of that sign-in, the rightful holder's included (docs/sessions.md, "Replayed codes and refresh tokens").
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class TokenReplayTests : IAsyncLifetime
+{
+    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private SmtpSink _mail = null!;
+    private IdpHost _idp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mail = await SmtpSink.StartAsync();
+        _idp = new IdpHost(smtp: _mail, clock: _clock);
+        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
+        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.User);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _idp.DisposeAsync();
+        await _mail.DisposeAsync();
+    }
+
+    private async Task<(CodeFlow Flow, string Code)> SignInAsync()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var code = CodeFlow.ReadCallback(await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test")).Code;
+        Assert.NotNull(code);
+        return (flow, code!);
+    }
+
+    [Fact]
+    public async Task A_reused_authorization_code_fails_and_revokes_the_tokens_issued_from_it()
+    {
+        var (flow, code) = await SignInAsync();
+        var (status, tokens) = await flow.RedeemAsync(code);
+        Assert.Equal(200, status);
+
+        var (again, error) = await flow.RedeemAsync(code);
+
+        Assert.Equal(400, again);
+        Assert.Equal("invalid_grant", error.GetProperty("error").GetString());
+        var (refreshed, _) = await flow.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(400, refreshed);
+    }
+
+    [Fact]
+    public async Task A_rotated_refresh_token_presented_after_the_leeway_fails_and_ends_the_new_one_too()
+    {
+        var (flow, code) = await SignInAsync();
+        var (_, tokens) = await flow.RedeemAsync(code);
+        var first = tokens.GetProperty("refresh_token").GetString()!;
+        var (status, rotated) = await flow.RefreshAsync(first);
+        Assert.Equal(200, status);
+        var second = rotated.GetProperty("refresh_token").GetString()!;
+
+        // Within 30 s the old token still answers, for an app that sent two refreshes at once; after that it is a replay.
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var (replayed, error) = await flow.RefreshAsync(first);
+
+        Assert.Equal(400, replayed);
+        Assert.Equal("invalid_grant", error.GetProperty("error").GetString());
+        var (afterReplay, _) = await flow.RefreshAsync(second);
+        Assert.Equal(400, afterReplay);
+    }
+}
