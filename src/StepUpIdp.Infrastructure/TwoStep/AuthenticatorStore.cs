@@ -23,43 +23,25 @@ public sealed class AuthenticatorStore(StepUpDbContext db, IDataProtectionProvid
     }
 
     /// <summary>
-    /// Replaces any enrolment of the account, with new recovery codes, in one serializable transaction (retried on a
-    /// conflict, so enrolments or removals at the same moment never fail half-way). <paramref name="alongside"/> stages
-    /// what is saved with it (audit lines); it runs again on a retry.
+    /// Stages the replacement of any enrolment of the account, with new recovery codes; the caller saves it in its unit of
+    /// work (a serializable transaction, so enrolments or removals at the same moment never fail half-way).
     /// </summary>
-    public Task EnrolAsync(string accountId, byte[] secret, long confirmedStep, IReadOnlyList<string> recoveryCodes,
-        DateTimeOffset now, Action alongside, CancellationToken cancellationToken) =>
-        db.RunSerializableAsync(async ct =>
+    public async Task StageEnrolmentAsync(string accountId, byte[] secret, long confirmedStep, IReadOnlyList<string> recoveryCodes,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await StageRemovalAsync(accountId, cancellationToken);
+        db.Set<AccountAuthenticator>().Add(new AccountAuthenticator
         {
-            alongside();
-            await RemoveTrackedAsync(accountId, ct);
-            db.Set<AccountAuthenticator>().Add(new AccountAuthenticator
-            {
-                AccountId = accountId,
-                ProtectedSecret = Convert.ToBase64String(_protector.CreateProtector(accountId).Protect(secret)),
-                EnrolledAt = now,
-                LastUsedStep = confirmedStep,
-            });
-            for (var slot = 0; slot < recoveryCodes.Count; slot++)
-            {
-                db.Set<RecoveryCode>().Add(new RecoveryCode { AccountId = accountId, Slot = slot, Hash = RecoveryCodes.Hash(accountId, recoveryCodes[slot]) });
-            }
-
-            return true;
-        }, cancellationToken);
-
-    /// <summary>
-    /// Removes the authenticator and its recovery codes in one serializable transaction (retried on a conflict); false
-    /// when there was none, also when a removal at the same moment took it. <paramref name="alongside"/> stages what is
-    /// saved with it, told whether there was one; it runs again on a retry.
-    /// </summary>
-    public Task<bool> RemoveAsync(string accountId, Action<bool> alongside, CancellationToken cancellationToken) =>
-        db.RunSerializableAsync(async ct =>
+            AccountId = accountId,
+            ProtectedSecret = Convert.ToBase64String(_protector.CreateProtector(accountId).Protect(secret)),
+            EnrolledAt = now,
+            LastUsedStep = confirmedStep,
+        });
+        for (var slot = 0; slot < recoveryCodes.Count; slot++)
         {
-            var existed = await RemoveTrackedAsync(accountId, ct);
-            alongside(existed);
-            return existed;
-        }, cancellationToken);
+            db.Set<RecoveryCode>().Add(new RecoveryCode { AccountId = accountId, Slot = slot, Hash = RecoveryCodes.Hash(accountId, recoveryCodes[slot]) });
+        }
+    }
 
     /// <summary>
     /// Moves the last used step forward; false when <paramref name="step"/> is not newer (a replay, or an
@@ -85,7 +67,8 @@ public sealed class AuthenticatorStore(StepUpDbContext db, IDataProtectionProvid
     public Task<int> RecoveryCodesLeftAsync(string accountId, CancellationToken cancellationToken) =>
         db.Set<RecoveryCode>().CountAsync(c => c.AccountId == accountId && c.UsedAt == null, cancellationToken);
 
-    private async Task<bool> RemoveTrackedAsync(string accountId, CancellationToken cancellationToken)
+    /// <summary>Stages the removal of the authenticator and its recovery codes (the caller saves it); false when there was none.</summary>
+    public async Task<bool> StageRemovalAsync(string accountId, CancellationToken cancellationToken)
     {
         var authenticator = await db.Set<AccountAuthenticator>().SingleOrDefaultAsync(a => a.AccountId == accountId, cancellationToken);
         var codes = await db.Set<RecoveryCode>().Where(c => c.AccountId == accountId).ToListAsync(cancellationToken);

@@ -62,16 +62,19 @@ public sealed class AuthenticatorEnrolment(
             return null;
         }
 
-        // The audit lines are saved with the enrolment, or not at all.
+        // The audit lines are saved with the enrolment, or not at all; serializable (retried on a conflict).
         var organisations = await OrganisationsAsync(accountId, app, cancellationToken);
         var recoveryCodes = RecoveryCodes.Generate();
-        await authenticators.EnrolAsync(accountId, secret, step, recoveryCodes, now, () =>
+        await db.RunSerializableAsync(async ct =>
         {
+            await authenticators.StageEnrolmentAsync(accountId, secret, step, recoveryCodes, now, ct);
             foreach (var organisationId in organisations)
             {
                 audit.Stage(new AuditEvent(organisationId, AuditActions.TotpEnrolled, AuditOutcomes.Success, accountId, accountId,
                     app is null ? "authenticator app enrolled" : $"authenticator app enrolled during sign-in to {app.ClientId}"));
             }
+
+            return true;
         }, cancellationToken);
         mail.Enqueue(SecurityNoticeEmail.Compose(SecurityNotice.AuthenticatorAdded, email, detail: null, now));
         return recoveryCodes;
@@ -95,8 +98,9 @@ public sealed class AuthenticatorEnrolment(
 
         // The audit lines are saved with the removal. Two removals proven at the same moment (two recovery codes)
         // remove it once: the second finds none, and records only the code it spent.
-        var removed = await authenticators.RemoveAsync(accountId, existed =>
+        var removed = await db.RunSerializableAsync(async ct =>
         {
+            var existed = await authenticators.StageRemovalAsync(accountId, ct);
             foreach (var organisationId in organisations)
             {
                 if (existed)
@@ -109,6 +113,8 @@ public sealed class AuthenticatorEnrolment(
                     audit.Stage(new AuditEvent(organisationId, AuditActions.RecoveryCodeUsed, AuditOutcomes.Success, accountId, accountId, "recovery code to remove the authenticator app"));
                 }
             }
+
+            return existed;
         }, cancellationToken);
         if (removed)
         {
@@ -119,7 +125,8 @@ public sealed class AuthenticatorEnrolment(
     }
 
     /// <summary>Removes an external user's authenticator on an org admin's word; the caller audits it.</summary>
-    public Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken) => authenticators.RemoveAsync(accountId, _ => { }, cancellationToken);
+    public Task<bool> ResetAsync(string accountId, CancellationToken cancellationToken) =>
+        db.RunSerializableAsync(ct => authenticators.StageRemovalAsync(accountId, ct), cancellationToken);
 
     /// <summary>
     /// Where an account-level change is audited: the org whose sign-in it happened in, or else every org the account
