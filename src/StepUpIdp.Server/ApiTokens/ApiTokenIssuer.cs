@@ -57,7 +57,7 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
             var userType = AccountClassifier.Classify(account.Email, org.VerifiedDomains.Select(d => d.Domain), isGuest);
 
             // The owner's policy (pilot, domain or default) decides, as it will at every exchange.
-            var policy = await policies.ResolveAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, account.Email, userType), ct);
+            var policy = await policies.ResolveForChangeAsync(organisationId, org.ExternalPolicy.ToPolicy(), new PolicySubject(accountId, account.Email, userType), ct);
             if (ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest) is ApiTokenDecision.Refused refused)
             {
                 return new CreationDecided(refused, policy.Describe(), null, account.Email, org.Name);

@@ -44,24 +44,15 @@ public sealed class SecretCachingApplications<TApplication>(
     public override async ValueTask<TApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        if (!ServesProtocolEndpoint)
+        if (!ServesProtocolEndpoint || typeof(TApplication) != typeof(OpenIddictEntityFrameworkCoreApplication))
         {
             return await base.FindByClientIdAsync(identifier, cancellationToken);
         }
 
-        if (registrations.TryGet(identifier, out var known))
-        {
-            return (TApplication)(object)ClientRegistrationCopy.Of(known);
-        }
-
-        var read = registrations.BeginRead();
-        var application = await base.FindByClientIdAsync(identifier, cancellationToken);
-        if (application is OpenIddictEntityFrameworkCoreApplication found)
-        {
-            registrations.Keep(identifier, ClientRegistrationCopy.Of(found), read);
-        }
-
-        return application;
+        var known = await registrations.GetOrReadAsync(identifier, async ct =>
+            await base.FindByClientIdAsync(identifier, ct) is OpenIddictEntityFrameworkCoreApplication found ? ClientRegistrationCopy.Of(found) : null,
+            cancellationToken);
+        return known is null ? null : (TApplication)(object)ClientRegistrationCopy.Of(known);
     }
 
     private bool ServesProtocolEndpoint =>

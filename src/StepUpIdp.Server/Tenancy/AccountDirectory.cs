@@ -22,19 +22,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
             return null;
         }
 
-        if (apps.TryGet(clientId, out var known))
-        {
-            return known;
-        }
-
-        var read = apps.BeginRead();
-        var app = await ReadAppAsync(clientId, cancellationToken);
-        if (app is not null)
-        {
-            apps.Keep(clientId, app, read);
-        }
-
-        return app;
+        return await apps.GetOrReadAsync(clientId, ct => ReadAppAsync(clientId, ct), cancellationToken);
     }
 
     private async Task<OrganisationApp?> ReadAppAsync(string clientId, CancellationToken cancellationToken)

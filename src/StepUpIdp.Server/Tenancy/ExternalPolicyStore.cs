@@ -12,7 +12,8 @@ namespace StepUpIdp.Server.Tenancy;
 /// query (a domain policy has no pilot accounts and the pilot no domains, so the joined rows stay few). The policy in
 /// force for a person (<see cref="ResolveAsync"/>, on every authorize and token request of an external user) comes from
 /// the registration cache, which a saved change empties on every node (docs/performance.md); the full list an admin
-/// reads or a save checks against is always read from the database.
+/// reads or a save checks against, and the policy a written decision rests on (<see cref="ResolveForChangeAsync"/>), are
+/// always read from the database.
 /// </summary>
 public sealed class ExternalPolicyStore(StepUpDbContext db, RegistrationCache<IReadOnlyList<ScopedExternalPolicy>> named)
 {
@@ -71,23 +72,33 @@ public sealed class ExternalPolicyStore(StepUpDbContext db, RegistrationCache<IR
 
     /// <summary>
     /// The policy in force for a person already classified, <paramref name="defaultPolicy"/> being the organisation's
-    /// default one as already read. The named policies are read only for an external user: they never apply to internal ones.
+    /// default one as already read. The named policies are read only for an external user (they never apply to internal
+    /// ones), from the registration cache: this decides what a request may do now.
     /// </summary>
-    public async Task<ScopedExternalPolicy> ResolveAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
-        CancellationToken cancellationToken)
+    public Task<ScopedExternalPolicy> ResolveAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
+        CancellationToken cancellationToken) =>
+        ResolveAsync(organisationId, defaultPolicy, subject, fromCache: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ResolveAsync(string, ExternalUserPolicy, PolicySubject, CancellationToken)"/>, with the named policies
+    /// read from the database in the caller's transaction: for a decision that is written (an API token created under
+    /// the policy), with which a policy change at the same moment must conflict.
+    /// </summary>
+    public Task<ScopedExternalPolicy> ResolveForChangeAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
+        CancellationToken cancellationToken) =>
+        ResolveAsync(organisationId, defaultPolicy, subject, fromCache: false, cancellationToken);
+
+    private async Task<ScopedExternalPolicy> ResolveAsync(string organisationId, ExternalUserPolicy defaultPolicy, PolicySubject subject,
+        bool fromCache, CancellationToken cancellationToken)
     {
         if (subject.UserType != UserType.External)
         {
             return ExternalPolicyResolver.Resolve(OrganisationPolicies.DefaultOnly(defaultPolicy), subject);
         }
 
-        if (!named.TryGet(organisationId, out var list))
-        {
-            var read = named.BeginRead();
-            list = await ReadNamedAsync(organisationId, cancellationToken);
-            named.Keep(organisationId, list, read);
-        }
-
+        var list = fromCache
+            ? (await named.GetOrReadAsync(organisationId, async ct => await ReadNamedAsync(organisationId, ct), cancellationToken))!
+            : await ReadNamedAsync(organisationId, cancellationToken);
         return ExternalPolicyResolver.Resolve(new OrganisationPolicies(ScopedExternalPolicy.ForDefault(defaultPolicy), list), subject);
     }
 }

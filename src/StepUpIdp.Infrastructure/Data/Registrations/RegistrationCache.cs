@@ -7,16 +7,35 @@ namespace StepUpIdp.Infrastructure.Data.Registrations;
 /// Registrations read on every authorize and token request, kept in memory for the <see cref="RegistrationGeneration"/>
 /// they were read in and at most <see cref="RegistrationCacheOptions.LifetimeSeconds"/> (docs/performance.md). Only what
 /// exists is kept: an unknown client id is read from the database every time, so a flood of them fills nothing.
-/// The caller reads like this: <see cref="TryGet"/>; on a miss <see cref="BeginRead"/>, read the database, <see cref="Keep"/>.
-/// A change saved between <see cref="BeginRead"/> and <see cref="Keep"/> moves the generation on, and the value read
-/// before it is then not kept.
+/// A change saved while a value is being read moves the generation on, and the value read before it is then not kept.
 /// </summary>
 public sealed class RegistrationCache<TValue>(RegistrationGeneration generation, RegistrationCacheOptions options, TimeProvider clock)
     where TValue : class
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public bool TryGet(string key, [NotNullWhen(true)] out TValue? value)
+    /// <summary>The value for <paramref name="key"/>: from memory when it may be served, else from <paramref name="read"/> (kept when not null).</summary>
+    public async Task<TValue?> GetOrReadAsync(string key, Func<CancellationToken, Task<TValue?>> read, CancellationToken cancellationToken)
+    {
+        if (TryGet(key, out var known))
+        {
+            return known;
+        }
+
+        // Noted before the read: a change saved during it leaves the generation elsewhere, and the value is not kept.
+        var readGeneration = generation.Current;
+        var readAt = clock.GetTimestamp();
+        var mayKeep = generation.Trusted && options.LifetimeSeconds > 0;
+        var value = await read(cancellationToken).ConfigureAwait(false);
+        if (value is not null && mayKeep)
+        {
+            Keep(key, new Entry(value, readGeneration, readAt));
+        }
+
+        return value;
+    }
+
+    private bool TryGet(string key, [NotNullWhen(true)] out TValue? value)
     {
         value = null;
         if (!generation.Trusted || !_entries.TryGetValue(key, out var entry))
@@ -24,7 +43,7 @@ public sealed class RegistrationCache<TValue>(RegistrationGeneration generation,
             return false;
         }
 
-        if (entry.Generation != generation.Current || clock.GetTimestamp() - entry.ReadAt > LifetimeTicks)
+        if (IsStale(entry, generation.Current, clock.GetTimestamp()))
         {
             _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             return false;
@@ -34,12 +53,9 @@ public sealed class RegistrationCache<TValue>(RegistrationGeneration generation,
         return true;
     }
 
-    /// <summary>The moment a database read starts, to hand to <see cref="Keep"/>.</summary>
-    public ReadTicket BeginRead() => new(generation.Trusted && options.LifetimeSeconds > 0, generation.Current, clock.GetTimestamp());
-
-    public void Keep(string key, TValue value, ReadTicket read)
+    private void Keep(string key, Entry entry)
     {
-        if (!read.MayKeep || read.Generation != generation.Current || !generation.Trusted)
+        if (entry.Generation != generation.Current || !generation.Trusted)
         {
             return;
         }
@@ -53,10 +69,11 @@ public sealed class RegistrationCache<TValue>(RegistrationGeneration generation,
             }
         }
 
-        _entries[key] = new Entry(value, read.Generation, read.StartedAt);
+        _entries[key] = entry;
     }
 
-    private long LifetimeTicks => options.LifetimeSeconds * clock.TimestampFrequency;
+    private bool IsStale(Entry entry, long currentGeneration, long now) =>
+        entry.Generation != currentGeneration || now - entry.ReadAt > options.LifetimeSeconds * clock.TimestampFrequency;
 
     private void DropStale()
     {
@@ -64,14 +81,12 @@ public sealed class RegistrationCache<TValue>(RegistrationGeneration generation,
         var now = clock.GetTimestamp();
         foreach (var (key, entry) in _entries)
         {
-            if (entry.Generation != current || now - entry.ReadAt > LifetimeTicks)
+            if (IsStale(entry, current, now))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             }
         }
     }
-
-    public readonly record struct ReadTicket(bool MayKeep, long Generation, long StartedAt);
 
     private sealed record Entry(TValue Value, long Generation, long ReadAt);
 }
