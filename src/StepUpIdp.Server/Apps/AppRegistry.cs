@@ -85,11 +85,10 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
         AppDescriptors.Apply(descriptor, registration);
 
         // Checked and registered in one serializable transaction (retried on a conflict): two registrations of one
-        // client id at the same moment make one app and one 409. The check reads the tables, not OpenIddict's
-        // per-request cache, which may still hold an app from an attempt that was rolled back.
+        // client id at the same moment make one app and one 409.
         var (taken, secret) = await db.RunSerializableAsync<(bool Taken, string? Secret)>(async ct =>
         {
-            if (await db.Set<OpenIddictEntityFrameworkCoreApplication>().AnyAsync(a => a.ClientId == clientId, ct) || await db.Apps.AnyAsync(a => a.ClientId == clientId, ct))
+            if (await ClientAsync(clientId, ct) is not null || await db.Apps.AnyAsync(a => a.ClientId == clientId, ct))
             {
                 return (true, null);
             }
@@ -119,12 +118,11 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
 
     public async Task<AppOutcome> ChangeAsync(string orgId, string actorId, string clientId, AppRegistrationRequest request, CancellationToken cancellationToken)
     {
-        // Read, checked and changed in one serializable transaction (retried on a conflict). The OpenIddict entity is
-        // read from its table each time: a cached one may carry the concurrency token of an attempt rolled back.
+        // Read, checked and changed in one serializable transaction (retried on a conflict).
         var outcome = await db.RunSerializableAsync<AppOutcome?>(async ct =>
         {
             var app = await db.Apps.Include(a => a.Spaces).SingleOrDefaultAsync(a => a.ClientId == clientId && a.OrganisationId == orgId, ct);
-            var client = app is null ? null : await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
+            var client = app is null ? null : await ClientAsync(clientId, ct);
             if (app is null || client is null)
             {
                 return new AppOutcome.NotFound();
@@ -170,7 +168,7 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
                 return new AppOutcome.NotFound();
             }
 
-            if (await db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, ct) is { } client)
+            if (await ClientAsync(clientId, ct) is { } client)
             {
                 await applications.DeleteAsync(client, ct);
             }
@@ -186,4 +184,12 @@ public sealed class AppRegistry(StepUpDbContext db, IOpenIddictApplicationManage
             return new AppOutcome.Done(new AppListing(clientId, app.Name, false, [], [], [], null, app.Enforcement, [], [], []));
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// The client's OpenIddict registration, read from its table in the current attempt and tracked, as an update or
+    /// deletion needs. Not through the application manager: its per-request cache may still hold the row of an attempt
+    /// that was rolled back, with that attempt's concurrency token.
+    /// </summary>
+    private Task<OpenIddictEntityFrameworkCoreApplication?> ClientAsync(string clientId, CancellationToken cancellationToken) =>
+        db.Set<OpenIddictEntityFrameworkCoreApplication>().SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken);
 }
