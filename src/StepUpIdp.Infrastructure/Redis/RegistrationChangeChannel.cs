@@ -48,9 +48,16 @@ public sealed class RegistrationChangeChannel(
         redis.ConnectionFailed -= OnConnectionFailed;
         redis.ConnectionRestored -= OnConnectionRestored;
         generation.Distrust();
-        if (_subscription is not null)
+        try
         {
-            await _subscription.UnsubscribeAsync().ConfigureAwait(false);
+            if (_subscription is not null)
+            {
+                await _subscription.UnsubscribeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (RedisOutage.IsOutage(ex))
+        {
+            // Redis is gone as the node stops: the subscription goes with the connection.
         }
     }
 
