@@ -32,14 +32,8 @@ public sealed class ServerTokenProtection : IOpenIddictServerHandler<GenerateTok
             ?? throw new InvalidOperationException("The encryption key must carry its private key.");
         try
         {
-            var signing = new SymmetricSecurityKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "stepupidp server-token signing"u8.ToArray()))
-            {
-                KeyId = Base64UrlEncoder.Encode(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 12, info: "stepupidp server-token signing kid"u8.ToArray())),
-            };
-            var encryption = new SymmetricSecurityKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "stepupidp server-token encryption"u8.ToArray()))
-            {
-                KeyId = Base64UrlEncoder.Encode(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 12, info: "stepupidp server-token encryption kid"u8.ToArray())),
-            };
+            var signing = DerivedKey(secret, "stepupidp server-token signing");
+            var encryption = DerivedKey(secret, "stepupidp server-token encryption");
             var handler = new ServerTokenProtection(
                 new SigningCredentials(currentSigningKey, SecurityAlgorithms.RsaSha256),
                 new SigningCredentials(signing, SecurityAlgorithms.HmacSha256),
@@ -56,6 +50,13 @@ public sealed class ServerTokenProtection : IOpenIddictServerHandler<GenerateTok
             CryptographicOperations.ZeroMemory(secret);
         }
     }
+
+    /// <summary>A 256-bit key for one purpose, named by an id derived apart from it (the id gives nothing of the key away).</summary>
+    private static SymmetricSecurityKey DerivedKey(byte[] secret, string purpose) =>
+        new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: System.Text.Encoding.UTF8.GetBytes(purpose)))
+        {
+            KeyId = Base64UrlEncoder.Encode(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 12, info: System.Text.Encoding.UTF8.GetBytes(purpose + " kid"))),
+        };
 
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
