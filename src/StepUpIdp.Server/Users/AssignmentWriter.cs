@@ -8,6 +8,28 @@ namespace StepUpIdp.Server.Users;
 /// <summary>Stages a person's membership, roles and groups in an organisation; saves nothing itself.</summary>
 internal static class AssignmentWriter
 {
+    /// <summary>
+    /// The roles and groups asked for, checked against the organisation's apps and groups as they are now; problems go to
+    /// <paramref name="errors"/>. Called once to answer the request, and again inside the transaction that writes them,
+    /// so an app or group removed in between is refused instead of written as a dangling reference.
+    /// </summary>
+    public static async Task<Assignments> ValidateAsync(StepUpDbContext db, string organisationId, IReadOnlyDictionary<string, string?>? roles,
+        IReadOnlyList<string?>? groups, FieldErrors errors, CancellationToken ct)
+    {
+        var apps = (await db.Apps.AsNoTracking().Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var groupIds = (await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        return UserInvitationRules.ValidateAssignments(roles, groups, apps, groupIds, errors);
+    }
+
+    /// <summary>The problems <see cref="ValidateAsync"/> finds now, or null when the assignments still hold.</summary>
+    public static async Task<FieldErrors?> StillValidAsync(StepUpDbContext db, string organisationId, IReadOnlyDictionary<string, string?>? roles,
+        IReadOnlyList<string?>? groups, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        await ValidateAsync(db, organisationId, roles, groups, errors, ct);
+        return errors.Count > 0 ? errors : null;
+    }
+
     /// <summary>Makes the account a member with the roles and groups given, keeping what it already has.</summary>
     public static async Task AddAsync(StepUpDbContext db, string organisationId, string accountId, Assignments assignments, CancellationToken ct)
     {

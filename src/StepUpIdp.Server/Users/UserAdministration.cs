@@ -33,21 +33,26 @@ public sealed class UserAdministration(
         }
 
         var errors = new FieldErrors();
-        var apps = (await db.Apps.AsNoTracking().Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var groupIds = (await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Id).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var assignments = UserInvitationRules.ValidateAssignments(roles, groups, apps, groupIds, errors);
+        var assignments = await AssignmentWriter.ValidateAsync(db, organisationId, roles, groups, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return new PersonOutcome.Invalid(errors.ToDictionary());
         }
 
-        var (_, refused) = await guard.RunAsync(organisationId, async ct =>
+        var (stale, refused) = await guard.RunAsync(organisationId, async ct =>
         {
+            if (await AssignmentWriter.StillValidAsync(db, organisationId, roles, groups, ct) is { } gone)
+            {
+                return gone;
+            }
+
             await AssignmentWriter.ReplaceAsync(db, organisationId, accountId, assignments, ct);
             audit.Stage(new AuditEvent(organisationId, AuditActions.UserAssignmentsChanged, AuditOutcomes.Success, adminId, accountId, AssignmentWriter.Describe(assignments)));
-            return true;
+            return null;
         }, cancellationToken);
-        return refused is null ? new PersonOutcome.Done() : new PersonOutcome.OverAllowance(refused);
+        return refused is not null ? new PersonOutcome.OverAllowance(refused)
+            : stale is not null ? new PersonOutcome.Invalid(stale.ToDictionary())
+            : new PersonOutcome.Done();
     }
 
     /// <summary>

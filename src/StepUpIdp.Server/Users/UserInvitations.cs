@@ -42,24 +42,34 @@ public sealed class UserInvitations(
         CancellationToken cancellationToken)
     {
         var (addresses, errors) = UserInvitationRules.ValidateEmails(emails);
-        var apps = (await db.Apps.AsNoTracking().Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var groupIds = (await db.Groups.AsNoTracking().Where(g => g.OrganisationId == organisationId).Select(g => g.Id).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var assignments = UserInvitationRules.ValidateAssignments(roles, groups, apps, groupIds, errors);
+        var assignments = await AssignmentWriter.ValidateAsync(db, organisationId, roles, groups, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return (new PersonOutcome.Invalid(errors.ToDictionary()), []);
         }
 
         var domains = await db.OrganisationDomains.AsNoTracking().Where(d => d.OrganisationId == organisationId).Select(d => d.Domain).ToListAsync(cancellationToken);
-        var (staged, refused) = await guard.RunAsync(organisationId, ct => StageAsync(organisationId, adminId, addresses, assignments, domains, root, ct), cancellationToken);
+        var (result, refused) = await guard.RunAsync(organisationId, async ct =>
+            await AssignmentWriter.StillValidAsync(db, organisationId, roles, groups, ct) is { } gone
+                ? (Staged: null, Stale: gone)
+                : (Staged: await StageAsync(organisationId, adminId, addresses, assignments, domains, root, ct), Stale: (FieldErrors?)null),
+            cancellationToken);
         if (refused is not null)
         {
             return (new PersonOutcome.OverAllowance(refused), []);
         }
 
+        if (result.Stale is not null)
+        {
+            // An app or group named was removed while the invitation was being written: nothing was.
+            return (new PersonOutcome.Invalid(result.Stale.ToDictionary()), []);
+        }
+
+        var staged = result.Staged!;
+
         var orgName = (await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == organisationId, cancellationToken)).Name;
         var people = new List<InvitedUser>();
-        foreach (var (person, link) in staged!)
+        foreach (var (person, link) in staged)
         {
             var message = person.Link == InvitationLink.SetPassword
                 ? PasswordLinkEmail.Compose(PasswordLinkPurpose.SetPassword, orgName, link, PasswordLinks.Lifetime, person.Email)
