@@ -1,4 +1,3 @@
-using StepUpIdp.Infrastructure.Data.Registrations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -12,6 +11,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.Data.Registrations;
 using StepUpIdp.Server.Admin;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.ApiTokens;
