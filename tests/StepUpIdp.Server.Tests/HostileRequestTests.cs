@@ -310,18 +310,33 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
     }
 
     [Fact]
-    public async Task The_redirect_check_refuses_an_open_redirect_and_any_3xx_code()
+    public async Task A_redirect_off_the_idp_goes_only_to_the_registered_redirect_uri_never_to_a_place_the_request_names()
     {
-        // The check above must see what an open redirect looks like, whatever the status code.
-        foreach (var status in new[] { HttpStatusCode.Found, HttpStatusCode.TemporaryRedirect, HttpStatusCode.PermanentRedirect, HttpStatusCode.MovedPermanently })
-        {
-            using var evil = new HttpResponseMessage(status) { Content = new StringContent(string.Empty) };
-            evil.Headers.Location = new Uri("https://evil.example/cb?error=access_denied");
-            await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => AssertCleanErrorAsync(evil));
-        }
-
-        using var back = new HttpResponseMessage(HttpStatusCode.SeeOther) { Content = new StringContent(string.Empty) };
-        back.Headers.Location = new Uri("http://127.0.0.1:8765/callback?error=invalid_request");
+        // An authorize error for demo-spa goes back to its registered redirect URI, carrying the OAuth error.
+        var back = await SendAsync(HttpMethod.Get, $"connect/authorize?client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&prompt=none&{Challenge}");
+        Assert.InRange((int)back.StatusCode, 300, 399);
+        var target = new Uri(fixture.Host.Address, back.Headers.Location!);
+        Assert.Equal("http://127.0.0.1:8765/callback", target.GetLeftPart(UriPartial.Path));
+        Assert.Contains("error=login_required", target.Query, StringComparison.Ordinal);
         await AssertCleanErrorAsync(back);
+
+        // A place the request names instead is never where the IdP sends anyone, whatever the error and the 3xx code.
+        foreach (var path in new[]
+        {
+            $"connect/authorize?client_id=demo-spa&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&response_type=code&scope=openid&prompt=none&{Challenge}",
+            $"connect/authorize?client_id=demo-spa&redirect_uri={Redirect}&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&response_type=code&scope=openid&{Challenge}",
+            "connect/endsession?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2Fcb%3Ferror%3Daccess_denied",
+            "account/verify?returnUrl=https%3A%2F%2Fevil.example%2Fcb%3Ferror%3Daccess_denied",
+            "account/signin?ReturnUrl=%2F%2Fevil.example%2Fcb%3Ferror%3Daccess_denied",
+        })
+        {
+            var response = await SendAsync(HttpMethod.Get, path);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                Assert.NotEqual("evil.example", new Uri(fixture.Host.Address, response.Headers.Location!).Host);
+            }
+
+            await AssertCleanErrorAsync(response);
+        }
     }
 }

@@ -7,8 +7,8 @@ using StepUpIdp.Server.Tests.Fixtures;
 namespace StepUpIdp.Server.Tests;
 
 /// <summary>
-/// Discovery, introspection, revocation and end-session as a relying party and a resource server use them. One host
-/// for the class; each test signs in with a browser and a session of its own.
+/// Discovery, the JWKS, introspection, revocation and end-session as a relying party and a resource server use them. One
+/// host for the class; each test signs in with a browser and a session of its own.
 /// </summary>
 public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
@@ -102,5 +102,37 @@ public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture
 
         var next = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-portal", Callback).AuthorizeUri());
         Assert.Equal("/account/signin", next.Url.AbsolutePath);
+    }
+
+    /// <summary>
+    /// Refresh tokens, read only by the IdP, are encrypted with AES key wrap (and HMAC-signed inside); access and ID tokens
+    /// stay RSA-signed with a key the JWKS publishes, and the JWKS publishes nothing secret (docs/performance.md).
+    /// </summary>
+    [Fact]
+    public async Task Refresh_tokens_are_symmetric_while_access_and_id_tokens_are_rsa_signed_with_a_published_key()
+    {
+        using var browser = new Browser(_from) { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-portal", Callback);
+        var code = CodeFlow.ReadCallback(await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test")).Code;
+        Assert.NotNull(code);
+        var (status, tokens) = await flow.RedeemAsync(code!);
+        Assert.Equal(200, status);
+
+        var refresh = Tokens.Read(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal("A256KW", refresh.Alg);
+        Assert.Equal("A256CBC-HS512", refresh.Enc);
+
+        using var http = new HttpClient();
+        var jwks = JsonDocument.Parse(await http.GetStringAsync(new Uri(_idp.Address, ".well-known/jwks"))).RootElement.GetProperty("keys");
+        Assert.All(jwks.EnumerateArray(), key => Assert.Equal("RSA", key.GetProperty("kty").GetString()));
+        Assert.All(jwks.EnumerateArray(), key => Assert.False(key.TryGetProperty("d", out _), "a private key in the JWKS")); // RFC 7518 6.3.2
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, tokens.GetProperty("id_token").GetString()!, "acme-portal");
+        Assert.Equal("RS256", idToken.Alg);
+        var accessToken = Tokens.Read(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal("RS256", accessToken.Alg);
+        Assert.Equal(idToken.Kid, accessToken.Kid);
+
+        var (refreshed, _) = await flow.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(200, refreshed);
     }
 }

@@ -24,9 +24,7 @@ public sealed class ApiTokenConcurrencyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _portal = await OidcRelyingParty.StartAsync(_idp.Address, "tokens-portal", PortalScopes);
-        await _idp.RegisterPublicAppAsync("tokens-portal", "acme", _portal.RedirectUri, AppEnforcement.Exempt);
-        await _idp.GrantAsync("tokens-portal", "bob@partner.test", AppRole.User);
+        _portal = await _idp.StartTokensPortalAsync(("bob@partner.test", AppRole.User));
         await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Allow, maxLifetimeDays: 90);
         _bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
     }

@@ -20,14 +20,8 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     private readonly IdpHost _idp = new();
     private OidcRelyingParty _portal = null!;
 
-    public async Task InitializeAsync()
-    {
-        _portal = await OidcRelyingParty.StartAsync(_idp.Address, "tokens-portal", PortalScopes);
-        await _idp.RegisterPublicAppAsync("tokens-portal", "acme", _portal.RedirectUri, AppEnforcement.Exempt);
-        await _idp.GrantAsync("tokens-portal", "alice@acme.test", AppRole.Admin);
-        await _idp.GrantAsync("tokens-portal", "bob@partner.test", AppRole.User);
-        await _idp.GrantAsync("tokens-portal", "dave@acme.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _portal = await _idp.StartTokensPortalAsync(
+        ("alice@acme.test", AppRole.Admin), ("bob@partner.test", AppRole.User), ("dave@acme.test", AppRole.User));
 
     public async Task DisposeAsync()
     {

@@ -23,6 +23,22 @@ internal static class ApiTokenTestDirectory
     /// <summary>What the portals of these tests ask for: the scope of <c>/api/me/api-tokens</c> included.</summary>
     public const string PortalScopes = "openid profile email offline_access stepup.api_tokens";
 
+    /// <summary>
+    /// The exempt app people get their bearer tokens from: a relying party registered as acme's <c>tokens-portal</c>,
+    /// asking for <see cref="PortalScopes"/>, with <paramref name="grants"/> given their roles on it.
+    /// </summary>
+    public static async Task<OidcRelyingParty> StartTokensPortalAsync(this IdpHost idp, params (string Email, AppRole Role)[] grants)
+    {
+        var portal = await OidcRelyingParty.StartAsync(idp.Address, "tokens-portal", PortalScopes);
+        await idp.RegisterPublicAppAsync("tokens-portal", "acme", portal.RedirectUri, AppEnforcement.Exempt);
+        foreach (var (email, role) in grants)
+        {
+            await idp.GrantAsync("tokens-portal", email, role);
+        }
+
+        return portal;
+    }
+
     public static async Task SetApiTokenAccessAsync(this WebApplicationFactory<Program> idp, string org, ApiTokenAccess access, int? maxLifetimeDays = null)
     {
         await using var scope = idp.Services.CreateAsyncScope();

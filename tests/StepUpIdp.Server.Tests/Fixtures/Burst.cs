@@ -25,5 +25,13 @@ public static class Burst
         return answers;
     }
 
+    /// <summary>The same with a browser's form posts (<see cref="Browser.SubmitAsync"/>): the page each one ended on.</summary>
+    public static async Task<IReadOnlyList<Page>> SubmitAsync(int count, Func<int, Task<Page>> submit)
+    {
+        var pages = await Task.WhenAll(Enumerable.Range(0, count).Select(submit));
+        Assert.All(pages, p => Assert.True((int)p.Status < 500, $"{(int)p.Status} at {p.Url}\n{p.Html}"));
+        return pages;
+    }
+
     public static int Count(this IReadOnlyList<BurstAnswer> answers, HttpStatusCode status) => answers.Count(a => a.Status == status);
 }

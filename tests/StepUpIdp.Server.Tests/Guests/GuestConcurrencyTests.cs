@@ -12,28 +12,23 @@ namespace StepUpIdp.Server.Tests.Guests;
 public sealed class GuestConcurrencyTests : IAsyncLifetime
 {
     private const string Guests = "api/orgs/acme/apps/demo-spa/guests";
-    private readonly IdpHost _idp = new();
-    private HttpClient _alice = null!;
+    private AcmeAdminHost _acme = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    public async Task InitializeAsync() => _acme = await AcmeAdminHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _alice.Dispose();
-        await _idp.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _acme.DisposeAsync();
 
     [Fact]
     public async Task Twenty_invitations_at_once_fill_the_allowance_of_fifteen_and_the_rest_get_409()
     {
         // Demo seats: alice, dave and bob hold the user or admin role, so the allowance is 3 × 5 = 15.
-        var answers = await Burst.SendAsync(20, i => _alice.PostAsJsonAsync(Guests, new { emails = new[] { $"guest{i}@vendor.test" }, spaces = new[] { "eng" } }));
+        var answers = await Burst.SendAsync(20, i => _acme.Alice.PostAsJsonAsync(Guests, new { emails = new[] { $"guest{i}@vendor.test" }, spaces = new[] { "eng" } }));
 
         Assert.Equal(15, answers.Count(HttpStatusCode.OK));
         Assert.Equal(5, answers.Count(HttpStatusCode.Conflict));
-        var listed = (await _alice.GetFromJsonAsync<JsonElement>(Guests)).GetProperty("guests").GetArrayLength();
+        var listed = (await _acme.Alice.GetFromJsonAsync<JsonElement>(Guests)).GetProperty("guests").GetArrayLength();
         Assert.Equal(15, listed);
-        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=100");
+        var audit = await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=100");
         Assert.Equal(15, audit.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("action").GetString() == "guest.invited"));
     }
 }

@@ -12,25 +12,20 @@ namespace StepUpIdp.Server.Tests.PeopleAdmin;
 /// </summary>
 public sealed class DirectoryConcurrencyTests : IAsyncLifetime
 {
-    private readonly IdpHost _idp = new();
-    private HttpClient _alice = null!;
+    private AcmeAdminHost _acme = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    public async Task InitializeAsync() => _acme = await AcmeAdminHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _alice.Dispose();
-        await _idp.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _acme.DisposeAsync();
 
     [Fact]
     public async Task Twenty_groups_created_at_once_under_one_name_make_one_group()
     {
-        var answers = await Burst.SendAsync(20, _ => _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Vendors" }));
+        var answers = await Burst.SendAsync(20, _ => _acme.Alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Vendors" }));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.Created));
         Assert.Equal(19, answers.Count(HttpStatusCode.BadRequest));
-        var groups = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/groups")).GetProperty("groups").EnumerateArray().ToList();
+        var groups = (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/groups")).GetProperty("groups").EnumerateArray().ToList();
         Assert.Single(groups, g => g.GetProperty("name").GetString() == "Vendors");
         Assert.Equal(1, await AuditCountAsync("group.created"));
     }
@@ -41,11 +36,11 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
         // Demo seats: alice, dave and bob hold the user or admin role, so the allowance is 3 × 5 = 15.
         var id = await CreateGroupAsync(new { name = "Vendors", roles = new[] { new { app = "demo-spa", role = "guest", spaces = new[] { "eng" } } } });
 
-        var answers = await Burst.SendAsync(20, i => _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { $"vendor{i}@vendor.test" } }));
+        var answers = await Burst.SendAsync(20, i => _acme.Alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { $"vendor{i}@vendor.test" } }));
 
         Assert.Equal(15, answers.Count(HttpStatusCode.OK));
         Assert.Equal(5, answers.Count(HttpStatusCode.Conflict));
-        var members = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{id}")).GetProperty("members").EnumerateArray()
+        var members = (await _acme.Alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{id}")).GetProperty("members").EnumerateArray()
             .Select(m => m.GetProperty("email").GetString()).ToList();
         var added = answers.Select((a, i) => (a, i)).Where(x => x.a.Status == HttpStatusCode.OK).Select(x => $"vendor{x.i}@vendor.test").ToList();
         Assert.Equal(added.Order(StringComparer.Ordinal), members.Order(StringComparer.Ordinal));
@@ -56,29 +51,29 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
     public async Task A_member_removed_twenty_times_at_once_is_removed_once()
     {
         var id = await CreateGroupAsync(new { name = "Ops" });
-        var added = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "dave@acme.test" } });
+        var added = await _acme.Alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "dave@acme.test" } });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         var dave = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("added")[0].GetProperty("id").GetString();
 
-        var answers = await Burst.SendAsync(20, _ => _alice.DeleteAsync($"api/orgs/acme/groups/{id}/members/{dave}"));
+        var answers = await Burst.SendAsync(20, _ => _acme.Alice.DeleteAsync($"api/orgs/acme/groups/{id}/members/{dave}"));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.NoContent));
         Assert.Equal(19, answers.Count(HttpStatusCode.NotFound));
-        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{id}")).GetProperty("members").EnumerateArray());
+        Assert.Empty((await _acme.Alice.GetFromJsonAsync<JsonElement>($"api/orgs/acme/groups/{id}")).GetProperty("members").EnumerateArray());
         Assert.Equal(1, await AuditCountAsync("group.member_removed"));
     }
 
     [Fact]
     public async Task Twenty_secrets_added_at_once_to_an_app_with_one_stop_at_the_limit_of_two()
     {
-        var created = await _alice.PostAsJsonAsync("api/orgs/acme/apps", new { clientId = "reports", name = "Reports", type = "confidential" });
+        var created = await _acme.Alice.PostAsJsonAsync("api/orgs/acme/apps", new { clientId = "reports", name = "Reports", type = "confidential" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        var answers = await Burst.SendAsync(20, _ => _alice.PostAsync("api/orgs/acme/apps/reports/secrets", null));
+        var answers = await Burst.SendAsync(20, _ => _acme.Alice.PostAsync("api/orgs/acme/apps/reports/secrets", null));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.Created));
         Assert.Equal(19, answers.Count(HttpStatusCode.Conflict));
-        var app = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/reports");
+        var app = await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/reports");
         Assert.Equal(2, app.GetProperty("secrets").GetArrayLength());
         Assert.Equal(1, await AuditCountAsync("app.secret_added"));
     }
@@ -86,12 +81,12 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Twenty_registrations_of_one_client_id_at_once_make_one_app()
     {
-        var answers = await Burst.SendAsync(20, i => _alice.PostAsJsonAsync("api/orgs/acme/apps", new { clientId = "reports", name = $"Reports {i}", type = "confidential" }));
+        var answers = await Burst.SendAsync(20, i => _acme.Alice.PostAsJsonAsync("api/orgs/acme/apps", new { clientId = "reports", name = $"Reports {i}", type = "confidential" }));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.Created));
         Assert.Equal(19, answers.Count(HttpStatusCode.Conflict));
         var winner = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.Created).Body).RootElement;
-        var app = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/reports");
+        var app = await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/reports");
         Assert.Equal(winner.GetProperty("name").GetString(), app.GetProperty("name").GetString());
         Assert.Equal(1, app.GetProperty("secrets").GetArrayLength());
         Assert.Equal(1, await AuditCountAsync("app.registered"));
@@ -100,12 +95,12 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Twenty_additions_of_one_domain_at_once_make_one_pending_domain()
     {
-        var answers = await Burst.SendAsync(20, _ => _alice.PostAsJsonAsync("api/orgs/acme/domains", new { domain = "newcomer.test" }));
+        var answers = await Burst.SendAsync(20, _ => _acme.Alice.PostAsJsonAsync("api/orgs/acme/domains", new { domain = "newcomer.test" }));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.Created));
         Assert.Equal(19, answers.Count(HttpStatusCode.Conflict));
         var record = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.Created).Body).RootElement.GetProperty("record").GetRawText();
-        var domains = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/domains")).GetProperty("domains").EnumerateArray()
+        var domains = (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/domains")).GetProperty("domains").EnumerateArray()
             .Where(d => d.GetProperty("domain").GetString() == "newcomer.test").ToList();
         Assert.Equal(record, Assert.Single(domains).GetProperty("record").GetRawText());
         Assert.Equal(1, await AuditCountAsync("domain.added"));
@@ -113,13 +108,13 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
 
     private async Task<string> CreateGroupAsync(object group)
     {
-        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", group);
+        var created = await _acme.Alice.PostAsJsonAsync("api/orgs/acme/groups", group);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
         return body.GetProperty("id").GetString()!;
     }
 
     private async Task<int> AuditCountAsync(string action) =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200")).GetProperty("entries").EnumerateArray()
+        (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200")).GetProperty("entries").EnumerateArray()
         .Count(e => e.GetProperty("action").GetString() == action);
 }

@@ -15,27 +15,22 @@ namespace StepUpIdp.Server.Tests.Policies;
 /// </summary>
 public sealed partial class PolicyConcurrencyTests : IAsyncLifetime
 {
-    private readonly IdpHost _idp = new();
-    private HttpClient _alice = null!;
+    private AcmeAdminHost _acme = null!;
 
-    public async Task InitializeAsync() => _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+    public async Task InitializeAsync() => _acme = await AcmeAdminHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _alice.Dispose();
-        await _idp.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _acme.DisposeAsync();
 
     [Fact]
     public async Task Twenty_policies_claiming_one_domain_at_once_make_one_policy_and_nineteen_field_errors()
     {
-        var answers = await Burst.SendAsync(20, i => _alice.PostAsJsonAsync("api/orgs/acme/external-policies", Policy($"Partners {i}", domains: ["partner.test"])));
+        var answers = await Burst.SendAsync(20, i => _acme.Alice.PostAsJsonAsync("api/orgs/acme/external-policies", Policy($"Partners {i}", domains: ["partner.test"])));
 
         Assert.Equal(1, answers.Count(HttpStatusCode.Created));
         Assert.Equal(19, answers.Count(HttpStatusCode.BadRequest));
         Assert.All(answers.Where(a => a.Status == HttpStatusCode.BadRequest), a => Assert.Contains("already in policy", a.Body));
         var winner = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.Created).Body).RootElement.GetProperty("name").GetString();
-        var policies = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").EnumerateArray().ToList();
+        var policies = (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-policies")).GetProperty("policies").EnumerateArray().ToList();
         Assert.Equal(["default", winner], policies.Select(p => p.GetProperty("id").GetString() == "default" ? "default" : p.GetProperty("name").GetString()));
         Assert.Single(await PolicyAuditAsync());
     }
@@ -43,14 +38,14 @@ public sealed partial class PolicyConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Twenty_default_policy_saves_at_once_all_succeed_and_their_audit_lines_chain_from_one_to_the_next()
     {
-        var current = JsonNode.Parse(await _alice.GetStringAsync("api/orgs/acme/external-policy"))!;
+        var current = JsonNode.Parse(await _acme.Alice.GetStringAsync("api/orgs/acme/external-policy"))!;
         var start = current["apiTokenMaxLifetimeDays"]!.GetValue<int>();
 
         var answers = await Burst.SendAsync(20, i =>
         {
             var document = current.DeepClone();
             document["apiTokenMaxLifetimeDays"] = 100 + i;
-            return _alice.PutAsJsonAsync("api/orgs/acme/external-policy", document);
+            return _acme.Alice.PutAsJsonAsync("api/orgs/acme/external-policy", document);
         });
 
         Assert.Equal(20, answers.Count(HttpStatusCode.OK));
@@ -65,13 +60,13 @@ public sealed partial class PolicyConcurrencyTests : IAsyncLifetime
             from = step.Groups["to"].Value;
         }
 
-        var stored = JsonNode.Parse(await _alice.GetStringAsync("api/orgs/acme/external-policy"))!;
+        var stored = JsonNode.Parse(await _acme.Alice.GetStringAsync("api/orgs/acme/external-policy"))!;
         Assert.Equal(from, stored["apiTokenMaxLifetimeDays"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The details of the policy.changed lines, newest first.</summary>
     private async Task<List<string?>> PolicyAuditAsync() =>
-        (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200")).GetProperty("entries").EnumerateArray()
+        (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit?pageSize=200")).GetProperty("entries").EnumerateArray()
         .Where(e => e.GetProperty("action").GetString() == "policy.changed").Select(e => e.GetProperty("detail").GetString()).ToList();
 
     [GeneratedRegex(@"apiTokenMaxLifetimeDays (?<from>\d+) -> (?<to>\d+)")]

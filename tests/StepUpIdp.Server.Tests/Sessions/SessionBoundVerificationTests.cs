@@ -3,7 +3,6 @@ using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Server.Tests.TwoStep;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Sessions;
 
@@ -14,38 +13,30 @@ namespace StepUpIdp.Server.Tests.Sessions;
 [Trait("Category", "Redis")]
 public sealed class SessionBoundVerificationTests : IAsyncLifetime
 {
-    private static readonly Uri Callback = TwoStepSteps.Callback;
+    private static readonly Uri Callback = AcmeWikiHost.Callback;
     private static readonly Uri ToolCallback = new("http://127.0.0.1:9/tool/callback");
     private readonly FakeTimeProvider _clock = TwoStepSteps.NewClock();
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private AcmeWikiHost _wiki = null!;
 
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock);
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.RegisterPublicAppAsync("acme-tool", "acme", ToolCallback, AppEnforcement.Exempt);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-        await _idp.GrantAsync("acme-tool", "bob@partner.test", AppRole.User);
+        _wiki = await AcmeWikiHost.StartAsync(["bob@partner.test"], _clock);
+        await _wiki.Idp.RegisterPublicAppAsync("acme-tool", "acme", ToolCallback, AppEnforcement.Exempt);
+        await _wiki.Idp.GrantAsync("acme-tool", "bob@partner.test", AppRole.User);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     [Fact]
     public async Task A_passcode_entered_in_one_browser_does_not_count_in_another()
     {
         using var first = new Browser { StopAt = Callback };
-        var verifyPage = await first.SignInAsync(await first.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
-        TwoStepSteps.CodeFrom(await first.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test"));
+        var verifyPage = await first.SignInAsync(await first.OpenAsync(_wiki.NewFlow().AuthorizeUri()), "bob@partner.test");
+        TwoStepSteps.CodeFrom(await first.VerifyWithEmailedCodeAsync(verifyPage, _wiki.Mail, "bob@partner.test"));
 
         // The second browser, with the password alone, is asked for its own passcode, also when the app asks for otp.
         using var second = new Browser { StopAt = Callback };
-        var asked = await second.SignInAsync(await second.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback)
+        var asked = await second.SignInAsync(await second.OpenAsync(_wiki.NewFlow()
             .AuthorizeUri(extra: "acr_values=urn%3Astepupidp%3Aacr%3Aotp")), "bob@partner.test");
         Assert.Equal("/account/verify", asked.Url.AbsolutePath);
 
@@ -61,7 +52,7 @@ public sealed class SessionBoundVerificationTests : IAsyncLifetime
 
         // Until it verifies itself: then it counts there too.
         _clock.Advance(TimeSpan.FromSeconds(31)); // past the resend cool-down of bob's passcodes
-        var callback = await second.VerifyWithEmailedCodeAsync(asked, _mail, "bob@partner.test");
+        var callback = await second.VerifyWithEmailedCodeAsync(asked, _wiki.Mail, "bob@partner.test");
         Assert.NotNull(CodeFlow.ReadCallback(callback).Code);
     }
 
@@ -69,11 +60,11 @@ public sealed class SessionBoundVerificationTests : IAsyncLifetime
     public async Task Acr_2sv_is_never_given_to_a_session_that_did_not_use_the_authenticator()
     {
         const string TwoStep = "acr_values=urn%3Astepupidp%3Aacr%3A2sv";
-        var (app, _) = await TwoStepSteps.EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
+        var (app, _) = await TwoStepSteps.EnrolOnOwnPageAsync(_wiki.Idp, _clock, "bob@partner.test");
         _clock.Advance(TimeSpan.FromSeconds(30)); // the enrolment used this time step's code
 
         using var first = new Browser { StopAt = Callback };
-        var firstFlow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var firstFlow = _wiki.NewFlow();
         var totpPage = await first.SignInAsync(await first.OpenAsync(firstFlow.AuthorizeUri(extra: TwoStep)), "bob@partner.test");
         Assert.Equal("/account/verify-authenticator", totpPage.Url.AbsolutePath);
         var callback = await first.SubmitAsync(totpPage, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form");
@@ -81,7 +72,7 @@ public sealed class SessionBoundVerificationTests : IAsyncLifetime
         Assert.Equal("urn:stepupidp:acr:2sv", Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetClaim("acr").Value);
 
         using var second = new Browser { StopAt = Callback };
-        var asked = await second.SignInAsync(await second.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri(extra: TwoStep)), "bob@partner.test");
+        var asked = await second.SignInAsync(await second.OpenAsync(_wiki.NewFlow().AuthorizeUri(extra: TwoStep)), "bob@partner.test");
         Assert.Equal("/account/verify-authenticator", asked.Url.AbsolutePath);
         Assert.Null(CodeFlow.ReadCallback(asked).Code);
     }
@@ -91,7 +82,7 @@ public sealed class SessionBoundVerificationTests : IAsyncLifetime
         browser.StopAt = ToolCallback;
         try
         {
-            var flow = new CodeFlow(_idp.Address, "acme-tool", ToolCallback);
+            var flow = new CodeFlow(_wiki.Idp.Address, "acme-tool", ToolCallback);
             var callback = await browser.OpenAsync(flow.AuthorizeUri());
             var (code, error, description) = CodeFlow.ReadCallback(callback);
             Assert.True(code is not null, $"{error}: {description} at {callback.Url}");

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Sessions;
 
@@ -13,29 +10,18 @@ namespace StepUpIdp.Server.Tests.Sessions;
 [Trait("Category", "Redis")]
 public sealed class TokenReplayTests : IAsyncLifetime
 {
-    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
+    private static readonly Uri Callback = AcmeWikiHost.Callback;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private AcmeWikiHost _wiki = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock);
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _wiki = await AcmeWikiHost.StartAsync(["alice@acme.test"], _clock);
 
-    public async Task DisposeAsync()
-    {
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     private async Task<(CodeFlow Flow, string Code)> SignInAsync()
     {
         using var browser = new Browser { StopAt = Callback };
-        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var flow = _wiki.NewFlow();
         var code = CodeFlow.ReadCallback(await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "alice@acme.test")).Code;
         Assert.NotNull(code);
         return (flow, code!);

@@ -1,7 +1,4 @@
-using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Sessions;
 
@@ -12,35 +9,24 @@ namespace StepUpIdp.Server.Tests.Sessions;
 [Trait("Category", "Redis")]
 public sealed class YourSessionsPageTests : IAsyncLifetime
 {
-    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private static readonly Uri Callback = AcmeWikiHost.Callback;
+    private AcmeWikiHost _wiki = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _wiki = await AcmeWikiHost.StartAsync(["bob@partner.test"]);
 
-    public async Task DisposeAsync()
-    {
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     [Fact]
     public async Task A_person_sees_their_browsers_and_ends_the_others()
     {
         using var laptop = new Browser { StopAt = Callback };
-        var verifyPage = await laptop.SignInAsync(await laptop.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
-        Assert.NotNull(CodeFlow.ReadCallback(await laptop.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test")).Code);
+        var verifyPage = await laptop.SignInAsync(await laptop.OpenAsync(_wiki.NewFlow().AuthorizeUri()), "bob@partner.test");
+        Assert.NotNull(CodeFlow.ReadCallback(await laptop.VerifyWithEmailedCodeAsync(verifyPage, _wiki.Mail, "bob@partner.test")).Code);
 
         using var phone = new Browser { StopAt = Callback };
-        await phone.SignInAsync(await phone.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
+        await phone.SignInAsync(await phone.OpenAsync(_wiki.NewFlow().AuthorizeUri()), "bob@partner.test");
 
-        var page = await laptop.OpenAsync(new Uri(_idp.Address, "account/sessions"));
+        var page = await laptop.OpenAsync(new Uri(_wiki.Idp.Address, "account/sessions"));
         var rows = page.Document.QuerySelectorAll("#sessions tbody tr").ToList();
         Assert.Equal(2, rows.Count);
         var current = Assert.Single(rows, r => r.ClassList.Contains("current"));
@@ -53,15 +39,15 @@ public sealed class YourSessionsPageTests : IAsyncLifetime
         Assert.Single(afterEnd.Document.QuerySelectorAll("#sessions tbody tr"));
 
         // The phone is signed out; the laptop is not.
-        Assert.Equal("/account/signin", (await phone.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri())).Url.AbsolutePath);
-        Assert.NotNull(CodeFlow.ReadCallback(await laptop.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri())).Code);
+        Assert.Equal("/account/signin", (await phone.OpenAsync(_wiki.NewFlow().AuthorizeUri())).Url.AbsolutePath);
+        Assert.NotNull(CodeFlow.ReadCallback(await laptop.OpenAsync(_wiki.NewFlow().AuthorizeUri())).Code);
     }
 
     [Fact]
     public async Task The_page_needs_a_signed_in_person()
     {
         using var anonymous = new Browser();
-        var page = await anonymous.OpenAsync(new Uri(_idp.Address, "account/sessions"));
+        var page = await anonymous.OpenAsync(new Uri(_wiki.Idp.Address, "account/sessions"));
         Assert.Equal("/account/signin", page.Url.AbsolutePath);
     }
 }

@@ -3,11 +3,8 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
-using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Server.Tests.TwoStep;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.SignIn;
 
@@ -19,25 +16,13 @@ namespace StepUpIdp.Server.Tests.SignIn;
 [Trait("Category", "Redis")]
 public sealed class HotPathRoundTripTests : IAsyncLifetime
 {
-    private static readonly Uri Callback = TwoStepSteps.Callback;
+    private static readonly Uri Callback = AcmeWikiHost.Callback;
     private readonly FakeTimeProvider _clock = TwoStepSteps.NewClock();
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private AcmeWikiHost _wiki = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock);
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.User);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _wiki = await AcmeWikiHost.StartAsync(["alice@acme.test", "bob@partner.test"], _clock);
 
-    public async Task DisposeAsync()
-    {
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     // OpenIddict: (authorize) the client by id for the new rows, (refresh) the token, and its writes. The IdP: the person
     // on the app. The client's registration, the app with its org and, for an external user, the org's named policies
@@ -48,18 +33,18 @@ public sealed class HotPathRoundTripTests : IAsyncLifetime
     public async Task A_signed_in_authorize_and_a_refresh_read_the_directory_once(string email, int authorizeCommands, int refreshCommands)
     {
         using var browser = new Browser { StopAt = Callback };
-        var first = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var first = _wiki.NewFlow();
         var page = await browser.SignInAsync(await browser.OpenAsync(first.AuthorizeUri()), email);
         if (page.Url.AbsolutePath == "/account/verify")
         {
-            page = await browser.VerifyWithEmailedCodeAsync(page, _mail, email);
+            page = await browser.VerifyWithEmailedCodeAsync(page, _wiki.Mail, email);
         }
 
         Assert.NotNull(CodeFlow.ReadCallback(page).Code);
 
         // The second app request of the session: single sign-on, nothing to ask.
-        var second = new CodeFlow(_idp.Address, "acme-wiki", Callback);
-        using var counter = new DatabaseCommands(DatabaseOf(_idp));
+        var second = _wiki.NewFlow();
+        using var counter = new DatabaseCommands(DatabaseOf(_wiki.Idp));
         var code = CodeFlow.ReadCallback(await browser.OpenAsync(second.AuthorizeUri())).Code;
         var authorize = counter.Take();
         Assert.NotNull(code);

@@ -1,9 +1,6 @@
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.TwoStep;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -19,34 +16,21 @@ namespace StepUpIdp.Server.Tests.TwoStep;
 public sealed class RecoveryCodeConcurrencyTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = NewClock();
-    private IdpHost _idp = null!;
+    private AcmeWikiHost _wiki = null!;
 
-    public async Task InitializeAsync()
-    {
-        _idp = new IdpHost(clock: _clock, settings: new Dictionary<string, string?>
-        {
-            ["Idp:SessionLifetimeMinutes"] = "1440",
-            ["Idp:SignInPostsPerMinutePerIp"] = "1000",
-        });
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _wiki = await StartBurstHostAsync(_clock);
 
-    public async Task DisposeAsync() => await _idp.DisposeAsync();
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     [Fact]
     public async Task One_recovery_code_sent_twenty_times_at_once_verifies_exactly_once()
     {
-        var (_, codes) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
-        _clock.Advance(TimeSpan.FromSeconds(30));
         using var browser = new Browser { StopAt = Callback };
-        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "bob@partner.test");
-        Assert.Equal("/account/verify-authenticator", verifyPage.Url.AbsolutePath);
+        var (verifyPage, _, codes) = await EnrolThenSignInToWikiAsync(_wiki, _clock, browser, "bob@partner.test");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            browser.SubmitAsync(verifyPage, new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, "#recovery-form")));
+        var answers = await Burst.SubmitAsync(20, _ =>
+            browser.SubmitAsync(verifyPage, new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, "#recovery-form"));
 
-        Assert.All(answers, a => Assert.True((int)a.Status < 500, $"{(int)a.Status} at {a.Url}\n{a.Html}"));
         Assert.Single(answers, a => a.Url.AbsolutePath == Callback.AbsolutePath);
         // The others are told the code is used, or that verification is paused: every try counts toward the lock-out.
         Assert.All(answers.Where(a => a.Url.AbsolutePath != Callback.AbsolutePath), a => Assert.True(
@@ -60,17 +44,16 @@ public sealed class RecoveryCodeConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Ten_removals_at_once_each_with_its_own_recovery_code_remove_the_authenticator_once()
     {
-        var (_, codes) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
+        var (_, codes) = await EnrolOnOwnPageAsync(_wiki.Idp, _clock, "bob@partner.test");
         _clock.Advance(TimeSpan.FromSeconds(30));
         using var browser = new Browser();
-        var page = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/authenticator")), "bob@partner.test");
+        var page = await browser.SignInAsync(await browser.OpenAsync(new Uri(_wiki.Idp.Address, "account/authenticator")), "bob@partner.test");
         Assert.Equal("10", page.Text("#recovery-codes-left"));
 
-        var answers = await Task.WhenAll(codes.Select(code => browser.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = code }, "#remove-form")));
+        var answers = await Burst.SubmitAsync(codes.Count, i => browser.SubmitAsync(page, new Dictionary<string, string> { ["Code"] = codes[i] }, "#remove-form"));
 
-        Assert.All(answers, a => Assert.True((int)a.Status < 500, $"{(int)a.Status} at {a.Url}\n{a.Html}"));
         Assert.Contains(answers, a => a.Text("#notice") is not null);
-        await using var scope = _idp.Services.CreateAsyncScope();
+        await using var scope = _wiki.Idp.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
         var bob = await db.Accounts.SingleAsync(a => a.Email == "bob@partner.test");
         Assert.False(await db.Set<AccountAuthenticator>().AnyAsync(a => a.AccountId == bob.Id));
@@ -78,12 +61,13 @@ public sealed class RecoveryCodeConcurrencyTests : IAsyncLifetime
         var removals = await db.AuditEntries.AsNoTracking().CountAsync(e => e.SubjectId == bob.Id && e.Action == "totp.disabled" && e.Outcome == "success");
         // One line for each org bob's removal is audited in, once.
         var orgs = await db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == bob.Id && e.Action == "totp.enrolled").CountAsync();
+        Assert.True(orgs > 0, "bob's enrolment was audited in no org");
         Assert.Equal(orgs, removals);
     }
 
     private async Task<(int Used, int Audited)> UsedAndAuditedAsync()
     {
-        await using var scope = _idp.Services.CreateAsyncScope();
+        await using var scope = _wiki.Idp.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
         var bob = await db.Accounts.SingleAsync(a => a.Email == "bob@partner.test");
         return (await db.Set<RecoveryCode>().CountAsync(c => c.AccountId == bob.Id && c.UsedAt != null),

@@ -1,9 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
-using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
-using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Verification;
 
@@ -14,24 +11,14 @@ namespace StepUpIdp.Server.Tests.Verification;
 [Trait("Category", "Redis")]
 public sealed class ReverificationTests : IAsyncLifetime
 {
-    private static readonly Uri Callback = new("http://127.0.0.1:9/wiki/callback");
+    private static readonly Uri Callback = AcmeWikiHost.Callback;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private AcmeWikiHost _wiki = null!;
 
-    public async Task InitializeAsync()
-    {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail, clock: _clock, settings: new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "2880", ["Idp:SessionIdleMinutes"] = "2880" });
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
-        await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
-    }
+    public async Task InitializeAsync() => _wiki = await AcmeWikiHost.StartAsync(["bob@partner.test"], _clock,
+        new Dictionary<string, string?> { ["Idp:SessionLifetimeMinutes"] = "2880", ["Idp:SessionIdleMinutes"] = "2880" });
 
-    public async Task DisposeAsync()
-    {
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _wiki.DisposeAsync();
 
     [Fact]
     public async Task Verification_counts_until_reverify_at_and_not_after()
@@ -41,12 +28,12 @@ public sealed class ReverificationTests : IAsyncLifetime
         var reverifyAt = DateTimeOffset.FromUnixTimeSeconds(Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetPayloadValue<long>("reverify_at"));
 
         _clock.SetUtcNow(reverifyAt.AddMinutes(-1));
-        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var flow = _wiki.NewFlow();
         var stillCounting = await browser.OpenAsync(flow.AuthorizeUri());
         Assert.NotNull(CodeFlow.ReadCallback(stillCounting).Code);
 
         _clock.SetUtcNow(reverifyAt);
-        var due = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri());
+        var due = await browser.OpenAsync(_wiki.NewFlow().AuthorizeUri());
         if (due.Url.AbsolutePath == "/account/signin")
         {
             due = await browser.SignInAsync(due, "bob@partner.test"); // the 24-hour session ended at the same moment
@@ -62,16 +49,16 @@ public sealed class ReverificationTests : IAsyncLifetime
         await SignInAndVerifyAsync(browser);
         _clock.Advance(TimeSpan.FromHours(2));
 
-        using var admin = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        using var admin = await AdminClient.ForAsync(_wiki.Idp, "alice@acme.test");
         var put = await admin.PutAsJsonAsync("api/orgs/acme/external-policy", Policy(reverifyEvery: "PT1H"));
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
 
-        var next = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri());
+        var next = await browser.OpenAsync(_wiki.NewFlow().AuthorizeUri());
         Assert.Equal("/account/verify", next.Url.AbsolutePath);
 
         // Lengthening it again does not revive the verification beyond the new window's end.
         await admin.PutAsJsonAsync("api/orgs/acme/external-policy", Policy(reverifyEvery: "P1D"));
-        var counted = await browser.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri());
+        var counted = await browser.OpenAsync(_wiki.NewFlow().AuthorizeUri());
         Assert.NotNull(CodeFlow.ReadCallback(counted).Code);
     }
 
@@ -79,7 +66,7 @@ public sealed class ReverificationTests : IAsyncLifetime
     public async Task Refresh_works_while_the_verification_counts_and_fails_with_invalid_grant_after()
     {
         using var browser = new Browser { StopAt = Callback };
-        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var flow = _wiki.NewFlow();
         var tokens = await SignInAndVerifyAsync(browser, flow);
         var reverifyAt = Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetPayloadValue<long>("reverify_at");
 
@@ -98,9 +85,9 @@ public sealed class ReverificationTests : IAsyncLifetime
 
     private async Task<System.Text.Json.JsonElement> SignInAndVerifyAsync(Browser browser, CodeFlow? flow = null)
     {
-        flow ??= new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        flow ??= _wiki.NewFlow();
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri()), "bob@partner.test");
-        var callback = await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test");
+        var callback = await browser.VerifyWithEmailedCodeAsync(verifyPage, _wiki.Mail, "bob@partner.test");
         var (code, error, description) = CodeFlow.ReadCallback(callback);
         Assert.True(code is not null, $"{error}: {description} at {callback.Url}");
         var (status, body) = await flow.RedeemAsync(code);
