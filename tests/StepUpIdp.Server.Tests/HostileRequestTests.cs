@@ -310,6 +310,22 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
     }
 
     [Fact]
+    public async Task The_redirect_check_refuses_an_open_redirect_and_any_3xx_code()
+    {
+        // The check the tests above rely on must see what an open redirect looks like, whatever the status code.
+        foreach (var status in new[] { HttpStatusCode.Found, HttpStatusCode.TemporaryRedirect, HttpStatusCode.PermanentRedirect, HttpStatusCode.MovedPermanently })
+        {
+            using var evil = new HttpResponseMessage(status) { Content = new StringContent(string.Empty) };
+            evil.Headers.Location = new Uri("https://evil.example/cb?error=access_denied");
+            await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => AssertCleanErrorAsync(evil));
+        }
+
+        using var back = new HttpResponseMessage(HttpStatusCode.SeeOther) { Content = new StringContent(string.Empty) };
+        back.Headers.Location = new Uri("http://127.0.0.1:8765/callback?error=invalid_request");
+        await AssertCleanErrorAsync(back);
+    }
+
+    [Fact]
     public async Task A_redirect_off_the_idp_goes_only_to_the_registered_redirect_uri_never_to_a_place_the_request_names()
     {
         // An authorize error for demo-spa goes back to its registered redirect URI, carrying the OAuth error.

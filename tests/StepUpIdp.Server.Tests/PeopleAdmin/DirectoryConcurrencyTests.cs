@@ -106,6 +106,27 @@ public sealed class DirectoryConcurrencyTests : IAsyncLifetime
         Assert.Equal(1, await AuditCountAsync("domain.added"));
     }
 
+    [Fact]
+    public async Task Invitations_naming_a_group_deleted_meanwhile_are_written_whole_or_refused_never_half()
+    {
+        var id = await CreateGroupAsync(new { name = "Contractors" });
+
+        // Request 10 deletes the group while the others invite one person each into it.
+        var answers = await Burst.SendAsync(20, i => i == 10
+            ? _acme.Alice.DeleteAsync($"api/orgs/acme/groups/{id}")
+            : _acme.Alice.PostAsJsonAsync("api/orgs/acme/users", new { emails = new[] { $"contractor{i}@contractor.test" }, groups = new[] { id } }));
+
+        Assert.Equal(HttpStatusCode.NoContent, answers[10].Status);
+        var invitations = answers.Where((_, i) => i != 10).ToList();
+        Assert.All(invitations, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, a.ToString()));
+        var listed = (await _acme.Alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?q=contractor.test&pageSize=100")).GetProperty("users").EnumerateArray()
+            .Select(u => u.GetProperty("email").GetString()).ToList();
+        var invited = answers.Select((a, i) => (a, i)).Where(x => x.i != 10 && x.a.Status == HttpStatusCode.OK).Select(x => $"contractor{x.i}@contractor.test").ToList();
+        Assert.Equal(invited.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(invited.Count, await AuditCountAsync("user.invited"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _acme.Alice.GetAsync($"api/orgs/acme/groups/{id}")).StatusCode);
+    }
+
     private async Task<string> CreateGroupAsync(object group)
     {
         var created = await _acme.Alice.PostAsJsonAsync("api/orgs/acme/groups", group);
