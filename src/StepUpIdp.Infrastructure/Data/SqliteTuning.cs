@@ -11,6 +11,11 @@ namespace StepUpIdp.Infrastructure.Data;
 /// <item><c>synchronous=NORMAL</c> (per connection): with WAL the database cannot be corrupted by a crash; a
 /// power loss may lose the last commits before a checkpoint (authorization codes, rotated refresh tokens),
 /// which means signing in again. PostgreSQL is the choice where that is not acceptable.</item>
+/// <item><c>busy_timeout=30000</c> (per connection): a writer that finds the database locked by another writer is
+/// retried by SQLite's own busy handler, which waits a few milliseconds and grows the wait, instead of by
+/// Microsoft.Data.Sqlite's retry loop, which sleeps 150 ms per try. Under concurrent sign-ins and token requests
+/// that sleep was most of the token endpoint's tail latency (docs/performance.md). 30 s matches the default command
+/// timeout: a write still fails, it only fails no sooner.</item>
 /// </list>
 /// </summary>
 public sealed class SqliteTuning : DbConnectionInterceptor
@@ -31,8 +36,8 @@ public sealed class SqliteTuning : DbConnectionInterceptor
     {
         using var command = connection.CreateCommand();
         command.CommandText = Interlocked.Exchange(ref _walSet, 1) == 0
-            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-            : "PRAGMA synchronous=NORMAL;";
+            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
     }
 }
