@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The IdP's CPU time per completed operation, the measure behind docs/performance.md ("Where a code flow's time
+# still goes"): rates move with whatever else the machine runs, CPU per operation much less.
+# Usage: bench/cpu-per-op.sh [case=code_flow|refresh|client_credentials] [connections=1] [seconds=10]
+# WARMUP (default 60s) runs the case first (refresh: the code flow) so that the JIT has caught up.
+# Needs dotnet, wrk, curl, python3; the IdP listens on 127.0.0.1:$PORT (5398) and is stopped on exit.
+set -euo pipefail
+CASE=${1:-code_flow}; CONNECTIONS=${2:-1}; SECONDS_=${3:-10}; WARMUP=${WARMUP:-60s}; PORT=${PORT:-5398}
+ROOT=$(cd "$(dirname "$0")/.." && pwd); BASE="http://127.0.0.1:$PORT"
+WORK=$(mktemp -d); mkdir -p "$WORK/ours"
+dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
+ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" DataPath="$WORK/ours" \
+  Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
+  dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/ours.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
+python3 "$ROOT/bench/peer/prepare.py" ours "$BASE" "$WORK/ours" 64 >/dev/null
+CALLBACK="redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+export TOKEN_PATH=/connect/token THREADS=1 AUTHORIZE COOKIE REDEEM_BODY="grant_type=authorization_code&client_id=demo-spa&$CALLBACK" \
+  REFRESH_FILE="$WORK/ours/refresh" REFRESH_BODY="grant_type=refresh_token&client_id=demo-spa" \
+  BODY="grant_type=client_credentials&client_id=demo-api&client_secret=demo-api-secret"
+AUTHORIZE=$(cat "$WORK/ours/authorize"); COOKIE=$(cat "$WORK/ours/cookie")
+case $CASE in
+  code_flow) SCRIPT=$ROOT/bench/flow.lua URL=$BASE ;;
+  refresh) SCRIPT=$ROOT/bench/refresh.lua URL=$BASE ;;
+  client_credentials) SCRIPT=$ROOT/bench/post.lua URL=$BASE/connect/token ;;
+  *) echo "unknown case: $CASE" >&2; exit 2 ;;
+esac
+# Refresh tokens are good once: warm the refresh code up with the code flow, which ends in the same token endpoint.
+if [[ $CASE == refresh ]]; then wrk -t1 -c4 -d"$WARMUP" -s "$ROOT/bench/flow.lua" "$BASE" >/dev/null
+else wrk -t1 -c4 -d"$WARMUP" -s "$SCRIPT" "$URL" >/dev/null; fi
+cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # user + system, in clock ticks
+before=$(cpu)
+wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$SCRIPT" "$URL" >"$WORK/wrk.txt"
+after=$(cpu)
+python3 - "$WORK/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" "$SECONDS_" "$CASE" "$CONNECTIONS" <<'PY'
+import re, sys
+text, ticks, hz, seconds, case, connections = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+rate = float((re.search(r"(?:Flows|Refreshes)/sec: ([\d.]+)", text) or re.search(r"Requests/sec:\s+([\d.]+)", text)).group(1))
+failures = sum(int(x) for x in re.findall(r"(?:Non-2xx or 3xx responses|Flow failures|Refresh failures):\s+(\d+)", text))
+print(f"{case}, {connections} connection(s): {rate:,.1f}/s, {1000 * ticks / hz / (rate * seconds):.2f} ms of CPU per operation, {failures} failed")
+sys.exit(1 if failures or rate == 0 else 0)
+PY
