@@ -24,6 +24,7 @@ public static class ProblemTypes
     public const string DnsUnavailable = Base + "dns-unavailable";
     public const string TooManySecrets = Base + "too-many-secrets";
     public const string InsufficientUserAuthentication = Base + "insufficient-user-authentication";
+    public const string DatabaseUnavailable = Base + "database-unavailable";
 
     public static IResult Problem(int status, string type, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: type, title: title, detail: detail);

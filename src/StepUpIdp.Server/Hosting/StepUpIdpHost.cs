@@ -52,6 +52,7 @@ public static class StepUpIdpHost
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseOutageAnswers>();
         // The admin API reference (docs/admin-guide.md, "API reference"), served at /openapi/v1.json.
         services.AddOpenApi(Api.OpenApiDocument.Configure);
         services.AddSignInRateLimits(configuration);
@@ -150,8 +151,10 @@ public static class StepUpIdpHost
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
-            // A request the framework could not read (a body that does not bind, say) is the client's error, not a 500.
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A request the framework could not read (a body that does not bind, say) is the client's error, not a 500;
+            // a database that cannot be reached is a 503 (DatabaseOutageAnswers).
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode
+                : DatabaseOutageAnswers.StatusCode(exception) ?? StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStepUpMetrics();

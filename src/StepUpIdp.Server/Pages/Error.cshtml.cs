@@ -29,6 +29,13 @@ public sealed class ErrorModel : PageModel
             return Page();
         }
 
+        if (Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            // An outage of the database (Hosting/DatabaseOutageAnswers.cs): nothing the person did, and it passes.
+            Title = "Temporarily unavailable";
+            Message = "The sign-in service cannot complete your request right now. Please wait a minute, then go back to the application and try again.";
+        }
+
         if (code == StatusCodes.Status403Forbidden)
         {
             // The same words for an org that does not exist as for one the person may not administer.

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using StepUpIdp.Testing;
+
+namespace StepUpIdp.Server.Tests.Fixtures;
+
+/// <summary>
+/// The built server program (<c>dotnet StepUpIdp.Server.dll</c>, from this test's own build) as a child process, in
+/// Development with the demo data, for tests that need what only a real process gives: a SIGKILL. It listens on a port
+/// the server takes by binding to port 0 on 127.0.0.1 and is ready once <c>/health/ready</c> answers 200. Nodes given
+/// the same data folder, Redis (and key prefix) and database share the signing keys, the passcode key, the Data
+/// Protection key ring (in Redis) and every session, as nodes behind a load balancer do (docs/operations.md).
+/// </summary>
+public sealed partial class IdpProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private IdpProcess(Process process) => _process = process;
+
+    /// <summary>The node's own address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>What the process wrote to stdout and stderr so far, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="dataPath">The data folder (shared by nodes of one deployment).</param>
+    /// <param name="redis">A StackExchange.Redis configuration string every node reaches.</param>
+    /// <param name="settings">
+    /// Configuration keys (<c>Redis:KeyPrefix</c>, <c>Database:ConnectionString</c>, ...), passed as environment
+    /// variables. Without <c>Database:*</c> the node uses <c>STEPUPIDP_TEST_POSTGRES</c>'s database of
+    /// <paramref name="dataPath"/>, else SQLite in the data folder.
+    /// </param>
+    public static async Task<IdpProcess> StartAsync(string dataPath, string redis, SmtpSink? smtp, IDictionary<string, string?>? settings = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["DataPath"] = dataPath,
+            ["Redis:Configuration"] = redis,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information", // "Now listening on: ..."
+            ["Logging:LogLevel:OpenIddict"] = "Warning",
+        };
+        if (TestDataFolder.Postgres is { } postgres)
+        {
+            environment["Database:Provider"] = "Postgres";
+            environment["Database:ConnectionString"] = TestDataFolder.DatabaseOf(dataPath, postgres) + ";Maximum Pool Size=10";
+        }
+
+        if (smtp is not null)
+        {
+            environment["Smtp:Host"] = smtp.Host;
+            environment["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+            environment["Smtp:Security"] = "None";
+            environment["Smtp:From"] = "StepUpIdp <no-reply@idp.test>";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StepUpIdp.Server.dll"));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var node = new IdpProcess(process);
+        process.OutputDataReceived += (_, line) => node.Read(line.Data);
+        process.ErrorDataReceived += (_, line) => node.Read(line.Data);
+        process.Exited += (_, _) => node._listening.TrySetException(new InvalidOperationException($"The IdP process exited before listening:\n{node.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            node.Address = await node._listening.Task.WaitAsync(StartDeadline);
+            await node.WaitUntilReadyAsync(DateTime.UtcNow + StartDeadline);
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
+        return node;
+    }
+
+    /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would end it: no shutdown, no flushing.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    private async Task WaitUntilReadyAsync(DateTime deadline)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Address, "health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The IdP at {Address} was not ready in time (last: {last}):\n{Output}");
+    }
+
+    private void Read(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (Listening().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await KillAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
+        _process.Dispose();
+    }
+}
