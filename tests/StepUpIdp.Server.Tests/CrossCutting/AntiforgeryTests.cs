@@ -56,6 +56,7 @@ public sealed class AntiforgeryTests(SharedIdpHost shared) : IClassFixture<Share
         var forms = FormsByTarget(setup.Visits);
         var calls = (await RouteInventory.CallsAsync(_idp)).Where(c => !c.IsSafe && !Exemptions.Antiforgery.ContainsKey(c.Pattern)).ToList();
 
+        var registered = await PageAssert.RegisteredRedirectsAsync(_idp);
         var accepted = new List<string>();
         var pageHandlers = 0;
         var filledFromAForm = 0;
@@ -80,6 +81,8 @@ public sealed class AntiforgeryTests(SharedIdpHost shared) : IClassFixture<Share
                 accepted.Add($"{call} -> {status}{(stored.Length > 0 ? "\n  stored:\n" + stored : string.Empty)}");
             }
 
+            // Signed in, the unsafe methods of every route redirect only home or to an app, as the GETs do.
+            PageAssert.RedirectsOnlyToTheIdpOrAnApp(response, _idp.Address, registered, requireError: false);
             if (!await SignedInAsync(setup.Alice))
             {
                 accepted.Add($"{call} -> {status}, and alice's session is gone");

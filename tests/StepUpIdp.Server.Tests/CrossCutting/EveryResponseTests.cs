@@ -48,6 +48,8 @@ public sealed class EveryResponseTests(SharedIdpHost shared) : IClassFixture<Sha
         Assert.Contains(visits, v => v.Status == 200 && v.Response.Content.Headers.ContentType?.MediaType == "application/json");
         Assert.Contains(visits, v => v.Status is >= 300 and < 400);
         Assert.Contains(visits, v => v.Status is >= 400 and < 500 && v.Page is not null);
+        Assert.Contains(visits, v => v.Url.EndsWith(".css", StringComparison.Ordinal) && v.Status == 200);
+        Assert.Contains(visits, v => v.Url == "/.well-known/openid-configuration" && v.Status == 200);
     }
 
     [Fact]

@@ -11,8 +11,9 @@ public static class Exemptions
     public static readonly IReadOnlyDictionary<string, string> Antiforgery = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // OAuth 2.0 / OpenID Connect protocol endpoints: relying parties post to them from their own pages and
-        // servers, never with a form of the IdP (RFC 6749 §3-4, OIDC Core §3.1.2.1, RP-Initiated Logout §2). What
-        // guards them is the protocol: client authentication, PKCE, registered redirect URIs.
+        // servers, never with a form of the IdP (RFC 6749 §3-4, OIDC Core §3.1.2.1). What guards them is the
+        // protocol: client authentication, PKCE, registered redirect URIs. /connect/endsession is not here: the IdP's
+        // own confirmation page posts to it, so it is checked like a form.
         ["/connect/authorize"] = "OAuth authorization request (POST allowed by OIDC Core 3.1.2.1)",
         ["/connect/token"] = "OAuth token request: client authentication and PKCE, no browser session",
         ["/connect/userinfo"] = "OIDC UserInfo: bearer token only",

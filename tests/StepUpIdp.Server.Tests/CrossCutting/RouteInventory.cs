@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
@@ -18,7 +16,7 @@ namespace StepUpIdp.Server.Tests.CrossCutting;
 /// <param name="Method">GET, POST, PUT, DELETE...</param>
 /// <param name="Handler">A Razor page's named handler (<c>?handler=Register</c>), or null.</param>
 /// <param name="Path">The pattern with its parameters filled from the demo data.</param>
-public sealed record RouteCall(string Pattern, string Method, string? Handler, string Path, bool IsPage, bool AntiforgeryDisabled)
+public sealed record RouteCall(string Pattern, string Method, string? Handler, string Path, bool IsPage)
 {
     /// <summary>The address to send to, with the handler in the query as a form of the page posts it.</summary>
     public string Target => Handler is null ? Path : $"{Path}?handler={Handler}";
@@ -97,21 +95,20 @@ public static class RouteInventory
         {
             var pattern = PatternOf(endpoint);
             var path = Fill(endpoint.RoutePattern, values);
-            var antiforgeryDisabled = endpoint.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: false };
             if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page)
             {
                 // A page answers GET, and POST through each of its handlers (OnPost, OnPostName).
                 var compiled = await loader.LoadAsync(page, endpoint.Metadata);
-                calls.Add(new RouteCall(pattern, "GET", null, path, true, antiforgeryDisabled));
+                calls.Add(new RouteCall(pattern, "GET", null, path, true));
                 calls.AddRange(compiled.HandlerMethods
                     .Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase))
-                    .Select(h => new RouteCall(pattern, "POST", h.Name, path, true, antiforgeryDisabled)));
+                    .Select(h => new RouteCall(pattern, "POST", h.Name, path, true)));
                 continue;
             }
 
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
             calls.AddRange(methods.Where(m => m != "HEAD" && m != "OPTIONS")
-                .Select(m => new RouteCall(pattern, m.ToUpperInvariant(), null, path, false, antiforgeryDisabled)));
+                .Select(m => new RouteCall(pattern, m.ToUpperInvariant(), null, path, false)));
         }
 
         return calls.DistinctBy(c => c.ToString()).OrderBy(c => c.Pattern, StringComparer.Ordinal).ThenBy(c => c.Method).ToList();
