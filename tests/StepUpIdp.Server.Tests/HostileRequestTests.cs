@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests;
