@@ -23,7 +23,6 @@ public static class AuditActions
     public const string ApiTokenRevoked = "api_token.revoked";
     public const string ApiTokenExchanged = "api_token.exchanged";
     public const string ApiTokenRefused = "api_token.refused";
-    public const string SessionEnded = "session.ended";
     public const string AccessEnded = "session.access_ended";
     public const string UserInvited = "user.invited";
     public const string UserAssignmentsChanged = "user.roles_changed";
