@@ -1,13 +1,18 @@
 // Interoperability: openid-client (a certified OpenID Connect relying party) against a running StepUpIdp
 // with the Development demo data. Started by run.sh, which sets STEPUPIDP_INTEROP_URL.
 // The test plays the browser with fetch (manual redirects, a cookie jar) and stops at the redirect to the
-// demo SPA's callback; openid-client does everything a relying party does.
+// demo SPA's callback; openid-client does everything a relying party does. Emailed passcodes are read from the
+// development outbox (STEPUPIDP_INTEROP_OUTBOX, the IdP's {DataPath}/outbox), as a person reads their mail.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as client from 'openid-client';
 
 const baseUrl = process.env.STEPUPIDP_INTEROP_URL;
 if (!baseUrl) throw new Error('STEPUPIDP_INTEROP_URL is not set (run tests/interop/run.sh)');
+const outbox = process.env.STEPUPIDP_INTEROP_OUTBOX;
+if (!outbox) throw new Error('STEPUPIDP_INTEROP_OUTBOX is not set (run tests/interop/run.sh)');
 
 const REDIRECT_URI = 'http://127.0.0.1:8765/callback';
 const PASSWORD = 'demo-Passw0rd';
@@ -84,6 +89,49 @@ function inputValue(html, name) {
   }
   return undefined;
 }
+
+/** Posts the form with id `formId` on `page` (its hidden fields and `fields`); returns where the browser lands. */
+async function submitForm(browser, page, formId, fields = {}) {
+  const form = new RegExp(`<form\\b[^>]*\\bid="${formId}"[^>]*>([\\s\\S]*?)</form>`).exec(page.html);
+  assert.ok(form, `the page ${page.url} has the form #${formId}`);
+  const action = /\baction="([^"]*)"/.exec(form[0].slice(0, form[0].indexOf('>') + 1));
+  const body = new URLSearchParams();
+  for (const [tag] of form[1].matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/gi)) {
+    const name = /\bname="([^"]*)"/.exec(tag);
+    const value = /\bvalue="([^"]*)"/.exec(tag);
+    if (name) body.set(decodeHtml(name[1]), value ? decodeHtml(value[1]) : '');
+  }
+  for (const [name, value] of Object.entries(fields)) body.set(name, value);
+  return browser.navigate(new URL(action ? decodeHtml(action[1]) : page.url.href, page.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+}
+
+/**
+ * The code in the newest passcode email to `to` in the outbox written after `since` (file names begin with the UTC
+ * time they were written), waiting up to 10 s for it. Bodies may be quoted-printable or base64.
+ */
+async function passcodeFor(to, since) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const names = (await readdir(outbox).catch(() => [])).filter((n) => n.endsWith('.eml') && n > since).sort().reverse();
+    for (const name of names) {
+      const raw = await readFile(join(outbox, name), 'utf8');
+      if (!raw.includes(to) || !/^Subject: Your sign-in code/m.test(raw)) continue;
+      const decoded = raw.replace(/=\r?\n/g, '') + '\n' + [...raw.matchAll(/^([A-Za-z0-9+/=]{20,})$/gm)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
+      const code = /^\s*(\d{6,8})\s*$/m.exec(decoded);
+      assert.ok(code, `the passcode email ${name} holds a code`);
+      return code[1];
+    }
+    assert.ok(Date.now() < deadline, `no passcode email to ${to} reached the outbox`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The outbox's name order for "now": files written from here on sort after it. */
+const outboxNow = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '$1').slice(0, 15);
 
 /** Signs in on the IdP's sign-in page reached by `page`; returns where the browser lands next. */
 async function submitSignIn(browser, page, email) {
@@ -184,7 +232,7 @@ test('alice: userinfo through openid-client returns sub, org and user_type', asy
   assert.equal(userInfo.user_type, 'internal');
 });
 
-test('bob (external): after the password the IdP asks for an emailed passcode; prompt=none is interaction_required', async () => {
+test('bob (external): after the password the IdP asks for an emailed passcode; prompt=none is interaction_required; the emailed code lets him in with acr otp', async () => {
   const browser = new Browser();
   const first = await authorizationRequest();
   const signInPage = await browser.navigate(first.url);
@@ -206,6 +254,24 @@ test('bob (external): after the password the IdP asks for an emailed passcode; p
     assert.equal(error.error, 'interaction_required');
     return true;
   });
+
+  // Bob asks for the code, reads it from his mail and enters it: the IdP sends him on to the app, and openid-client
+  // redeems the code and validates an ID token that says what this session proved.
+  const since = outboxNow();
+  const sent = await submitForm(browser, landed, 'send-form');
+  assert.equal(sent.status, 200);
+  assert.equal(sent.url.pathname, '/account/verify');
+  const code = await passcodeFor('bob@partner.test', since);
+  const verified = await submitForm(browser, sent, 'verify-form', { Code: code });
+  assert.ok(verified.callback, `the right code leads to the callback, got ${verified.url} (${verified.status})`);
+  assert.equal(verified.callback.searchParams.get('state'), first.state);
+  const tokens = await redeem(verified.callback, first);
+  const claims = tokens.claims();
+  assert.equal(claims.email, 'bob@partner.test');
+  assert.equal(claims.user_type, 'external');
+  assert.equal(claims.acr, ACR.otp);
+  assert.ok(claims.amr?.includes('pwd') && claims.amr?.includes('otp'), `amr: ${claims.amr}`);
+  assert.ok(claims.verified_at > 0 && claims.reverify_at > claims.verified_at, 'verified_at and reverify_at describe this session');
 });
 
 test('demo-api: client credentials through openid-client give a JWT access token for org acme', async () => {

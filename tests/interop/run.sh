@@ -57,7 +57,7 @@ npm ci --no-audit --no-fund --loglevel=error
 
 echo "==> interop: node --test"
 status=0
-STEPUPIDP_INTEROP_URL="$base" node --test --test-reporter=tap || status=$?
+STEPUPIDP_INTEROP_URL="$base" STEPUPIDP_INTEROP_OUTBOX="$work/data/outbox" node --test --test-reporter=tap || status=$?
 if ((status != 0)); then
     echo "==> interop: IdP log (last 100 lines)" >&2
     tail -n 100 "$work/idp.log" >&2 || true
