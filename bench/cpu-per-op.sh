@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The IdP's CPU time per completed operation, the measure behind docs/performance.md ("Where a code flow's time
 # still goes"): rates move with whatever else the machine runs, CPU per operation much less.
-# Usage: bench/cpu-per-op.sh [case=code_flow|refresh|client_credentials] [connections=1] [seconds=10]
+# Usage: bench/cpu-per-op.sh [case=code_flow|refresh|client_credentials|api_token_exchange] [connections=1] [seconds=10]
 # WARMUP (default 60s) runs the case first (refresh: the code flow) so that the JIT has caught up.
 # Needs dotnet, wrk, curl, python3; the IdP listens on 127.0.0.1:$PORT (5398) and is stopped on exit.
 set -euo pipefail
@@ -25,6 +25,8 @@ case $CASE in
   code_flow) SCRIPT=$ROOT/bench/flow.lua URL=$BASE ;;
   refresh) SCRIPT=$ROOT/bench/refresh.lua URL=$BASE ;;
   client_credentials) SCRIPT=$ROOT/bench/post.lua URL=$BASE/connect/token ;;
+  api_token_exchange) SCRIPT=$ROOT/bench/post.lua URL=$BASE/connect/token
+    BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&client_id=demo-api&client_secret=demo-api-secret&subject_token_type=urn%3Astepupidp%3Atoken-type%3Aapi-token&subject_token=$(cat "$WORK/ours/api-token")" ;;
   *) echo "unknown case: $CASE" >&2; exit 2 ;;
 esac
 # Refresh tokens are good once: warm the refresh code up with the code flow, which ends in the same token endpoint.
