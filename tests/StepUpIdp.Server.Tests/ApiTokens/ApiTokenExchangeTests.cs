@@ -15,33 +15,51 @@ namespace StepUpIdp.Server.Tests.ApiTokens;
 /// Personal API tokens end to end: people get bearer tokens by signing in to an exempt
 /// app, create API tokens over HTTP, and demo-api (a confidential client) exchanges them with RFC 8693.
 /// </summary>
-public sealed class ApiTokenExchangeTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (tests/README.md, "One host for a test class"): each has an org like acme of its own, with
+/// its own portal and its own exchanging API (as acme's demo-api), and signs in from an address of its own.
+/// </remarks>
+public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private readonly IdpHost _idp = new();
+    private const string ApiSecret = "test-api-secret";
+    private readonly IdpHost _idp = shared.Host;
+    private readonly IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
+    private string _api = null!;
     private OidcRelyingParty _portal = null!;
 
-    public async Task InitializeAsync() => _portal = await _idp.StartTokensPortalAsync(
-        ("alice@acme.test", AppRole.Admin), ("bob@partner.test", AppRole.User), ("dave@acme.test", AppRole.User));
-
-    public async Task DisposeAsync()
+    public async Task InitializeAsync()
     {
-        await _portal.DisposeAsync();
-        await _idp.DisposeAsync();
+        _org = await _idp.AddOrgLikeAcmeAsync();
+        (string, AppRole)[] grants = [(_org.Admin, AppRole.Admin), (_org.External, AppRole.User), (_org.Member, AppRole.User)];
+        _portal = await _idp.StartTokensPortalAsync($"{_org.Id}-tokens", _org.Id, grants);
+        _api = $"{_org.Id}-api";
+        await _idp.RegisterExchangingApiAsync(_api, ApiSecret, _org.Id, grants);
     }
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    /// <summary>An exchange of <paramref name="apiToken"/> by this test's API, or the client named.</summary>
+    private Task<(int Status, JsonElement Body)> ExchangeAsync(string? apiToken, string? clientId = null, string? clientSecret = ApiSecret,
+        string subjectTokenType = ApiTokenType) =>
+        ApiTokenTestDirectory.ExchangeAsync(_idp.Address, apiToken, clientId ?? _api, clientSecret, subjectTokenType);
+
+    private Task<string> SignInAsync(string email, bool verified = false) =>
+        AccessTokenAsync(_portal, email, verified ? _idp : null, _from);
 
     [Fact]
     public async Task External_users_token_works_is_blocked_at_once_by_policy_and_works_again_when_allowed()
     {
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        using var bob = Bearer(_idp.Address, await SignInAsync(_org.External, verified: true));
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
         var (bobTokenId, bobToken) = await CreateTokenAsync(bob);
         var (_, aliceToken) = await CreateTokenAsync(alice);
 
-        var (status, body) = await ExchangeAsync(_idp.Address, bobToken);
+        var (status, body) = await ExchangeAsync(bobToken);
         Assert.Equal(200, status);
         Assert.Equal("urn:ietf:params:oauth:token-type:access_token", body.GetProperty("issued_token_type").GetString());
         var access = Tokens.Read(body.GetProperty("access_token").GetString()!);
-        Assert.Equal("acme", access.GetClaim("org").Value);
+        Assert.Equal(_org.Id, access.GetClaim("org").Value);
         Assert.Equal("external", access.GetClaim("user_type").Value);
         Assert.Equal("user", access.GetClaim("role").Value);
         Assert.Equal("urn:stepupidp:acr:basic", access.GetClaim("acr").Value);
@@ -49,19 +67,19 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
         Assert.False(access.TryGetPayloadValue<object>("amr", out _));
         Assert.Equal(TimeSpan.FromMinutes(10), access.ValidTo - access.IssuedAt);
 
-        await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Block);
-        (status, body) = await ExchangeAsync(_idp.Address, bobToken);
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Block);
+        (status, body) = await ExchangeAsync(bobToken);
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", body.Error());
         Assert.Contains("blocks API tokens for external users", body.Description());
-        Assert.Equal(200, (await ExchangeAsync(_idp.Address, aliceToken)).Status);
+        Assert.Equal(200, (await ExchangeAsync(aliceToken)).Status);
 
         // Creating a new one is refused up front too.
         var refused = await bob.PostAsJsonAsync("api/me/api-tokens", new { name = "again", lifetimeDays = 5 });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
 
-        await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Allow);
-        Assert.Equal(200, (await ExchangeAsync(_idp.Address, bobToken)).Status);
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Allow);
+        Assert.Equal(200, (await ExchangeAsync(bobToken)).Status);
 
         await using var scope = _idp.Services.CreateAsyncScope();
         var audit = await scope.ServiceProvider.GetRequiredService<StepUpDbContext>().AuditEntries.AsNoTracking()
@@ -74,12 +92,12 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Guests_token_is_refused()
     {
-        using var dave = Bearer(_idp.Address, await AccessTokenAsync(_portal, "dave@acme.test"));
+        using var dave = Bearer(_idp.Address, await SignInAsync(_org.Member));
         var (_, token) = await CreateTokenAsync(dave);
-        Assert.Equal(200, (await ExchangeAsync(_idp.Address, token)).Status);
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
 
-        await _idp.SetRoleAsync("demo-api", "dave@acme.test", AppRole.Guest);
-        var (status, body) = await ExchangeAsync(_idp.Address, token);
+        await _idp.SetRoleAsync(_api, _org.Member, AppRole.Guest);
+        var (status, body) = await ExchangeAsync(token);
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", body.Error());
         Assert.Equal("Guests cannot use API tokens.", body.Description());
@@ -88,9 +106,9 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Revoked_token_is_refused_and_listing_never_shows_a_secret()
     {
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
         var (id, token) = await CreateTokenAsync(alice, "deploy");
-        Assert.Equal(200, (await ExchangeAsync(_idp.Address, token)).Status);
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
 
         var list = await alice.GetStringAsync("api/me/api-tokens");
         Assert.DoesNotContain(token, list);
@@ -104,7 +122,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"api/me/api-tokens/{id}")).StatusCode);
-        var (status, body) = await ExchangeAsync(_idp.Address, token);
+        var (status, body) = await ExchangeAsync(token);
         Assert.Equal(400, status);
         Assert.Equal("The API token has been revoked.", body.Description());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.DeleteAsync("api/me/api-tokens/0123456789abcdef0123456789abcdef")).StatusCode);
@@ -113,7 +131,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task The_secret_is_not_in_the_database()
     {
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
+        using var bob = Bearer(_idp.Address, await SignInAsync(_org.External, verified: true));
         var (id, token) = await CreateTokenAsync(bob);
         var secret = token[(4 + 32 + 1)..];
 
@@ -145,7 +163,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [InlineData("""{"name":""", "$")]
     public async Task A_malformed_creation_body_is_a_problem_naming_the_field_not_a_crash(string body, string field)
     {
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
 
         var response = await alice.PostAsync("api/me/api-tokens", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
@@ -157,8 +175,8 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Lifetime_over_the_orgs_maximum_is_a_validation_problem_naming_the_field()
     {
-        await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Allow, maxLifetimeDays: 30);
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Allow, maxLifetimeDays: 30);
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
 
         var response = await alice.PostAsJsonAsync("api/me/api-tokens", new { name = "long", lifetimeDays = 31 });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -170,23 +188,23 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Any_member_reads_the_rules_in_force()
     {
-        await _idp.SetApiTokenAccessAsync("acme", ApiTokenAccess.Block, maxLifetimeDays: 90);
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
-        using var rules = JsonDocument.Parse(await bob.GetStringAsync("api/orgs/acme/api-token-rules"));
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Block, maxLifetimeDays: 90);
+        using var bob = Bearer(_idp.Address, await SignInAsync(_org.External, verified: true));
+        using var rules = JsonDocument.Parse(await bob.GetStringAsync($"api/orgs/{_org.Id}/api-token-rules"));
         Assert.Equal("block", rules.RootElement.GetProperty("externalUsers").GetString());
         Assert.Equal("block", rules.RootElement.GetProperty("guests").GetString());
         Assert.Equal(90, rules.RootElement.GetProperty("maxLifetimeDays").GetInt32());
 
         using var anonymous = new HttpClient { BaseAddress = _idp.Address };
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/orgs/acme/api-token-rules")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"api/orgs/{_org.Id}/api-token-rules")).StatusCode);
     }
 
     [Fact]
     public async Task An_exchanged_access_token_cannot_manage_api_tokens()
     {
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
         var (_, token) = await CreateTokenAsync(alice);
-        var (_, body) = await ExchangeAsync(_idp.Address, token);
+        var (_, body) = await ExchangeAsync(token);
 
         using var exchanged = Bearer(_idp.Address, body.GetProperty("access_token").GetString()!);
         var response = await exchanged.PostAsJsonAsync("api/me/api-tokens", new { name = "child", lifetimeDays = 30 });
@@ -197,7 +215,7 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_exchanges_get_oauth_errors_not_500s()
     {
-        using var alice = Bearer(_idp.Address, await AccessTokenAsync(_portal, "alice@acme.test"));
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
         var (_, token) = await CreateTokenAsync(alice);
 
         async Task Expect(string error, Task<(int Status, JsonElement Body)> call)
@@ -207,47 +225,48 @@ public sealed class ApiTokenExchangeTests : IAsyncLifetime
             Assert.Equal(error, body.Error());
         }
 
-        await Expect("invalid_request", ExchangeAsync(_idp.Address, token, subjectTokenType: "urn:ietf:params:oauth:token-type:access_token"));
-        await Expect("invalid_request", ExchangeAsync(_idp.Address, token, subjectTokenType: "urn:stepupidp:token-type:other"));
-        await Expect("invalid_request", ExchangeAsync(_idp.Address, apiToken: null));
+        await Expect("invalid_request", ExchangeAsync(token, subjectTokenType: "urn:ietf:params:oauth:token-type:access_token"));
+        await Expect("invalid_request", ExchangeAsync(token, subjectTokenType: "urn:stepupidp:token-type:other"));
+        await Expect("invalid_request", ExchangeAsync(apiToken: null));
         await Expect("invalid_request", PostTokenAsync(_idp.Address, new Dictionary<string, string>
         {
-            ["grant_type"] = ExchangeGrant, ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret", ["subject_token"] = token,
+            ["grant_type"] = ExchangeGrant, ["client_id"] = _api, ["client_secret"] = ApiSecret, ["subject_token"] = token,
         }));
         await Expect("invalid_request", PostTokenAsync(_idp.Address, new Dictionary<string, string>
         {
-            ["grant_type"] = ExchangeGrant, ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret",
+            ["grant_type"] = ExchangeGrant, ["client_id"] = _api, ["client_secret"] = ApiSecret,
             ["subject_token"] = token, ["subject_token_type"] = ApiTokenType, ["actor_token"] = token, ["actor_token_type"] = ApiTokenType,
         }));
-        await Expect("invalid_grant", ExchangeAsync(_idp.Address, "garbage"));
-        await Expect("invalid_grant", ExchangeAsync(_idp.Address, token[..^4] + "AAAA"));
-        await Expect("invalid_grant", ExchangeAsync(_idp.Address, "sut_" + new string('0', 32) + "_" + new string('A', 43)));
-        await Expect("invalid_grant", ExchangeAsync(_idp.Address, new string('x', 5000)));
-        await Expect("invalid_client", ExchangeAsync(_idp.Address, token, clientSecret: "wrong"));
-        await Expect("invalid_client", ExchangeAsync(_idp.Address, token, clientSecret: null));
-        await Expect("unauthorized_client", ExchangeAsync(_idp.Address, token, clientId: "demo-spa", clientSecret: null));
-        await Expect("invalid_client", ExchangeAsync(_idp.Address, token, clientId: "nobody", clientSecret: "x"));
+        await Expect("invalid_grant", ExchangeAsync("garbage"));
+        await Expect("invalid_grant", ExchangeAsync(token[..^4] + "AAAA"));
+        await Expect("invalid_grant", ExchangeAsync("sut_" + new string('0', 32) + "_" + new string('A', 43)));
+        await Expect("invalid_grant", ExchangeAsync(new string('x', 5000)));
+        await Expect("invalid_client", ExchangeAsync(token, clientSecret: "wrong"));
+        await Expect("invalid_client", ExchangeAsync(token, clientSecret: null));
+        await Expect("unauthorized_client", ExchangeAsync(token, clientId: "demo-spa", clientSecret: null));
+        await Expect("invalid_client", ExchangeAsync(token, clientId: "nobody", clientSecret: "x"));
     }
 
     [Fact]
     public async Task Token_of_another_organisation_is_refused_naming_the_rule()
     {
-        await _idp.AddOrganisationAsync("partner", "Partner Ltd", "partner.test");
-        await using var partnerPortal = await OidcRelyingParty.StartAsync(_idp.Address, "partner-portal", PortalScopes);
-        await _idp.RegisterPublicAppAsync("partner-portal", "partner", partnerPortal.RedirectUri, AppEnforcement.Exempt);
-        await _idp.GrantAsync("partner-portal", "bob@partner.test", AppRole.User);
+        // The member's token is of this test's org; another org, of which the member is also a member, has an API
+        // the member holds a role on.
+        var other = await _idp.AddOrgLikeAcmeAsync();
+        var otherApi = $"{other.Id}-api";
+        await _idp.RegisterExchangingApiAsync(otherApi, ApiSecret, other.Id, (_org.Member, AppRole.User));
         await using (var scope = _idp.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-            var bobId = await db.Accounts.Where(a => a.Email == "bob@partner.test").Select(a => a.Id).SingleAsync();
-            db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = "partner", AccountId = bobId });
+            var memberId = await db.Accounts.Where(a => a.Email == _org.Member).Select(a => a.Id).SingleAsync();
+            db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = other.Id, AccountId = memberId });
             await db.SaveChangesAsync();
         }
 
-        using var bob = Bearer(_idp.Address, await AccessTokenAsync(partnerPortal, "bob@partner.test", _idp));
-        var (_, partnerToken) = await CreateTokenAsync(bob);
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        var (_, token) = await CreateTokenAsync(member);
 
-        var (status, body) = await ExchangeAsync(_idp.Address, partnerToken);
+        var (status, body) = await ExchangeAsync(token, otherApi);
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", body.Error());
         Assert.Equal("The API token belongs to another organisation.", body.Description());

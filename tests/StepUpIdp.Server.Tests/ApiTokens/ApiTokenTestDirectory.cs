@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
@@ -27,16 +28,58 @@ internal static class ApiTokenTestDirectory
     /// The exempt app people get their bearer tokens from: a relying party registered as acme's <c>tokens-portal</c>,
     /// asking for <see cref="PortalScopes"/>, with <paramref name="grants"/> given their roles on it.
     /// </summary>
-    public static async Task<OidcRelyingParty> StartTokensPortalAsync(this IdpHost idp, params (string Email, AppRole Role)[] grants)
+    public static Task<OidcRelyingParty> StartTokensPortalAsync(this IdpHost idp, params (string Email, AppRole Role)[] grants) =>
+        idp.StartTokensPortalAsync("tokens-portal", "acme", grants);
+
+    /// <summary>The same portal as <paramref name="clientId"/> of <paramref name="organisationId"/>: a test's own on a shared host.</summary>
+    public static async Task<OidcRelyingParty> StartTokensPortalAsync(this IdpHost idp, string clientId, string organisationId,
+        params (string Email, AppRole Role)[] grants)
     {
-        var portal = await OidcRelyingParty.StartAsync(idp.Address, "tokens-portal", PortalScopes);
-        await idp.RegisterPublicAppAsync("tokens-portal", "acme", portal.RedirectUri, AppEnforcement.Exempt);
+        var portal = await OidcRelyingParty.StartAsync(idp.Address, clientId, PortalScopes);
+        await idp.RegisterPublicAppAsync(clientId, organisationId, portal.RedirectUri, AppEnforcement.Exempt);
         foreach (var (email, role) in grants)
         {
-            await idp.GrantAsync("tokens-portal", email, role);
+            await idp.GrantAsync(clientId, email, role);
         }
 
         return portal;
+    }
+
+    /// <summary>
+    /// A confidential client of <paramref name="organisationId"/> that exchanges API tokens, registered as the demo's
+    /// <c>demo-api</c> is (client credentials and token exchange, enforced), with <paramref name="grants"/> given their roles on it.
+    /// </summary>
+    public static async Task RegisterExchangingApiAsync(this IdpHost idp, string clientId, string secret, string organisationId,
+        params (string Email, AppRole Role)[] grants)
+    {
+        await using (var scope = idp.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            await applications.CreateAsync(new OpenIddictApplicationDescriptor
+            {
+                ClientId = clientId,
+                ClientSecret = secret,
+                ClientType = OpenIddictConstants.ClientTypes.Confidential,
+                ConsentType = OpenIddictConstants.ConsentTypes.Implicit,
+                DisplayName = clientId,
+                Permissions =
+                {
+                    OpenIddictConstants.Permissions.Prefixes.GrantType + "client_credentials",
+                    OpenIddictConstants.Permissions.Prefixes.GrantType + ExchangeGrant,
+                    OpenIddictConstants.Permissions.Endpoints.Token,
+                    OpenIddictConstants.Permissions.Endpoints.Revocation,
+                    OpenIddictConstants.Permissions.Endpoints.Introspection,
+                },
+            });
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            db.Apps.Add(new App { ClientId = clientId, OrganisationId = organisationId, Name = clientId, Enforcement = AppEnforcement.Enforced });
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var (email, role) in grants)
+        {
+            await idp.GrantAsync(clientId, email, role);
+        }
     }
 
     public static async Task SetApiTokenAccessAsync(this WebApplicationFactory<Program> idp, string org, ApiTokenAccess access, int? maxLifetimeDays = null)
@@ -69,9 +112,11 @@ internal static class ApiTokenTestDirectory
     /// <paramref name="verifiedBy"/> (the host, whose mail is read) the app asks for <c>acr_values</c> otp and the
     /// person enters an emailed code: what an external user's token needs to create API tokens.
     /// </summary>
-    public static async Task<string> AccessTokenAsync(OidcRelyingParty app, string email, WebApplicationFactory<Program>? verifiedBy = null)
+    /// <param name="from">The address the person signs in from (<see cref="LoopbackAddresses"/>), on a shared host.</param>
+    public static async Task<string> AccessTokenAsync(OidcRelyingParty app, string email, WebApplicationFactory<Program>? verifiedBy = null,
+        System.Net.IPAddress? from = null)
     {
-        using var browser = new Browser();
+        using var browser = new Browser(from);
         if (verifiedBy is null)
         {
             return (await SignInFlowTests.SignInAsync(browser, app, email)).Succeeded().AccessToken!;

@@ -40,7 +40,7 @@ public static class TestDirectory
             db.Organisations.Add(new Organisation
             {
                 Id = id,
-                Name = $"Test org {id}",
+                Name = TestOrg.NameOf(id),
                 VerifiedDomains = [new OrganisationDomain { OrganisationId = id, Domain = domain }],
                 ExternalPolicy = StoredExternalPolicy.From(acme.ExternalPolicy.ToPolicy()),
                 CreatedAt = DateTimeOffset.UtcNow,
@@ -170,4 +170,10 @@ public static class TestDirectory
 }
 
 /// <summary>An org made for one test: its id, and the emails of its admin, an internal member and an external member.</summary>
-public sealed record TestOrg(string Id, string Admin, string Member, string External);
+public sealed record TestOrg(string Id, string Admin, string Member, string External)
+{
+    /// <summary>The org's name, as its pages and emails show it.</summary>
+    public string Name => NameOf(Id);
+
+    internal static string NameOf(string id) => $"Test org {id}";
+}

@@ -18,47 +18,51 @@ namespace StepUpIdp.Server.Tests.Guests;
 /// passcode arrive over SMTP, the guest signs in through a real relying party, and the rules hold at sign-in.
 /// </summary>
 [Trait("Category", "Redis")]
-public sealed partial class GuestTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (tests/README.md, "One host for a test class"): each has an org like acme of its own with
+/// its own portal app, invites guests of its own, and signs in from an address of its own.
+/// </remarks>
+[Trait("Category", "Redis")]
+public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private const string AppId = "acme-portal";
-    private const string Guests = "api/orgs/acme/apps/acme-portal/guests";
-
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private readonly SmtpSink _mail = shared.Mail;
+    private readonly IdpHost _idp = shared.Host;
+    private readonly IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
+    private string AppId => $"{_org.Id}-portal";
+    private string Guests => $"api/orgs/{_org.Id}/apps/{AppId}/guests";
+    private string Carol => $"carol@vendor-{_org.Id}.test";
     private OidcRelyingParty _app = null!;
     private HttpClient _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
+        _org = await _idp.AddOrgLikeAcmeAsync();
         _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email directory.read");
-        await _idp.RegisterPublicAppAsync(AppId, "acme", _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales");
-        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        await _idp.RegisterPublicAppAsync(AppId, _org.Id, _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales");
+        _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
     }
 
     public async Task DisposeAsync()
     {
         _alice.Dispose();
         await _app.DisposeAsync();
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
     }
 
     [Fact]
     public async Task Invited_guest_signs_in_with_an_emailed_passcode_and_gets_guest_claims_without_directory_scopes()
     {
-        var invited = await InviteAsync(["carol@vendor.test"], ["eng", "sales"]);
+        var invited = await InviteAsync([Carol], ["eng", "sales"]);
         var carol = invited.GetProperty("guests")[0];
         Assert.Equal("invited", carol.GetProperty("result").GetString());
         Assert.True(carol.GetProperty("emailed").GetBoolean());
 
-        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == "carol@vendor.test"), TimeSpan.FromSeconds(10));
-        Assert.Contains("Acme", invitation.Subject);
-        Assert.Contains(new Uri(_idp.Address, "account/guest?app=acme-portal").ToString(), invitation.TextBody);
+        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == Carol), TimeSpan.FromSeconds(10));
+        Assert.Contains(_org.Name, invitation.Subject);
+        Assert.Contains(new Uri(_idp.Address, "account/guest?app=" + AppId).ToString(), invitation.TextBody);
 
-        using var browser = new Browser();
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+        using var browser = new Browser(_from);
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
 
         var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
         Assert.True(idToken.GetPayloadValue<bool>("guest"));
@@ -71,25 +75,25 @@ public sealed partial class GuestTests : IAsyncLifetime
         Assert.DoesNotContain("directory.read", granted);
 
         var listed = (await ListAsync()).Single();
-        Assert.Equal("carol@vendor.test", listed.GetProperty("email").GetString());
+        Assert.Equal(Carol, listed.GetProperty("email").GetString());
         Assert.Equal(JsonValueKind.String, listed.GetProperty("lastSignInAt").ValueKind);
     }
 
     [Fact]
     public async Task Removing_a_guests_last_space_blocks_the_next_sign_in_with_a_page_and_an_audit_entry()
     {
-        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
+        var id = (await InviteAsync([Carol], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
         var changed = await _alice.PutAsJsonAsync($"{Guests}/{id}", new { spaces = Array.Empty<string>() });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
 
-        using var browser = new Browser();
-        var page = await GuestSignInAsync(browser, "carol@vendor.test");
+        using var browser = new Browser(_from);
+        var page = await GuestSignInAsync(browser, Carol);
 
         Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Contains("hasn't given you access", page.Text("#reason"));
-        Assert.Contains("alice@acme.test", page.Text("#who-to-ask"));
-        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        Assert.Contains(_org.Admin, page.Text("#who-to-ask"));
+        var audit = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.sign_in_refused");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.changed");
     }
@@ -97,7 +101,7 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task A_guest_past_the_access_end_is_refused()
     {
-        await InviteAsync(["carol@vendor.test"], ["eng"], DateTimeOffset.UtcNow.AddDays(30));
+        await InviteAsync([Carol], ["eng"], DateTimeOffset.UtcNow.AddDays(30));
         await using (var scope = _idp.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
@@ -106,8 +110,8 @@ public sealed partial class GuestTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        using var browser = new Browser();
-        var page = await GuestSignInAsync(browser, "carol@vendor.test");
+        using var browser = new Browser(_from);
+        var page = await GuestSignInAsync(browser, Carol);
 
         Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
         Assert.Contains("ended on", page.Text("#reason"));
@@ -116,7 +120,7 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task Eleven_addresses_are_refused_whole_and_nothing_is_created()
     {
-        var emails = Enumerable.Range(1, 11).Select(i => $"guest{i}@vendor.test").ToArray();
+        var emails = Enumerable.Range(1, 11).Select(i => $"guest{i}@vendor-{_org.Id}.test").ToArray();
 
         var response = await _alice.PostAsJsonAsync(Guests, new { emails, spaces = new[] { "eng" } });
 
@@ -130,10 +134,13 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task An_invitation_over_the_guest_allowance_is_refused_whole_with_the_numbers()
     {
-        // Demo seats: alice, dave and bob hold the user or admin role, so the allowance is 3 × 5 = 15.
-        await InviteAsync(Enumerable.Range(1, 10).Select(i => $"first{i}@vendor.test").ToArray(), ["eng"]);
+        // Seats: the admin (on the admin console), the member and the external member hold the user role, as alice,
+        // dave and bob do in the demo, so the allowance is 3 × 5 = 15.
+        await _idp.GrantAsync(AppId, _org.Member, AppRole.User);
+        await _idp.GrantAsync(AppId, _org.External, AppRole.User);
+        await InviteAsync(Enumerable.Range(1, 10).Select(i => $"first{i}@vendor-{_org.Id}.test").ToArray(), ["eng"]);
 
-        var response = await _alice.PostAsJsonAsync(Guests, new { emails = Enumerable.Range(1, 6).Select(i => $"second{i}@vendor.test"), spaces = new[] { "eng" } });
+        var response = await _alice.PostAsJsonAsync(Guests, new { emails = Enumerable.Range(1, 6).Select(i => $"second{i}@vendor-{_org.Id}.test"), spaces = new[] { "eng" } });
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -148,8 +155,8 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_spaces_and_an_unknown_app_are_refused_by_name()
     {
-        var spaces = await _alice.PostAsJsonAsync(Guests, new { emails = new[] { "carol@vendor.test" }, spaces = new[] { "hr" } });
-        var app = await _alice.PostAsJsonAsync("api/orgs/acme/apps/nope/guests", new { emails = new[] { "carol@vendor.test" }, spaces = new[] { "eng" } });
+        var spaces = await _alice.PostAsJsonAsync(Guests, new { emails = new[] { Carol }, spaces = new[] { "hr" } });
+        var app = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/apps/nope/guests", new { emails = new[] { Carol }, spaces = new[] { "eng" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, spaces.StatusCode);
         Assert.True((await spaces.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("spaces", out _));
@@ -160,9 +167,9 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task Inviting_someone_who_already_holds_the_user_role_says_they_are_a_user()
     {
-        await _idp.GrantAsync(AppId, "dave@acme.test", AppRole.User);
+        await _idp.GrantAsync(AppId, _org.Member, AppRole.User);
 
-        var dave = (await InviteAsync(["dave@acme.test"], ["eng"])).GetProperty("guests")[0];
+        var dave = (await InviteAsync([_org.Member], ["eng"])).GetProperty("guests")[0];
 
         Assert.Equal("already_user", dave.GetProperty("result").GetString());
         Assert.Equal("user", dave.GetProperty("role").GetString());
@@ -172,23 +179,24 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task A_guest_in_a_group_with_the_user_role_signs_in_as_a_user_without_guest_claims()
     {
-        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString()!;
+        var id = (await InviteAsync([Carol], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString()!;
         await using (var scope = _idp.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var groupId = $"vendors-{_org.Id}";
             db.Groups.Add(new StepUpIdp.Infrastructure.Data.Group
             {
-                Id = "vendors",
-                OrganisationId = "acme",
+                Id = groupId,
+                OrganisationId = _org.Id,
                 Name = "Vendors",
-                Members = [new GroupMember { GroupId = "vendors", AccountId = id }],
-                AppRoles = [new GroupAppRole { GroupId = "vendors", AppClientId = AppId, Role = AppRole.User }],
+                Members = [new GroupMember { GroupId = groupId, AccountId = id }],
+                AppRoles = [new GroupAppRole { GroupId = groupId, AppClientId = AppId, Role = AppRole.User }],
             });
             await db.SaveChangesAsync();
         }
 
-        using var browser = new Browser();
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+        using var browser = new Browser(_from);
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
 
         var idToken = Tokens.Read(outcome.IdToken!);
         Assert.Equal("user", idToken.GetClaim("role").Value);
@@ -200,23 +208,23 @@ public sealed partial class GuestTests : IAsyncLifetime
     [Fact]
     public async Task Removed_guest_can_no_longer_sign_in_and_the_removal_is_audited()
     {
-        var id = (await InviteAsync(["carol@vendor.test"], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
+        var id = (await InviteAsync([Carol], ["eng"])).GetProperty("guests")[0].GetProperty("id").GetString();
 
         var removed = await _alice.DeleteAsync($"{Guests}/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Empty(await ListAsync());
-        var audit = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit");
+        var audit = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "guest.removed");
     }
 
     [Fact]
     public async Task The_guest_sign_in_page_answers_a_known_and_an_unknown_address_byte_for_byte_alike()
     {
-        await InviteAsync(["carol@vendor.test"], ["eng"]);
+        await InviteAsync([Carol], ["eng"]);
 
-        var known = await AnswerForAsync("carol@vendor.test");
-        var unknown = await AnswerForAsync("nobody@vendor.test");
+        var known = await AnswerForAsync(Carol);
+        var unknown = await AnswerForAsync($"nobody@vendor-{_org.Id}.test");
 
         Assert.Equal(HttpStatusCode.OK, known.Status);
         Assert.Equal(unknown.Status, known.Status);
@@ -226,7 +234,7 @@ public sealed partial class GuestTests : IAsyncLifetime
 
     private async Task<Page> AnswerForAsync(string email)
     {
-        using var browser = new Browser();
+        using var browser = new Browser(_from);
         var page = await browser.OpenAsync(new Uri(_idp.Address, "account/guest?app=" + AppId));
         return await browser.SubmitAsync(page, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
     }
@@ -239,7 +247,7 @@ public sealed partial class GuestTests : IAsyncLifetime
         var link = signIn.Document.QuerySelector("#guest-sign-in a") as IHtmlAnchorElement
             ?? throw new InvalidOperationException("The sign-in page has no guest link.");
         var guestPage = await browser.OpenAsync(new Uri(signIn.Url, link.GetAttribute("href")));
-        Assert.Contains("Acme", guestPage.Text("#why"));
+        Assert.Contains(_org.Name, guestPage.Text("#why"));
 
         var before = _mail.Messages.Count;
         var codePage = await browser.SubmitAsync(guestPage, new Dictionary<string, string> { ["Email"] = email }, "#email-form");

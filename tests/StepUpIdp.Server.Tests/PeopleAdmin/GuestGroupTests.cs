@@ -9,35 +9,39 @@ using StepUpIdp.Testing;
 namespace StepUpIdp.Server.Tests.PeopleAdmin;
 
 /// <summary>Groups over the admin API: a guest group with read-only spaces makes guests who sign in with a code.</summary>
-public sealed class GuestGroupTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (tests/README.md, "One host for a test class"): each has an org like acme of its own with
+/// its own portal app, and signs in from an address of its own.
+/// </remarks>
+public sealed class GuestGroupTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
-    private const string AppId = "acme-portal";
-    private SmtpSink _mail = null!;
-    private IdpHost _idp = null!;
+    private readonly SmtpSink _mail = shared.Mail;
+    private readonly IdpHost _idp = shared.Host;
+    private readonly IPAddress _from = LoopbackAddresses.Next();
+    private TestOrg _org = null!;
+    private string AppId => $"{_org.Id}-portal";
+    private string Carol => $"carol@vendor-{_org.Id}.test";
     private OidcRelyingParty _app = null!;
     private HttpClient _alice = null!;
 
     public async Task InitializeAsync()
     {
-        _mail = await SmtpSink.StartAsync();
-        _idp = new IdpHost(smtp: _mail);
+        _org = await _idp.AddOrgLikeAcmeAsync();
         _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email");
-        await _idp.RegisterPublicAppAsync(AppId, "acme", _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales", "ops");
-        _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
+        await _idp.RegisterPublicAppAsync(AppId, _org.Id, _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales", "ops");
+        _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
     }
 
     public async Task DisposeAsync()
     {
         _alice.Dispose();
         await _app.DisposeAsync();
-        await _idp.DisposeAsync();
-        await _mail.DisposeAsync();
     }
 
     [Fact]
     public async Task A_member_of_a_guest_group_signs_in_with_a_code_and_gets_its_spaces_with_the_read_only_ones_named()
     {
-        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new
         {
             name = "Vendors",
             roles = new[] { new { app = AppId, role = "guest", spaces = new[] { "eng", "sales" }, readOnlySpaces = new[] { "sales" } } },
@@ -47,23 +51,23 @@ public sealed class GuestGroupTests : IAsyncLifetime
         Assert.True(group.GetProperty("guestGroup").GetBoolean());
         var id = group.GetProperty("id").GetString();
 
-        var added = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "carol@vendor.test" } });
+        var added = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups/{id}/members", new { emails = new[] { Carol } });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == "carol@vendor.test"), TimeSpan.FromSeconds(10));
+        var invitation = await _mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == Carol), TimeSpan.FromSeconds(10));
         Assert.Contains(new Uri(_idp.Address, "account/guest?app=" + AppId).ToString(), invitation.TextBody);
 
-        using var browser = new Browser();
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, "carol@vendor.test")).Succeeded();
+        using var browser = new Browser(_from);
+        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
         var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
         Assert.Equal("guest", idToken.GetClaim("role").Value);
         Assert.Equal(["eng", "sales"], idToken.StringArray("spaces"));
         Assert.Equal(["sales"], idToken.StringArray("spaces_readonly"));
         Assert.Equal(["sales"], Tokens.Read(outcome.AccessToken!).StringArray("spaces_readonly"));
 
-        var guests = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/users?type=guest");
-        Assert.Contains(guests.GetProperty("users").EnumerateArray(), u => u.GetProperty("email").GetString() == "carol@vendor.test");
+        var guests = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users?type=guest");
+        Assert.Contains(guests.GetProperty("users").EnumerateArray(), u => u.GetProperty("email").GetString() == Carol);
 
-        var audit = (await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/audit")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        var audit = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Contains("group.created", audit);
         Assert.Contains("group.member_added", audit);
     }
@@ -71,7 +75,7 @@ public sealed class GuestGroupTests : IAsyncLifetime
     [Fact]
     public async Task Groups_are_renamed_and_deleted_and_bad_fields_are_named()
     {
-        var bad = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new
+        var bad = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new
         {
             name = " ",
             roles = new object[]
@@ -83,21 +87,21 @@ public sealed class GuestGroupTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Equal(["name", "roles[0].readOnlySpaces", "roles[0].spaces", "roles[1].app"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/groups")).GetProperty("groups").EnumerateArray());
+        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/groups")).GetProperty("groups").EnumerateArray());
 
-        var created = await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Sales" });
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Sales" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        await _alice.PostAsJsonAsync("api/orgs/acme/groups", new { name = "Ops" });
-        var clash = await _alice.PutAsJsonAsync($"api/orgs/acme/groups/{id}", new { name = "ops" });
+        await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Ops" });
+        var clash = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/groups/{id}", new { name = "ops" });
         Assert.Equal(HttpStatusCode.BadRequest, clash.StatusCode);
 
-        var outsider = await _alice.PostAsJsonAsync($"api/orgs/acme/groups/{id}/members", new { emails = new[] { "stranger@nowhere.test" } });
+        var outsider = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups/{id}/members", new { emails = new[] { "stranger@nowhere.test" } });
         Assert.Equal(HttpStatusCode.BadRequest, outsider.StatusCode);
 
-        var renamed = await _alice.PutAsJsonAsync($"api/orgs/acme/groups/{id}", new { name = "Sales EMEA" });
+        var renamed = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/groups/{id}", new { name = "Sales EMEA" });
         Assert.Equal("Sales EMEA", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/acme/groups/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/acme/groups/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/groups/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/{_org.Id}/groups/{id}")).StatusCode);
     }
 
     /// <summary>From the relying app's sign-in to its callback, by the guest link on the sign-in page.</summary>
