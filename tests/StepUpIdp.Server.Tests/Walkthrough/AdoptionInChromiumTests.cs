@@ -33,6 +33,8 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
             return;
         }
 
+        // A production node on a busy CI machine answers a sign-in or a DNS check in seconds, not in Playwright's default 5.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

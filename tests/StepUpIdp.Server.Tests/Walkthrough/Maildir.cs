@@ -9,7 +9,7 @@ namespace StepUpIdp.Server.Tests.Walkthrough;
 /// </summary>
 public sealed partial class Maildir
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _path;
     private readonly HashSet<string> _read;
 
