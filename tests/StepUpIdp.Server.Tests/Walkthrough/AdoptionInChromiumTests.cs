@@ -91,9 +91,9 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
         await SetPasswordAsync(admin, setUpLink, "root@acme.example", AdminPassword);
         await admin.GotoAsync(Url(deployment, "admin/acme/apps"));
         await SignInAsync(admin, "root@acme.example", AdminPassword);
-        await admin.WaitForURLAsync(new Regex("/account/verify"));
+        await ArriveAsync(admin, "/account/verify");
         await VerifyWithEmailedCodeAsync(admin, mail, "root@acme.example");
-        await admin.WaitForURLAsync(new Regex("/admin/acme/apps$"));
+        await ArriveAsync(admin, "/admin/acme/apps$");
 
         // Registers the app.
         await admin.FillAsync("#name", "Portal");
@@ -145,7 +145,7 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
             await SetPasswordAsync(erik, await mail.SetPasswordLinkAsync("erik@partner.example"), "erik@partner.example", Strong);
             await erik.GotoAsync(app.LoginUri.ToString());
             await SignInAsync(erik, "erik@partner.example", Strong);
-            await erik.WaitForURLAsync(new Regex("/account/verify"));
+            await ArriveAsync(erik, "/account/verify");
             await VerifyWithEmailedCodeAsync(erik, mail, "erik@partner.example");
             await Assertions.Expect(erik.Locator("#signed-in")).ToHaveTextAsync("Signed in as erik@partner.example (external)");
         }
@@ -200,6 +200,20 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
 
     private Task<IBrowserContext> NewContextAsync() => _chromium.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
 
+    /// <summary>Waits until the browser is at a URL matching <paramref name="pattern"/>; if it never is, says where it is and what it shows.</summary>
+    private static async Task ArriveAsync(IPage page, string pattern)
+    {
+        try
+        {
+            // The URL alone, polled: WaitForURLAsync also waits for a load event that a quick redirect chain can leave it missing.
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(pattern), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+        }
+        catch (PlaywrightException)
+        {
+            throw new Xunit.Sdk.XunitException($"The browser never reached {pattern}; it is at {page.Url}, showing:\n{await page.InnerTextAsync("body")}");
+        }
+    }
+
     private static async Task SetPasswordAsync(IPage page, string link, string email, string password)
     {
         await page.GotoAsync(link);
@@ -211,7 +225,7 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
 
     private static async Task SignInAsync(IPage page, string email, string password)
     {
-        await page.WaitForURLAsync(new Regex("/account/signin"));
+        await ArriveAsync(page, "/account/signin");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
