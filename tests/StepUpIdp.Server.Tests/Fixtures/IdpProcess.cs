@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using StepUpIdp.Testing;
@@ -13,6 +14,9 @@ namespace StepUpIdp.Server.Tests.Fixtures;
 /// the server takes by binding to port 0 on 127.0.0.1 and is ready once <c>/health/ready</c> answers 200. Nodes given
 /// the same data folder, Redis (and key prefix) and database share the signing keys, the passcode key, the Data
 /// Protection key ring (in Redis) and every session, as nodes behind a load balancer do (docs/operations.md).
+/// Settings may start it in Production instead (<c>ASPNETCORE_ENVIRONMENT</c>, HTTPS through <c>ASPNETCORE_URLS</c> and
+/// Kestrel's certificate settings, whose certificate is then given as <c>trustedCertificate</c>), and
+/// <see cref="RunCommandAsync"/> runs the program's commands (<c>migrate</c>, <c>bootstrap</c>) as an operator does.
 /// </summary>
 public sealed partial class IdpProcess : IAsyncDisposable
 {
@@ -47,7 +51,48 @@ public sealed partial class IdpProcess : IAsyncDisposable
     /// variables. Without <c>Database:*</c> the node uses <c>STEPUPIDP_TEST_POSTGRES</c>'s database of
     /// <paramref name="dataPath"/>, else SQLite in the data folder.
     /// </param>
-    public static async Task<IdpProcess> StartAsync(string dataPath, string redis, SmtpSink? smtp, IDictionary<string, string?>? settings = null)
+    /// <param name="trustedCertificate">The HTTPS certificate the node serves, when it serves HTTPS: the only one trusted.</param>
+    public static async Task<IdpProcess> StartAsync(
+        string dataPath, string redis, SmtpSink? smtp, IDictionary<string, string?>? settings = null, X509Certificate2? trustedCertificate = null)
+    {
+        var process = new Process { StartInfo = StartInfo(dataPath, redis, smtp, settings, []), EnableRaisingEvents = true };
+        var node = new IdpProcess(process);
+        process.OutputDataReceived += (_, line) => node.Read(line.Data);
+        process.ErrorDataReceived += (_, line) => node.Read(line.Data);
+        process.Exited += (_, _) => node._listening.TrySetException(new InvalidOperationException($"The IdP process exited before listening:\n{node.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            node.Address = await node._listening.Task.WaitAsync(StartDeadline);
+            await node.WaitUntilReadyAsync(DateTime.UtcNow + StartDeadline, trustedCertificate);
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
+        return node;
+    }
+
+    /// <summary>
+    /// Runs one of the program's commands (<c>migrate</c>, <c>bootstrap --org ...</c>) with the configuration a node of
+    /// the same <paramref name="dataPath"/> gets, to its end, and answers its exit code and what it printed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(
+        string dataPath, string redis, IDictionary<string, string?>? settings, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(dataPath, redis, null, settings, args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(StartDeadline);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataPath, string redis, SmtpSink? smtp, IDictionary<string, string?>? settings, string[] args)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -86,31 +131,17 @@ public sealed partial class IdpProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StepUpIdp.Server.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var node = new IdpProcess(process);
-        process.OutputDataReceived += (_, line) => node.Read(line.Data);
-        process.ErrorDataReceived += (_, line) => node.Read(line.Data);
-        process.Exited += (_, _) => node._listening.TrySetException(new InvalidOperationException($"The IdP process exited before listening:\n{node.Output}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            node.Address = await node._listening.Task.WaitAsync(StartDeadline);
-            await node.WaitUntilReadyAsync(DateTime.UtcNow + StartDeadline);
-        }
-        catch
-        {
-            await node.DisposeAsync();
-            throw;
-        }
-
-        return node;
+        return start;
     }
 
     /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would end it: no shutdown, no flushing.</summary>
@@ -125,9 +156,22 @@ public sealed partial class IdpProcess : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
-    private async Task WaitUntilReadyAsync(DateTime deadline)
+    /// <summary>An HTTP client that trusts <paramref name="certificate"/> (and no other certificate) besides the usual ones.</summary>
+    public static HttpClient Trusting(X509Certificate2? certificate)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var handler = new SocketsHttpHandler();
+        if (certificate is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None || (presented is not null && presented.GetCertHashString() == certificate.Thumbprint);
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private async Task WaitUntilReadyAsync(DateTime deadline, X509Certificate2? trustedCertificate)
+    {
+        using var http = Trusting(trustedCertificate);
         var last = "no answer";
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
@@ -170,7 +214,7 @@ public sealed partial class IdpProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex Listening();
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace StepUpIdp.Server.Tests.Walkthrough;
+
+/// <summary>
+/// The mailbox a real SMTP server (aiosmtpd's Mailbox handler) delivers to: each person's mail is read from it as they
+/// would read it, once. Messages already there when the test began belong to someone else and are never read.
+/// </summary>
+public sealed partial class Maildir
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _path;
+    private readonly HashSet<string> _read;
+
+    public Maildir(string path)
+    {
+        _path = path;
+        _read = [.. Files()];
+    }
+
+    /// <summary>The first unread message to <paramref name="recipient"/> whose subject contains <paramref name="subject"/>.</summary>
+    public async Task<MimeMessage> NextAsync(string recipient, string subject)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            foreach (var file in Files().Where(file => !_read.Contains(file)).OrderBy(File.GetLastWriteTimeUtc))
+            {
+                var message = await MimeMessage.LoadAsync(file);
+                if (message.To.Mailboxes.Any(mailbox => string.Equals(mailbox.Address, recipient, StringComparison.OrdinalIgnoreCase))
+                    && (message.Subject ?? "").Contains(subject, StringComparison.OrdinalIgnoreCase))
+                {
+                    _read.Add(file);
+                    return message;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No message to {recipient} about \"{subject}\" reached the maildir {_path} within {Patience}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The set-password link of the next invitation to <paramref name="recipient"/>.</summary>
+    public async Task<string> SetPasswordLinkAsync(string recipient)
+    {
+        var message = await NextAsync(recipient, "password");
+        var link = SetPasswordLink().Match(message.TextBody ?? "");
+        Assert.True(link.Success, $"No set-password link in the email to {recipient}:\n{message.TextBody}");
+        return link.Value;
+    }
+
+    /// <summary>The one-time code of the next code email to <paramref name="recipient"/>.</summary>
+    public async Task<string> CodeAsync(string recipient)
+    {
+        var message = await NextAsync(recipient, "code");
+        var code = Code().Match(message.TextBody ?? "");
+        Assert.True(code.Success, $"No code in the email to {recipient}:\n{message.TextBody}");
+        return code.Value;
+    }
+
+    // Maildir delivers into new/ and a mail reader may move it to cur/.
+    private IEnumerable<string> Files() =>
+        new[] { "new", "cur" }.Select(name => Path.Combine(_path, name)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles);
+
+    [GeneratedRegex(@"https://\S+/account/set-password\?token=[^\s""<>]+")]
+    private static partial Regex SetPasswordLink();
+
+    [GeneratedRegex(@"\b\d{6,8}\b")]
+    private static partial Regex Code();
+}
