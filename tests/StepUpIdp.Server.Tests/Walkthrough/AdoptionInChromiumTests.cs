@@ -4,6 +4,7 @@ using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Server.Tests.InChromium;
 using StepUpIdp.Server.Tests.Passwords;
 using StepUpIdp.Server.Tests.PeopleAdmin;
+using StepUpIdp.Testing;
 using StepUpIdp.Testing.Dns;
 using Xunit.Abstractions;
 
@@ -58,7 +59,7 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
     {
         var dnsPort = Dnsmasq.FreePort();
         await using var deployment = new ProductionDeployment(dnsPort);
-        var mail = new Maildir(Environment.GetEnvironmentVariable(WalkthroughFactAttribute.MaildirVariable)!);
+        var mail = Maildir.FromEnvironment();
 
         // The operator applies the schema, makes the organisation and its first admin, and starts the node.
         var migrated = await deployment.RunAsync("migrate");

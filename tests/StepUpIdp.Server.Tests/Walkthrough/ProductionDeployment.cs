@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using StepUpIdp.Server.Tests.Fixtures;
+using StepUpIdp.Testing;
+using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Server.Tests.Walkthrough;
 
@@ -19,7 +21,7 @@ public sealed class ProductionDeployment : IAsyncDisposable
     private const string CertificatePassword = "walkthrough";
     private readonly TestDataFolder _data = new();
     private readonly Dictionary<string, string?> _settings;
-    private readonly string _redis = Environment.GetEnvironmentVariable(WalkthroughFactAttribute.RedisVariable)!;
+    private readonly string _redis = Environment.GetEnvironmentVariable(RedisTestServer.EnvironmentVariable)!;
 
     public ProductionDeployment(int dnsPort)
     {
@@ -31,8 +33,7 @@ public sealed class ProductionDeployment : IAsyncDisposable
         Certificate = SelfSigned("CN=127.0.0.1", tls, serverAuth: true);
         var dataProtection = Path.Combine(_data.Path, "data-protection.pfx");
         SelfSigned("CN=StepUpIdp Data Protection", dataProtection, serverAuth: false).Dispose();
-        var smtp = Environment.GetEnvironmentVariable(WalkthroughFactAttribute.SmtpVariable)!;
-        var colon = smtp.LastIndexOf(':');
+        var (smtpHost, smtpPort) = Maildir.SmtpServer();
         _settings = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -46,8 +47,8 @@ public sealed class ProductionDeployment : IAsyncDisposable
             ["DataProtection:CertificatePath"] = dataProtection,
             ["DataProtection:CertificatePassword"] = CertificatePassword,
             ["Redis:KeyPrefix"] = $"walkthrough-{Guid.NewGuid():N}:",
-            ["Smtp:Host"] = smtp[..colon],
-            ["Smtp:Port"] = smtp[(colon + 1)..],
+            ["Smtp:Host"] = smtpHost,
+            ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "None",
             ["Smtp:From"] = "StepUpIdp <no-reply@idp.acme.example>",
             ["Directory:DnsServers:0"] = $"127.0.0.1:{dnsPort.ToString(CultureInfo.InvariantCulture)}",

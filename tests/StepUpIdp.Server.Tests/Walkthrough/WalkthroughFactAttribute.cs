@@ -2,6 +2,7 @@ using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Server.Tests.InChromium;
 using StepUpIdp.Testing;
 using StepUpIdp.Testing.Dns;
+using StepUpIdp.Testing.Redis;
 
 namespace StepUpIdp.Server.Tests.Walkthrough;
 
@@ -10,11 +11,7 @@ namespace StepUpIdp.Server.Tests.Walkthrough;
 /// delivering to a maildir (aiosmtpd in <c>.ci/run</c>). Without any of them it is reported as skipped, never as passed.
 /// </summary>
 public sealed class WalkthroughFactAttribute() : ServerFactAttribute(
-    $"Set {ChromiumFactAttribute.Variable}, {Dnsmasq.BinaryVariable}, {TestDataFolder.PostgresVariable}, {RedisVariable}, "
-    + $"{SmtpVariable} (host:port) and {MaildirVariable} to walk through an adoption in Chromium against a production node.",
-    ChromiumFactAttribute.Variable, Dnsmasq.BinaryVariable, TestDataFolder.PostgresVariable, RedisVariable, SmtpVariable, MaildirVariable)
-{
-    public const string RedisVariable = "STEPUPIDP_TEST_REDIS";
-    public const string SmtpVariable = "STEPUPIDP_TEST_SMTP";
-    public const string MaildirVariable = "STEPUPIDP_TEST_SMTP_MAILDIR";
-}
+    $"Set {ChromiumFactAttribute.Variable}, {Dnsmasq.BinaryVariable}, {TestDataFolder.PostgresVariable}, {RedisTestServer.EnvironmentVariable}, "
+    + $"{Maildir.SmtpVariable} (host:port) and {Maildir.Variable} to walk through an adoption in Chromium against a production node.",
+    ChromiumFactAttribute.Variable, Dnsmasq.BinaryVariable, TestDataFolder.PostgresVariable, RedisTestServer.EnvironmentVariable, Maildir.SmtpVariable,
+    Maildir.Variable);

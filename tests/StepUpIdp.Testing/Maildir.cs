@@ -1,14 +1,23 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using MimeKit;
+using Xunit;
 
-namespace StepUpIdp.Server.Tests.Walkthrough;
+namespace StepUpIdp.Testing;
 
 /// <summary>
-/// The mailbox a real SMTP server (aiosmtpd's Mailbox handler) delivers to: each person's mail is read from it as they
-/// would read it, once. Messages already there when the test began belong to someone else and are never read.
+/// The mailbox a real SMTP server (aiosmtpd's Mailbox handler in <c>.ci/run</c>) delivers to, named by
+/// <see cref="Variable"/>; the server itself by <see cref="SmtpVariable"/>. Each person's mail is read from it as they
+/// would read it, once. Messages already there when it was opened belong to someone else and are never read.
 /// </summary>
 public sealed partial class Maildir
 {
+    /// <summary>The real SMTP server, host:port.</summary>
+    public const string SmtpVariable = "STEPUPIDP_TEST_SMTP";
+
+    /// <summary>The maildir that server delivers to.</summary>
+    public const string Variable = "STEPUPIDP_TEST_SMTP_MAILDIR";
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _path;
     private readonly HashSet<string> _read;
@@ -17,6 +26,22 @@ public sealed partial class Maildir
     {
         _path = path;
         _read = [.. Files()];
+    }
+
+    /// <summary>The maildir named by <see cref="Variable"/>, opened now.</summary>
+    public static Maildir FromEnvironment() => new(Environment.GetEnvironmentVariable(Variable)!);
+
+    /// <summary>The SMTP server named by <see cref="SmtpVariable"/>.</summary>
+    public static (string Host, int Port) SmtpServer()
+    {
+        var value = Environment.GetEnvironmentVariable(SmtpVariable)!;
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw new InvalidOperationException($"{SmtpVariable} must be host:port; got \"{value}\".");
+        }
+
+        return (value[..colon], port);
     }
 
     /// <summary>The first unread message to <paramref name="recipient"/> whose subject contains <paramref name="subject"/>.</summary>
