@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using StepUpIdp.Domain.Authentication;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Api;
 using StepUpIdp.Server.Oidc;
@@ -19,7 +20,10 @@ public sealed class DatabaseOutageAnswers : IExceptionHandler
     private const string RetryAfterSeconds = "30";
 
     private static readonly string[] BackChannelPaths =
-        [OidcServiceCollectionExtensions.TokenPath, OidcServiceCollectionExtensions.UserInfoPath, "/connect/introspect", "/connect/revoke"];
+        [
+            OidcServiceCollectionExtensions.TokenPath, OidcServiceCollectionExtensions.UserInfoPath,
+            OidcServiceCollectionExtensions.IntrospectionPath, OidcServiceCollectionExtensions.RevocationPath,
+        ];
 
     /// <summary>The status the exception handler answers with: 503 for an outage of the database.</summary>
     public static int? StatusCode(Exception exception) =>
@@ -44,7 +48,7 @@ public sealed class DatabaseOutageAnswers : IExceptionHandler
             http.Response.ContentType = "application/json;charset=UTF-8";
             await http.Response.WriteAsync(JsonSerializer.Serialize(new
             {
-                error = "temporarily_unavailable",
+                error = OAuthErrors.TemporarilyUnavailable,
                 error_description = "The identity provider cannot reach its database. Try again in a minute.",
             }), cancellationToken);
             return true;

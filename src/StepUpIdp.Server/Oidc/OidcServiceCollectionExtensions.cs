@@ -13,6 +13,8 @@ public static class OidcServiceCollectionExtensions
     public const string TokenPath = "/connect/token";
     public const string UserInfoPath = "/connect/userinfo";
     public const string EndSessionPath = "/connect/endsession";
+    public const string IntrospectionPath = "/connect/introspect";
+    public const string RevocationPath = "/connect/revoke";
 
     /// <summary>OpenIddict server, with the EF Core stores and local token validation for the IdP's own APIs.</summary>
     public static IServiceCollection AddStepUpOidc(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, string dataPath)
@@ -37,8 +39,8 @@ public static class OidcServiceCollectionExtensions
                     .SetTokenEndpointUris(TokenPath)
                     .SetUserInfoEndpointUris(UserInfoPath)
                     .SetEndSessionEndpointUris(EndSessionPath)
-                    .SetIntrospectionEndpointUris("/connect/introspect")
-                    .SetRevocationEndpointUris("/connect/revoke")
+                    .SetIntrospectionEndpointUris(IntrospectionPath)
+                    .SetRevocationEndpointUris(RevocationPath)
                     .SetJsonWebKeySetEndpointUris(JsonWebKeySetDocument.EndpointPath);
 
                 server.AllowAuthorizationCodeFlow()
