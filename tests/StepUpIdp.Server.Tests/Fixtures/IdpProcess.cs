@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -82,7 +83,7 @@ public sealed partial class IdpProcess : IAsyncDisposable
     /// the same <paramref name="dataPath"/> gets, to its end, and answers its exit code and what it printed.
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunCommandAsync(
-        string dataPath, string redis, IDictionary<string, string?>? settings, params string[] args)
+        string dataPath, string? redis, IDictionary<string, string?>? settings, params string[] args)
     {
         using var process = Process.Start(StartInfo(dataPath, redis, null, settings, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -92,7 +93,14 @@ public sealed partial class IdpProcess : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
-    private static ProcessStartInfo StartInfo(string dataPath, string redis, SmtpSink? smtp, IDictionary<string, string?>? settings, string[] args)
+    /// <summary>A fresh 2048-bit RSA private key in PEM, as <c>Keys:SigningKey</c> and <c>Keys:EncryptionKey</c> take it.</summary>
+    public static string RsaPrivateKeyPem()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportRSAPrivateKeyPem();
+    }
+
+    private static ProcessStartInfo StartInfo(string dataPath, string? redis, SmtpSink? smtp, IDictionary<string, string?>? settings, string[] args)
     {
         var environment = new Dictionary<string, string?>
         {

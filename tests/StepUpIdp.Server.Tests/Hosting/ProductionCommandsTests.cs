@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
@@ -48,51 +47,18 @@ public sealed class ProductionCommandsTests : IAsyncLifetime
         Assert.Contains("already has an organisation", again.Output);
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StepUpIdp.Server.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var environment = new Dictionary<string, string>
+    /// <summary>The program with a production configuration, except Redis (the serve step shows it is then refused).</summary>
+    private Task<(int ExitCode, string Output)> RunAsync(string[] args) =>
+        IdpProcess.RunCommandAsync(_data.Path, redis: null, new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["DataPath"] = _data.Path,
-            ["Idp__Issuer"] = "https://idp.acme.example/",
-            ["Keys__SigningKey"] = Pem(),
-            ["Keys__EncryptionKey"] = Pem(),
-            ["Passcodes__HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Smtp__Host"] = _mail.Host,
-            ["Smtp__Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp__Security"] = "None",
-            ["Smtp__From"] = "StepUpIdp <no-reply@idp.acme.example>",
-        };
-        if (TestDataFolder.Postgres is { } postgres)
-        {
-            environment["Database__Provider"] = "Postgres";
-            environment["Database__ConnectionString"] = TestDataFolder.DatabaseOf(_data.Path, postgres);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static string Pem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
+            ["Idp:Issuer"] = "https://idp.acme.example/",
+            ["Keys:SigningKey"] = IdpProcess.RsaPrivateKeyPem(),
+            ["Keys:EncryptionKey"] = IdpProcess.RsaPrivateKeyPem(),
+            ["Passcodes:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Smtp:Host"] = _mail.Host,
+            ["Smtp:Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+            ["Smtp:From"] = "StepUpIdp <no-reply@idp.acme.example>",
+        }, args);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -27,7 +26,8 @@ public sealed class ProductionDeployment : IAsyncDisposable
     {
         DnsPort = dnsPort;
         Directory.CreateDirectory(_data.Path);
-        var port = FreePort();
+        // The issuer names the port before the node starts, so it cannot be port 0.
+        var port = IdpHost.FreePort();
         Issuer = new Uri($"https://127.0.0.1:{port}/");
         var tls = Path.Combine(_data.Path, "tls.pfx");
         Certificate = SelfSigned("CN=127.0.0.1", tls, serverAuth: true);
@@ -41,8 +41,8 @@ public sealed class ProductionDeployment : IAsyncDisposable
             ["Kestrel:Certificates:Default:Path"] = tls,
             ["Kestrel:Certificates:Default:Password"] = CertificatePassword,
             ["Idp:Issuer"] = Issuer.ToString(),
-            ["Keys:SigningKey"] = RsaPem(),
-            ["Keys:EncryptionKey"] = RsaPem(),
+            ["Keys:SigningKey"] = IdpProcess.RsaPrivateKeyPem(),
+            ["Keys:EncryptionKey"] = IdpProcess.RsaPrivateKeyPem(),
             ["Passcodes:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["DataProtection:CertificatePath"] = dataProtection,
             ["DataProtection:CertificatePassword"] = CertificatePassword,
@@ -84,22 +84,6 @@ public sealed class ProductionDeployment : IAsyncDisposable
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         File.WriteAllBytes(pfxPath, certificate.Export(X509ContentType.Pkcs12, CertificatePassword));
         return X509CertificateLoader.LoadPkcs12FromFile(pfxPath, CertificatePassword);
-    }
-
-    private static string RsaPem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
-
-    /// <summary>A port free on 127.0.0.1 now: the issuer names it before the node starts, so it cannot be port 0.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()
