@@ -20,9 +20,19 @@ public static class HealthEndpoints
     public static IServiceCollection AddStepUpHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<RedisHealthCheck>("redis", tags: [Ready], timeout: CheckTimeout)
+            .AddCheck<RedisHealthCheck>("redis", tags: [Ready])
             .AddDbContextCheck<StepUpDbContext>(name: "database", tags: [Ready])
-            .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready], timeout: CheckTimeout);
+            .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready]);
+
+        // Every check, the database's included (AddDbContextCheck takes no timeout of its own): a database whose packets
+        // are dropped would otherwise hold the probe for the connection's own timeout.
+        services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations)
+            {
+                registration.Timeout = CheckTimeout;
+            }
+        });
         return services;
     }
 
