@@ -10,13 +10,23 @@ public sealed record AuditEvent(string OrganisationId, string Action, string Out
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Page, int PageSize, bool HasMore);
 
 /// <summary>Writes and reads the audit log in the relational store (it must outlive Redis data).</summary>
-public sealed class AuditLog(StepUpDbContext db, TimeProvider clock)
+public sealed class AuditLog(StepUpDbContext db, AuditGroupCommit groupCommit, TimeProvider clock)
 {
     public const int MaxDetailLength = 500;
 
-    /// <summary>Records the event in its own save, so an audit line never rides on (or spoils) another change.</summary>
+    /// <summary>
+    /// Records the event and returns once it is committed. On its own it goes through <see cref="AuditGroupCommit"/>,
+    /// together with other requests' lines; inside the caller's transaction, or with the caller's changes still
+    /// unsaved, it is saved with them as before, so it commits (or rolls back) with what it describes.
+    /// </summary>
     public async Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is null && !db.ChangeTracker.HasChanges())
+        {
+            await groupCommit.WriteAsync(ToEntry(auditEvent), cancellationToken);
+            return;
+        }
+
         db.AuditEntries.Add(ToEntry(auditEvent));
         await db.SaveChangesAsync(cancellationToken);
     }

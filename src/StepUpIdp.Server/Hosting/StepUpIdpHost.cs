@@ -83,6 +83,7 @@ public static class StepUpIdpHost
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<AuditLog>();
+        services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<SessionTokenCheck>();
         services.AddScoped<PasscodeVerification>();
         services.AddApiTokens(configuration);
