@@ -12,7 +12,11 @@ using StepUpIdp.Infrastructure.Redis.Sessions;
 
 namespace StepUpIdp.Infrastructure.Tests.Redis;
 
-[Trait("Category", "Redis")]
+/// <summary>
+/// Every store against a Redis that does not answer: a closed port, or an embedded server of the test's own that it
+/// stops. None uses the Redis a run is pointed at, so these are not in <c>Category=Redis</c>, which CI repeats
+/// against redis-server, a cluster and Sentinel.
+/// </summary>
 public sealed class RedisOutageTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
