@@ -4,6 +4,7 @@ using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing.Redis;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests;
 
@@ -20,7 +21,7 @@ public sealed class RestartTests
     {
         await using var data = new TestDataFolder();
         var dataPath = data.Path;
-        var port = IdpHost.FreePort(); // the issuer is the address: the restarted IdP comes back at the same one
+        var port = LoopbackPorts.Free(); // the issuer is the address: the restarted IdP comes back at the same one
         string idToken, accessToken, refreshToken;
         Uri issuer;
         using var redis = new RedisTestServer();

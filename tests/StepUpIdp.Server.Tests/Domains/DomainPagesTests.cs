@@ -1,6 +1,7 @@
 using System.Net;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing.Dns;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Domains;
 
@@ -43,7 +44,7 @@ public sealed class DomainPagesTests
     [Trait("Category", "Dns")]
     public async Task Verifying_on_the_page_names_who_became_internal()
     {
-        var port = Dnsmasq.FreePort();
+        var port = LoopbackPorts.Free(udpToo: true);
         await using var idp = new IdpHost(settings: new Dictionary<string, string?> { ["Directory:DnsServers:0"] = $"127.0.0.1:{port}" });
         var (browser, page) = await OpenAsAliceAsync(idp);
         using var _ = browser;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing.Dns;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Domains;
 
@@ -16,7 +17,7 @@ public sealed class DomainVerificationTests
     [DnsmasqFact]
     public async Task Verifying_a_domain_makes_its_people_internal_at_once_and_removing_it_makes_them_external()
     {
-        var port = Dnsmasq.FreePort();
+        var port = LoopbackPorts.Free(udpToo: true);
         await using var idp = new IdpHost(settings: new Dictionary<string, string?> { ["Directory:DnsServers:0"] = $"127.0.0.1:{port}" });
         using var alice = await AdminClient.ForAsync(idp, "alice@acme.test");
 

@@ -79,16 +79,6 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     /// <summary>The SMTP server the host sends to, or null when its mail goes to the development outbox.</summary>
     public SmtpSink? Mail { get; }
 
-    /// <summary>A port free right now on 127.0.0.1, for a host that must come back at the same address.</summary>
-    public static int FreePort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     /// <summary>The IdP's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri Address
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Fixtures;
 
@@ -47,7 +48,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             await RunAsync("chown", ["postgres:", folder], asPostgres: false);
         }
 
-        var server = new PrivatePostgres(bin, folder, IdpHost.FreePort());
+        var server = new PrivatePostgres(bin, folder, LoopbackPorts.Free());
         try
         {
             await server.RunPgAsync("initdb", ["-D", server.DataFolder, "-U", User, "--auth=trust", "-E", "UTF8", "--no-sync"]);

@@ -96,7 +96,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_on_a_port_of_their_own_are_not_served_on_the_main_port()
     {
-        await using var idp = new IdpHost(settings: new Dictionary<string, string?> { ["Telemetry:MetricsPort"] = IdpHost.FreePort().ToString(CultureInfo.InvariantCulture) });
+        await using var idp = new IdpHost(settings: new Dictionary<string, string?> { ["Telemetry:MetricsPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture) });
         using var http = new HttpClient { BaseAddress = idp.Address };
 
         using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
@@ -107,7 +107,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_on_a_port_of_their_own_are_served_on_that_port()
     {
-        var port = IdpHost.FreePort();
+        var port = LoopbackPorts.Free();
         await using var idp = new IdpHost(port: port, settings: new Dictionary<string, string?> { ["Telemetry:MetricsPort"] = port.ToString(CultureInfo.InvariantCulture) });
         using var http = new HttpClient { BaseAddress = idp.Address };
 

@@ -9,6 +9,7 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.RelyingParty;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing.Redis;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Sessions;
 
@@ -41,7 +42,7 @@ public sealed class BackChannelLogoutTests
     {
         await using var data = new TestDataFolder();
         var dataPath = data.Path;
-        var port = IdpHost.FreePort(); // the issuer is the address: the second node serves the same one
+        var port = LoopbackPorts.Free(); // the issuer is the address: the second node serves the same one
         using var redis = new RedisTestServer();
         var prefix = RedisTestServer.NewKeyPrefix();
         Dictionary<string, string?> Settings(bool worker) => new()

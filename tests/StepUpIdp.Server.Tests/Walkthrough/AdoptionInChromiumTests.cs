@@ -57,7 +57,7 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
     [WalkthroughFact]
     public async Task A_new_organisation_adopts_the_idp_in_a_browser_from_migrate_and_bootstrap_to_a_guest_with_read_only_spaces()
     {
-        var dnsPort = Dnsmasq.FreePort();
+        var dnsPort = LoopbackPorts.Free(udpToo: true);
         await using var deployment = new ProductionDeployment(dnsPort);
         var mail = Maildir.FromEnvironment();
 

@@ -24,7 +24,7 @@ public sealed class AdoptionWalkthroughTests
     [DnsmasqFact]
     public async Task A_new_organisation_runs_the_whole_directory_from_bootstrap_to_a_guest_with_read_only_spaces()
     {
-        var port = Dnsmasq.FreePort();
+        var port = LoopbackPorts.Free(udpToo: true);
         await using var mail = await SmtpSink.StartAsync();
         await using var idp = new IdpHost(smtp: mail, settings: new Dictionary<string, string?>
         {

@@ -27,7 +27,7 @@ public sealed class ProductionDeployment : IAsyncDisposable
         DnsPort = dnsPort;
         Directory.CreateDirectory(_data.Path);
         // The issuer names the port before the node starts, so it cannot be port 0.
-        var port = IdpHost.FreePort();
+        var port = LoopbackPorts.Free();
         Issuer = new Uri($"https://127.0.0.1:{port}/");
         var tls = Path.Combine(_data.Path, "tls.pfx");
         Certificate = SelfSigned("CN=127.0.0.1", tls, serverAuth: true);

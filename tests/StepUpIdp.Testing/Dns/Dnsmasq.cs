@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using DnsClient;
 
 namespace StepUpIdp.Testing.Dns;
@@ -28,31 +27,6 @@ public sealed class Dnsmasq : IAsyncDisposable
     public int Port { get; }
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
-
-    /// <summary>
-    /// A port free on 127.0.0.1 for both UDP and TCP right now (dnsmasq listens on both), below Linux's ephemeral range
-    /// (32768 and up), so the test's own HTTP connections cannot take it before dnsmasq starts.
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                var tcp = new TcpListener(IPAddress.Loopback, port);
-                tcp.Start();
-                tcp.Stop();
-                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("No port is free for both UDP and TCP on 127.0.0.1.");
-    }
 
     public static async Task<Dnsmasq> StartAsync(int port, IEnumerable<string> zones, IEnumerable<(string Name, string Value)> txtRecords)
     {
