@@ -129,6 +129,19 @@ public static class TestDirectory
         return account.Id;
     }
 
+    /// <summary>A new external person of acme (a partner.test address no other test uses), with the user role on each app given.</summary>
+    public static async Task<string> AddExternalUserAsync(this IdpHost idp, params string[] userOfApps)
+    {
+        var email = $"ext-{Guid.NewGuid():N}@partner.test";
+        await idp.AddAccountAsync(email);
+        foreach (var clientId in userOfApps)
+        {
+            await idp.GrantAsync(clientId, email, AppRole.User);
+        }
+
+        return email;
+    }
+
     /// <summary>Gives an account a live API token of an org (its secret unknown: for tests that only need one to exist).</summary>
     public static async Task AddApiTokenAsync(this IdpHost idp, string email, string organisationId)
     {

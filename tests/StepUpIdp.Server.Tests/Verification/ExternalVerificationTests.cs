@@ -81,7 +81,7 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     [Fact]
     public async Task A_live_single_sign_on_session_does_not_skip_the_passcode()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
         using var browser = new Browser(_from);
         SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
 
@@ -93,7 +93,7 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     [Fact]
     public async Task Prompt_none_answers_interaction_required_when_a_passcode_is_due()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
         using var browser = new Browser(_from);
         SignInOutcome.From(await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri()), email)).Succeeded();
 
@@ -105,7 +105,7 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     [Fact]
     public async Task Wrong_codes_say_how_many_tries_are_left_until_the_code_is_discarded()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
         using var browser = new Browser(_from);
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
         var page = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
@@ -129,7 +129,7 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     [Fact]
     public async Task The_audit_log_records_sends_and_verifications_but_never_the_code()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
         using var browser = new Browser(_from);
         var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
         var before = _mail.Messages.Count;
@@ -143,14 +143,5 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "verification.passcode_sent");
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "verification.verified" && e.GetProperty("outcome").GetString() == "success");
         Assert.DoesNotContain(code, audit.GetRawText());
-    }
-
-    private async Task<string> NewExternalUserAsync()
-    {
-        var email = $"ext-{Guid.NewGuid():N}@partner.test";
-        await _idp.AddAccountAsync(email);
-        await _idp.GrantAsync("acme-wiki", email, AppRole.User);
-        await _idp.GrantAsync("acme-relay", email, AppRole.User);
-        return email;
     }
 }

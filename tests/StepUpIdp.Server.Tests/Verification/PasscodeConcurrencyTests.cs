@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Policy;
-using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
@@ -34,7 +33,7 @@ public sealed class PasscodeConcurrencyTests(SharedIdpHost shared) : IClassFixtu
     [Fact]
     public async Task One_passcode_sent_twenty_times_at_once_verifies_exactly_once()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki");
         using var browser = new Browser(_from);
         var (codePage, code) = await AskForCodeAsync(browser, email);
 
@@ -49,7 +48,7 @@ public sealed class PasscodeConcurrencyTests(SharedIdpHost shared) : IClassFixtu
     [Fact]
     public async Task Twenty_wrong_passcodes_at_once_get_four_wrong_answers_then_the_code_is_discarded_and_the_right_one_is_refused()
     {
-        var email = await NewExternalUserAsync();
+        var email = await _idp.AddExternalUserAsync("acme-wiki");
         using var browser = new Browser(_from);
         var (codePage, code) = await AskForCodeAsync(browser, email);
         var wrong = code == "000000" ? "111111" : "000000";
@@ -74,14 +73,6 @@ public sealed class PasscodeConcurrencyTests(SharedIdpHost shared) : IClassFixtu
         var before = _mail.Messages.Count;
         var codePage = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
         return (codePage, await People.ReadCodeAsync(_mail, email, before));
-    }
-
-    private async Task<string> NewExternalUserAsync()
-    {
-        var email = $"ext-{Guid.NewGuid():N}@partner.test";
-        await _idp.AddAccountAsync(email);
-        await _idp.GrantAsync("acme-wiki", email, AppRole.User);
-        return email;
     }
 
     private async Task<int> AuditedAsync(string email, string action, string outcome)
