@@ -17,4 +17,16 @@ public sealed class AuditEntry
     public required string Outcome { get; set; }
     /// <summary>A short, human-readable detail (a rule, a reason, a changed field).</summary>
     public string? Detail { get; set; }
+
+    /// <summary>The line that records <paramref name="e"/> at <paramref name="at"/>, its detail cut to what the column holds.</summary>
+    public static AuditEntry Of(AuditEvent e, DateTimeOffset at) => new()
+    {
+        At = at,
+        OrganisationId = e.OrganisationId,
+        ActorId = e.ActorId,
+        Action = e.Action,
+        SubjectId = e.SubjectId,
+        Outcome = e.Outcome,
+        Detail = e.Detail is { Length: > AuditLog.MaxDetailLength } d ? d[..AuditLog.MaxDetailLength] : e.Detail,
+    };
 }

@@ -24,9 +24,10 @@ public sealed class AuditGroupCommit(IServiceScopeFactory scopes)
     private readonly Lock _queueLock = new();
     private readonly Queue<Pending> _queue = new();
 
-    private sealed class Pending(AuditEntry entry)
+    private sealed class Pending(AuditEvent line, DateTimeOffset at)
     {
-        public AuditEntry Entry { get; } = entry;
+        // The entity is made anew for each save (AuditEntry.Of): a failed save may leave state behind on one it tracked.
+        public AuditEntry Entry() => AuditEntry.Of(line, at);
 
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -43,11 +44,11 @@ public sealed class AuditGroupCommit(IServiceScopeFactory scopes)
         }
     }
 
-    /// <summary>Commits <paramref name="entry"/>, alone or with others; returns once it is stored, throws if it is not.</summary>
-    public async Task WriteAsync(AuditEntry entry, CancellationToken cancellationToken)
+    /// <summary>Commits <paramref name="line"/> as of <paramref name="at"/>, alone or with others; returns once it is stored, throws if it is not.</summary>
+    public async Task WriteAsync(AuditEvent line, DateTimeOffset at, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var mine = new Pending(entry);
+        var mine = new Pending(line, at);
         lock (_queueLock)
         {
             _queue.Enqueue(mine);
@@ -92,7 +93,7 @@ public sealed class AuditGroupCommit(IServiceScopeFactory scopes)
     {
         try
         {
-            await SaveAsync(batch.Select(p => p.Entry));
+            await SaveAsync(batch);
             batch.ForEach(p => p.Committed.TrySetResult());
         }
         catch (Exception ex) when (batch.Count == 1 || DatabaseOutage.IsOutage(ex))
@@ -105,7 +106,7 @@ public sealed class AuditGroupCommit(IServiceScopeFactory scopes)
             {
                 try
                 {
-                    await SaveAsync([pending.Entry]);
+                    await SaveAsync([pending]);
                     pending.Committed.TrySetResult();
                 }
                 catch (Exception ex)
@@ -116,24 +117,12 @@ public sealed class AuditGroupCommit(IServiceScopeFactory scopes)
         }
     }
 
-    private async Task SaveAsync(IEnumerable<AuditEntry> entries)
+    private async Task SaveAsync(IEnumerable<Pending> lines)
     {
         // A context of its own: the lines are other requests' too, and must not ride on any caller's pending changes.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
-        db.AuditEntries.AddRange(entries.Select(Copy));
+        db.AuditEntries.AddRange(lines.Select(p => p.Entry()));
         await db.SaveChangesAsync(CancellationToken.None);
     }
-
-    // A fresh entity per attempt: a failed save may leave state behind on the one it tracked.
-    private static AuditEntry Copy(AuditEntry e) => new()
-    {
-        At = e.At,
-        OrganisationId = e.OrganisationId,
-        ActorId = e.ActorId,
-        Action = e.Action,
-        SubjectId = e.SubjectId,
-        Outcome = e.Outcome,
-        Detail = e.Detail,
-    };
 }

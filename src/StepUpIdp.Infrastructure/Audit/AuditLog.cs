@@ -23,7 +23,7 @@ public sealed class AuditLog(StepUpDbContext db, AuditGroupCommit groupCommit, T
     {
         if (db.Database.CurrentTransaction is null && !db.ChangeTracker.HasChanges())
         {
-            await groupCommit.WriteAsync(ToEntry(auditEvent), cancellationToken);
+            await groupCommit.WriteAsync(auditEvent, clock.GetUtcNow(), cancellationToken);
             return;
         }
 
@@ -56,14 +56,5 @@ public sealed class AuditLog(StepUpDbContext db, AuditGroupCommit groupCommit, T
         return new AuditPage(hasMore ? entries[..pageSize] : entries, page, pageSize, hasMore);
     }
 
-    private AuditEntry ToEntry(AuditEvent e) => new()
-    {
-        At = clock.GetUtcNow(),
-        OrganisationId = e.OrganisationId,
-        ActorId = e.ActorId,
-        Action = e.Action,
-        SubjectId = e.SubjectId,
-        Outcome = e.Outcome,
-        Detail = e.Detail is { Length: > MaxDetailLength } d ? d[..MaxDetailLength] : e.Detail,
-    };
+    private AuditEntry ToEntry(AuditEvent e) => AuditEntry.Of(e, clock.GetUtcNow());
 }
