@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
+using StepUpIdp.Domain.Apps;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Server.Apps;
 using StepUpIdp.Server.Tests.Fixtures;
 
 namespace StepUpIdp.Server.Tests.ApiTokens;
@@ -18,7 +20,7 @@ namespace StepUpIdp.Server.Tests.ApiTokens;
 /// </summary>
 internal static class ApiTokenTestDirectory
 {
-    public const string ExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string ExchangeGrant = AppDescriptors.TokenExchangeGrant;
     public const string ApiTokenType = "urn:stepupidp:token-type:api-token";
 
     /// <summary>What the portals of these tests ask for: the scope of <c>/api/me/api-tokens</c> included.</summary>
@@ -54,23 +56,16 @@ internal static class ApiTokenTestDirectory
     {
         await using (var scope = idp.Services.CreateAsyncScope())
         {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            await applications.CreateAsync(new OpenIddictApplicationDescriptor
+            // The protocol settings the apps API gives a confidential app without redirect URIs (AppDescriptors).
+            var descriptor = new OpenIddictApplicationDescriptor
             {
                 ClientId = clientId,
                 ClientSecret = secret,
                 ClientType = OpenIddictConstants.ClientTypes.Confidential,
-                ConsentType = OpenIddictConstants.ConsentTypes.Implicit,
-                DisplayName = clientId,
-                Permissions =
-                {
-                    OpenIddictConstants.Permissions.Prefixes.GrantType + "client_credentials",
-                    OpenIddictConstants.Permissions.Prefixes.GrantType + ExchangeGrant,
-                    OpenIddictConstants.Permissions.Endpoints.Token,
-                    OpenIddictConstants.Permissions.Endpoints.Revocation,
-                    OpenIddictConstants.Permissions.Endpoints.Introspection,
-                },
-            });
+            };
+            AppDescriptors.Apply(descriptor, new AppRegistration(clientId, Confidential: true, RedirectUris: [], PostLogoutRedirectUris: [],
+                AllowedOrigins: [], BackChannelLogoutUri: null, AppEnforcement.Enforced, Spaces: [], Scopes: []));
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(descriptor);
             var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
             db.Apps.Add(new App { ClientId = clientId, OrganisationId = organisationId, Name = clientId, Enforcement = AppEnforcement.Enforced });
             await db.SaveChangesAsync();
