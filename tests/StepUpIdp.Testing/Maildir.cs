@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using MimeKit;
 using Xunit;
 
@@ -10,7 +9,7 @@ namespace StepUpIdp.Testing;
 /// <see cref="Variable"/>; the server itself by <see cref="SmtpVariable"/>. Each person's mail is read from it as they
 /// would read it, once. Messages already there when it was opened belong to someone else and are never read.
 /// </summary>
-public sealed partial class Maildir
+public sealed class Maildir
 {
     /// <summary>The real SMTP server, host:port.</summary>
     public const string SmtpVariable = "STEPUPIDP_TEST_SMTP";
@@ -74,7 +73,7 @@ public sealed partial class Maildir
     public async Task<string> SetPasswordLinkAsync(string recipient)
     {
         var message = await NextAsync(recipient, "password");
-        var link = SetPasswordLink().Match(message.TextBody ?? "");
+        var link = MailPatterns.SetPasswordLink().Match(message.TextBody ?? "");
         Assert.True(link.Success, $"No set-password link in the email to {recipient}:\n{message.TextBody}");
         return link.Value;
     }
@@ -83,7 +82,7 @@ public sealed partial class Maildir
     public async Task<string> CodeAsync(string recipient)
     {
         var message = await NextAsync(recipient, "code");
-        var code = Code().Match(message.TextBody ?? "");
+        var code = MailPatterns.Code().Match(message.TextBody ?? "");
         Assert.True(code.Success, $"No code in the email to {recipient}:\n{message.TextBody}");
         return code.Value;
     }
@@ -91,10 +90,4 @@ public sealed partial class Maildir
     // Maildir delivers into new/ and a mail reader may move it to cur/.
     private IEnumerable<string> Files() =>
         new[] { "new", "cur" }.Select(name => Path.Combine(_path, name)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles);
-
-    [GeneratedRegex(@"https://\S+/account/set-password\?token=[^\s""<>]+")]
-    private static partial Regex SetPasswordLink();
-
-    [GeneratedRegex(@"\b\d{6,8}\b")]
-    private static partial Regex Code();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -12,6 +11,7 @@ using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Bootstrap;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Server.Tests.Passwords;
+using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.CrossCutting;
 
@@ -19,7 +19,7 @@ namespace StepUpIdp.Server.Tests.CrossCutting;
 /// The audited actions no other test saw in the audit log (<see cref="AuditCoverageTests"/> names them): each is done
 /// as a person or an admin does it, and its line is read back as the org's admin reads it.
 /// </summary>
-public sealed partial class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
+public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
     private readonly IdpHost _idp = shared.Host;
     private readonly IPAddress _from = LoopbackAddresses.Next();
@@ -103,7 +103,7 @@ public sealed partial class AuditedActionsTests(SharedIdpHost shared) : IClassFi
         await other.SubmitAsync(await other.OpenAsync(new Uri(_idp.Address, "account/forgot-password")), new Dictionary<string, string> { ["Email"] = _org.Member });
         var message = await shared.Mail.WaitForMessageAsync(
             m => shared.Mail.Messages.ToList().IndexOf(m) >= before && m.To.Mailboxes.Any(b => b.Address == _org.Member), TimeSpan.FromSeconds(10));
-        var reset = await other.OpenAsync(new Uri(ResetLink().Match(message.TextBody ?? string.Empty).Value));
+        var reset = await other.OpenAsync(new Uri(MailPatterns.SetPasswordLink().Match(message.TextBody ?? string.Empty).Value));
         Assert.NotNull((await other.SubmitAsync(reset, new Dictionary<string, string> { ["NewPassword"] = "quartz-lantern-meadow-7" })).Text("#password-set"));
 
         using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
@@ -182,7 +182,4 @@ public sealed partial class AuditedActionsTests(SharedIdpHost shared) : IClassFi
         await using var scope = idp.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<StepUpDbContext>().Accounts.Where(a => a.Email == email).Select(a => a.Id).SingleAsync();
     }
-
-    [GeneratedRegex(@"https?://\S+/account/set-password\?token=\S+")]
-    private static partial Regex ResetLink();
 }

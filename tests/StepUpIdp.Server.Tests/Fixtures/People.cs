@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using MimeKit;
 using StepUpIdp.Testing;
 
 namespace StepUpIdp.Server.Tests.Fixtures;
 
 /// <summary>What a person does on the IdP's pages, step by step.</summary>
-public static partial class People
+public static class People
 {
     public const string Password = "demo-Passw0rd";
 
@@ -30,9 +29,6 @@ public static partial class People
         var message = await mail.WaitForMessageAsync(
             m => mail.Messages.ToList().IndexOf(m) >= receivedBefore && m.To.Mailboxes.Any(b => b.Address == email),
             TimeSpan.FromSeconds(10));
-        return Code().Match(message.TextBody ?? string.Empty).Value;
+        return MailPatterns.Code().Match(message.TextBody ?? string.Empty).Value;
     }
-
-    [GeneratedRegex(@"\b\d{6,8}\b")]
-    private static partial Regex Code();
 }

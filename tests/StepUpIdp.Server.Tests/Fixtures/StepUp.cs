@@ -68,7 +68,7 @@ public static class StepUp
         {
             var code = (await outbox.ReadNewestAsync(500))
                 .Where(m => m.To == email && !before.Contains(m.FileName))
-                .Select(m => System.Text.RegularExpressions.Regex.Match(m.TextBody, @"\b\d{6,8}\b").Value)
+                .Select(m => MailPatterns.Code().Match(m.TextBody).Value)
                 .FirstOrDefault(c => c.Length > 0);
             if (code is not null)
             {

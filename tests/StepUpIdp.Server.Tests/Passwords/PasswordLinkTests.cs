@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using StepUpIdp.Server.Bootstrap;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -11,7 +10,7 @@ namespace StepUpIdp.Server.Tests.Passwords;
 /// Set-password and reset links: single use, 30 minutes, strong passwords only, no hint which addresses exist. Links from
 /// the bootstrap need an empty IdP each (and one a clock); the other tests share a host and change their own account.
 /// </summary>
-public sealed partial class PasswordLinkTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>
+public sealed class PasswordLinkTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>
 {
     private const string Strong = BootstrapTests.StrongPassword;
     private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
@@ -100,7 +99,7 @@ public sealed partial class PasswordLinkTests(SharedIdpHost shared) : IClassFixt
 
         var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == dave), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(mail.Messages, m => m.To.Mailboxes.Any(b => b.Address == nobody));
-        var link = new Uri(Link().Match(message.TextBody ?? "").Value);
+        var link = new Uri(MailPatterns.SetPasswordLink().Match(message.TextBody ?? "").Value);
 
         var form = await browser.OpenAsync(link);
         var done = await browser.SubmitAsync(form, new Dictionary<string, string> { ["NewPassword"] = Strong });
@@ -143,7 +142,4 @@ public sealed partial class PasswordLinkTests(SharedIdpHost shared) : IClassFixt
         var form = await browser.OpenAsync(new Uri(idp.Address, "account/forgot-password"));
         return await browser.SubmitAsync(form, new Dictionary<string, string> { ["Email"] = email });
     }
-
-    [GeneratedRegex(@"https?://\S+/account/set-password\?token=\S+")]
-    private static partial Regex Link();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Pages.Account;
@@ -14,7 +13,7 @@ namespace StepUpIdp.Server.Tests.PeopleAdmin;
 /// The people of an org over the admin API: invite, list and filter, change, deactivate, remove; all audited. One host
 /// for the class; each test has an org of its own set up as the demo's acme, with its own portal app.
 /// </summary>
-public sealed partial class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
+public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
     public const string StrongPassword = "violet-harbour-lantern-57";
     private static readonly Uri Callback = new("http://127.0.0.1:9/portal/callback");
@@ -173,7 +172,7 @@ public sealed partial class UsersApiTests(SharedIdpHost shared) : IClassFixture<
     public static async Task<Uri> SetPasswordLinkAsync(SmtpSink mail, string email)
     {
         var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == email), TimeSpan.FromSeconds(10));
-        return new Uri(SetPasswordLink().Match(message.TextBody ?? "").Value);
+        return new Uri(MailPatterns.SetPasswordLink().Match(message.TextBody ?? "").Value);
     }
 
     private async Task<string> IdOfAsync(string email) =>
@@ -186,7 +185,4 @@ public sealed partial class UsersApiTests(SharedIdpHost shared) : IClassFixture<
 
     private async Task<List<string?>> AuditActionsAsync() =>
         (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit?pageSize=200")).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
-
-    [GeneratedRegex(@"https?://\S+/account/set-password\?token=[^\s]+")]
-    private static partial Regex SetPasswordLink();
 }

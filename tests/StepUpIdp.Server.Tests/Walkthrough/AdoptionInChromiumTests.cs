@@ -20,7 +20,7 @@ namespace StepUpIdp.Server.Tests.Walkthrough;
 /// through a real SMTP server and is read from its maildir. CI's walkthrough leg runs it; a skip fails there.
 /// </summary>
 [Trait("Category", "Walkthrough")]
-public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class AdoptionInChromiumTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AdminPassword = BootstrapTests.StrongPassword;
     private const string Strong = UsersApiTests.StrongPassword;
@@ -66,7 +66,7 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
         Assert.True(migrated.ExitCode == 0, migrated.Output);
         var bootstrapped = await deployment.RunAsync("bootstrap", "--org", "acme", "--name", "Acme", "--admin-email", "root@acme.example", "--admin-name", "Ada Admin");
         Assert.True(bootstrapped.ExitCode == 0, bootstrapped.Output);
-        var setUpLink = SetUpLink().Match(bootstrapped.Output);
+        var setUpLink = MailPatterns.SetPasswordLink().Match(bootstrapped.Output);
         Assert.True(setUpLink.Success, bootstrapped.Output);
         Assert.StartsWith(new Uri(deployment.Issuer, "account/set-password?token=").ToString(), setUpLink.Value);
 
@@ -240,7 +240,4 @@ public sealed partial class AdoptionInChromiumTests(ITestOutputHelper output) : 
     }
 
     private static string Url(ProductionDeployment deployment, string path) => new Uri(deployment.Issuer, path).ToString();
-
-    [GeneratedRegex(@"https://\S+/account/set-password\?token=\S+")]
-    private static partial Regex SetUpLink();
 }
