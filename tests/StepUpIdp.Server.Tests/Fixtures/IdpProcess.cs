@@ -93,8 +93,24 @@ public sealed partial class IdpProcess : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>A fresh 2048-bit RSA private key in PEM, as <c>Keys:SigningKey</c> and <c>Keys:EncryptionKey</c> take it.</summary>
-    public static string RsaPrivateKeyPem()
+    /// <summary>
+    /// What a node needs outside Development (README, "In production"): Production, its issuer, fresh RSA signing and
+    /// encryption keys, a passcode HMAC key, and mail to an SMTP server on loopback without TLS. Callers add the rest.
+    /// </summary>
+    public static Dictionary<string, string?> ProductionSettings(Uri issuer, string smtpHost, int smtpPort) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Idp:Issuer"] = issuer.ToString(),
+        ["Keys:SigningKey"] = RsaPrivateKeyPem(),
+        ["Keys:EncryptionKey"] = RsaPrivateKeyPem(),
+        ["Passcodes:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Smtp:Host"] = smtpHost,
+        ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Smtp:Security"] = "None",
+        ["Smtp:From"] = "StepUpIdp <no-reply@idp.acme.example>",
+    };
+
+    private static string RsaPrivateKeyPem()
     {
         using var rsa = RSA.Create(2048);
         return rsa.ExportRSAPrivateKeyPem();

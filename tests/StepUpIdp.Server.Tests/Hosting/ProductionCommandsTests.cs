@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
 
@@ -48,17 +47,6 @@ public sealed class ProductionCommandsTests : IAsyncLifetime
     }
 
     /// <summary>The program with a production configuration, except Redis (the serve step shows it is then refused).</summary>
-    private Task<(int ExitCode, string Output)> RunAsync(string[] args) =>
-        IdpProcess.RunCommandAsync(_data.Path, redis: null, new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Idp:Issuer"] = "https://idp.acme.example/",
-            ["Keys:SigningKey"] = IdpProcess.RsaPrivateKeyPem(),
-            ["Keys:EncryptionKey"] = IdpProcess.RsaPrivateKeyPem(),
-            ["Passcodes:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Smtp:Host"] = _mail.Host,
-            ["Smtp:Port"] = _mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-            ["Smtp:From"] = "StepUpIdp <no-reply@idp.acme.example>",
-        }, args);
+    private Task<(int ExitCode, string Output)> RunAsync(string[] args) => IdpProcess.RunCommandAsync(_data.Path, redis: null,
+        IdpProcess.ProductionSettings(new Uri("https://idp.acme.example/"), _mail.Host, _mail.Port), args);
 }

@@ -34,23 +34,14 @@ public sealed class ProductionDeployment : IAsyncDisposable
         var dataProtection = Path.Combine(_data.Path, "data-protection.pfx");
         SelfSigned("CN=StepUpIdp Data Protection", dataProtection, serverAuth: false).Dispose();
         var (smtpHost, smtpPort) = Maildir.SmtpServer();
-        _settings = new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>(IdpProcess.ProductionSettings(Issuer, smtpHost, smtpPort))
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = Issuer.GetLeftPart(UriPartial.Authority),
             ["Kestrel:Certificates:Default:Path"] = tls,
             ["Kestrel:Certificates:Default:Password"] = CertificatePassword,
-            ["Idp:Issuer"] = Issuer.ToString(),
-            ["Keys:SigningKey"] = IdpProcess.RsaPrivateKeyPem(),
-            ["Keys:EncryptionKey"] = IdpProcess.RsaPrivateKeyPem(),
-            ["Passcodes:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["DataProtection:CertificatePath"] = dataProtection,
             ["DataProtection:CertificatePassword"] = CertificatePassword,
             ["Redis:KeyPrefix"] = $"walkthrough-{Guid.NewGuid():N}:",
-            ["Smtp:Host"] = smtpHost,
-            ["Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
-            ["Smtp:Security"] = "None",
-            ["Smtp:From"] = "StepUpIdp <no-reply@idp.acme.example>",
             ["Directory:DnsServers:0"] = $"127.0.0.1:{dnsPort.ToString(CultureInfo.InvariantCulture)}",
         };
     }
