@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Domain.Policy;
@@ -62,7 +61,7 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         Assert.Contains(new Uri(_idp.Address, "account/guest?app=" + AppId).ToString(), invitation.TextBody);
 
         using var browser = new Browser(_from);
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
+        var outcome = SignInOutcome.From(await browser.SignInAsGuestAsync(_app, _mail, Carol, _org.Name)).Succeeded();
 
         var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
         Assert.True(idToken.GetPayloadValue<bool>("guest"));
@@ -87,7 +86,7 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
 
         using var browser = new Browser(_from);
-        var page = await GuestSignInAsync(browser, Carol);
+        var page = await browser.SignInAsGuestAsync(_app, _mail, Carol, _org.Name);
 
         Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
@@ -111,7 +110,7 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         }
 
         using var browser = new Browser(_from);
-        var page = await GuestSignInAsync(browser, Carol);
+        var page = await browser.SignInAsGuestAsync(_app, _mail, Carol, _org.Name);
 
         Assert.Equal("/account/guest-access", page.Url.AbsolutePath);
         Assert.Contains("ended on", page.Text("#reason"));
@@ -196,7 +195,7 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         }
 
         using var browser = new Browser(_from);
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
+        var outcome = SignInOutcome.From(await browser.SignInAsGuestAsync(_app, _mail, Carol, _org.Name)).Succeeded();
 
         var idToken = Tokens.Read(outcome.IdToken!);
         Assert.Equal("user", idToken.GetClaim("role").Value);
@@ -237,22 +236,6 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         using var browser = new Browser(_from);
         var page = await browser.OpenAsync(new Uri(_idp.Address, "account/guest?app=" + AppId));
         return await browser.SubmitAsync(page, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
-    }
-
-    /// <summary>From the relying app's sign-in to its callback, by the guest link on the sign-in page.</summary>
-    private async Task<Page> GuestSignInAsync(Browser browser, string email)
-    {
-        var signIn = await browser.OpenAsync(_app.LoginUri());
-        Assert.Equal("/account/signin", signIn.Url.AbsolutePath);
-        var link = signIn.Document.QuerySelector("#guest-sign-in a") as IHtmlAnchorElement
-            ?? throw new InvalidOperationException("The sign-in page has no guest link.");
-        var guestPage = await browser.OpenAsync(new Uri(signIn.Url, link.GetAttribute("href")));
-        Assert.Contains(_org.Name, guestPage.Text("#why"));
-
-        var before = _mail.Messages.Count;
-        var codePage = await browser.SubmitAsync(guestPage, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
-        var code = await People.ReadCodeAsync(_mail, email, before);
-        return await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = code }, "#code-form");
     }
 
     private async Task<JsonElement> InviteAsync(string[] emails, string[] spaces, DateTimeOffset? expiresAt = null)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AngleSharp.Html.Dom;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
@@ -57,7 +56,7 @@ public sealed class GuestGroupTests(SharedIdpHost shared) : IClassFixture<Shared
         Assert.Contains(new Uri(_idp.Address, "account/guest?app=" + AppId).ToString(), invitation.TextBody);
 
         using var browser = new Browser(_from);
-        var outcome = SignInOutcome.From(await GuestSignInAsync(browser, Carol)).Succeeded();
+        var outcome = SignInOutcome.From(await browser.SignInAsGuestAsync(_app, _mail, Carol)).Succeeded();
         var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
         Assert.Equal("guest", idToken.GetClaim("role").Value);
         Assert.Equal(["eng", "sales"], idToken.StringArray("spaces"));
@@ -102,19 +101,6 @@ public sealed class GuestGroupTests(SharedIdpHost shared) : IClassFixture<Shared
         Assert.Equal("Sales EMEA", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/groups/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"api/orgs/{_org.Id}/groups/{id}")).StatusCode);
-    }
-
-    /// <summary>From the relying app's sign-in to its callback, by the guest link on the sign-in page.</summary>
-    private async Task<Page> GuestSignInAsync(Browser browser, string email)
-    {
-        var signIn = await browser.OpenAsync(_app.LoginUri());
-        var link = signIn.Document.QuerySelector("#guest-sign-in a") as IHtmlAnchorElement
-            ?? throw new InvalidOperationException("The sign-in page has no guest link.");
-        var guestPage = await browser.OpenAsync(new Uri(signIn.Url, link.GetAttribute("href")));
-        var before = _mail.Messages.Count;
-        var codePage = await browser.SubmitAsync(guestPage, new Dictionary<string, string> { ["Email"] = email }, "#email-form");
-        var code = await Fixtures.People.ReadCodeAsync(_mail, email, before);
-        return await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = code }, "#code-form");
     }
 }
 
