@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Claims;
 using StepUpIdp.Infrastructure.Data;
@@ -108,6 +110,12 @@ public static class OidcServiceCollectionExtensions
                 validation.AddAudiences(IdpApi.Audience);
                 validation.UseAspNetCore();
             });
+
+        // OpenIddict's events go to handler lists built once per event type (docs/performance.md). The service
+        // collection is read when the table is first used, after every registration has been made.
+        services.AddSingleton(_ => new SingletonServiceTypes(services));
+        services.AddSingleton<ServerHandlerTable>();
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, TabledServerDispatcher>());
 
         services.AddOptions<ClientSecretCacheOptions>().Bind(configuration.GetSection(ClientSecretCacheOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();

@@ -37,7 +37,7 @@ public sealed class SecretCachingApplications<TApplication>(
 {
     /// <summary>
     /// The client's registration. For the protocol endpoints (authorize, token, ...) it comes from memory until a change
-    /// of it is saved on any node (docs/performance.md, "Registrations: cached until they change"), each caller getting
+    /// of it is saved on any node (docs/performance.md, "Registrations: cached until they change"), each request getting
     /// its own detached copy so nothing it changes reaches the cache or another request. Everywhere else (the admin API
     /// and pages, commands) it is read from the database and tracked, as an update or deletion needs.
     /// </summary>
@@ -49,11 +49,22 @@ public sealed class SecretCachingApplications<TApplication>(
             return await base.FindByClientIdAsync(identifier, cancellationToken);
         }
 
+        // OpenIddict asks several times per request (client type, secret, permissions ...): one copy serves them all.
+        if (_servedCopies.TryGetValue(identifier, out var served))
+        {
+            return served;
+        }
+
         var known = await registrations.GetOrReadAsync(identifier, async ct =>
             await base.FindByClientIdAsync(identifier, ct) is OpenIddictEntityFrameworkCoreApplication found ? ClientRegistrationCopy.Of(found) : null,
             cancellationToken);
-        return known is null ? null : (TApplication)(object)ClientRegistrationCopy.Of(known);
+        var copy = known is null ? null : (TApplication)(object)ClientRegistrationCopy.Of(known);
+        _servedCopies[identifier] = copy;
+        return copy;
     }
+
+    /// <summary>The copies handed out in this request (the manager lives as long as the request's services).</summary>
+    private readonly Dictionary<string, TApplication?> _servedCopies = new(StringComparer.Ordinal);
 
     private bool ServesProtocolEndpoint =>
         requests.HttpContext?.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction?.EndpointType is { } endpoint
