@@ -77,6 +77,10 @@ public sealed partial class ApiTokenExchange(
 
     private static string Under(ScopedExternalPolicy? policy) => policy is null ? string.Empty : $" (under the {policy.Describe()})";
 
+    /// <summary>The presented token's row; read on every exchange, so compiled once (docs/performance.md).</summary>
+    private static readonly PerModelCompiledQuery<Func<StepUpDbContext, string, CancellationToken, Task<ApiToken?>>> TokenById =
+        new(() => EF.CompileAsyncQuery((StepUpDbContext db, string id, CancellationToken _) => db.ApiTokens.AsNoTracking().SingleOrDefault(t => t.Id == id)));
+
     private async Task<(ApiTokenDecision Decision, ApiToken? Token, SubjectFacts? Subject, ScopedExternalPolicy? Policy)> DecideAsync(
         string? presented, OrganisationApp app, CancellationToken cancellationToken)
     {
@@ -84,7 +88,7 @@ public sealed partial class ApiTokenExchange(
         var notFound = new ApiTokenFacts { Now = now, Policy = app.DefaultPolicy, TokenOrg = app.OrganisationId, ClientOrg = app.OrganisationId };
 
         var secret = ApiTokenSecret.TryParse(presented);
-        var token = secret is null ? null : await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == secret.Id, cancellationToken);
+        var token = secret is null ? null : await TokenById.For(db)(db, secret.Id, cancellationToken);
         if (token is null || !secret!.Matches(token.SecretHash))
         {
             return (ApiTokenRules.CheckExchange(notFound), null, null, null);

@@ -129,15 +129,15 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         return db.Accounts.SingleOrDefaultAsync(a => a.NormalizedEmail == normalized, cancellationToken);
     }
 
-    /// <summary>The account's facts on the app, or null when the account no longer exists.</summary>
-    public async Task<SubjectFacts?> DescribeAsync(string accountId, OrganisationApp app, CancellationToken cancellationToken)
-    {
-        // One round trip for the account, its roles on the app and whether it has an authenticator: this runs on
-        // every authorize and token request. Only an external user's named policies and a guest's assignment follow.
-        var clientId = app.ClientId;
-        var found = await db.Accounts.AsNoTracking()
+    /// <summary>
+    /// One round trip for the account, its roles on the app and whether it has an authenticator. This runs on every
+    /// authorize and token request, so it is compiled rather than translated again per call (docs/performance.md). Only
+    /// an external user's named policies and a guest's assignment follow, in <see cref="DescribeAsync"/>.
+    /// </summary>
+    private static readonly PerModelCompiledQuery<Func<StepUpDbContext, string, string, CancellationToken, Task<AccountOnApp?>>> AccountOnAppQuery =
+        new(() => EF.CompileAsyncQuery((StepUpDbContext db, string accountId, string clientId, CancellationToken _) => db.Accounts.AsNoTracking()
             .Where(a => a.Id == accountId)
-            .Select(a => new
+            .Select(a => new AccountOnApp
             {
                 Account = a,
                 Direct = db.RoleGrants.Where(g => g.AccountId == a.Id && g.AppClientId == clientId).Select(g => g.Role).ToList(),
@@ -147,7 +147,23 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
                                select grant).ToList(),
                 HasAuthenticator = db.Set<AccountAuthenticator>().Any(x => x.AccountId == a.Id),
             })
-            .SingleOrDefaultAsync(cancellationToken);
+            .SingleOrDefault()));
+
+    private sealed class AccountOnApp
+    {
+        public required Account Account { get; init; }
+
+        public required List<AppRole> Direct { get; init; }
+
+        public required List<GroupAppRole> GroupGrants { get; init; }
+
+        public required bool HasAuthenticator { get; init; }
+    }
+
+    /// <summary>The account's facts on the app, or null when the account no longer exists.</summary>
+    public async Task<SubjectFacts?> DescribeAsync(string accountId, OrganisationApp app, CancellationToken cancellationToken)
+    {
+        var found = await AccountOnAppQuery.For(db)(db, accountId, app.ClientId, cancellationToken);
         if (found is null || found.Account.DeactivatedAt is not null)
         {
             // A deactivated account is treated as gone: no sign-in continues, no refresh token or API token works.
