@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace StepUpIdp.Infrastructure.Data;
@@ -17,9 +19,13 @@ namespace StepUpIdp.Infrastructure.Data;
 /// that sleep was most of the token endpoint's tail latency (docs/performance.md). 30 s matches the default command
 /// timeout: a write still fails, it only fails no sooner.</item>
 /// </list>
+/// The per-connection settings stay with SQLite's own connection, which Microsoft.Data.Sqlite pools and hands out again
+/// on every open: they are set the first time a connection is opened, not on each of the several opens of a request.
 /// </summary>
 public sealed class SqliteTuning : DbConnectionInterceptor
 {
+    private static readonly object Tuned = new();
+    private readonly ConditionalWeakTable<object, object> _tunedConnections = new();
     private int _walSet;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
@@ -34,10 +40,20 @@ public sealed class SqliteTuning : DbConnectionInterceptor
 
     private void Apply(DbConnection connection)
     {
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && _tunedConnections.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Interlocked.Exchange(ref _walSet, 1) == 0
             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
             : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
+        if (handle is not null)
+        {
+            _tunedConnections.AddOrUpdate(handle, Tuned);
+        }
     }
 }
