@@ -4,13 +4,14 @@
 # the authorization-code + PKCE flow of a signed-in person (completed flows/s), and a refresh.
 # Usage: bench/peer/compare.sh [duration=10s] [connections=16] [threads=1]
 # Needs dotnet, node >= 20 and npm, wrk, curl, python3. Both servers listen on 127.0.0.1 only and are
-# stopped on exit. WARMUP (default 10s) is the warm-up per case and side. SOAK_SECONDS=600 adds a soak after
+# stopped on exit. WARMUP (default 30s: tiered PGO needs about that long on two cores) is the warm-up per case
+# and side. SOAK_SECONDS=600 adds a soak after
 # the table: our IdP under the cases in turn (10 s each; refresh left out, as its seeded chains are spent)
 # for that long, its RSS recorded every 10 s into SOAK_CSV (default: printed only). The script exits non-zero
 # when a case had failed answers, so CI can run it briefly to prove it works. CASES="client_credentials code_flow"
 # measures only those (default: all six).
 set -euo pipefail
-DURATION=${1:-10s}; CONNECTIONS=${2:-16}; THREADS=${3:-1}; WARMUP=${WARMUP:-10s}; SOAK_SECONDS=${SOAK_SECONDS:-0}
+DURATION=${1:-10s}; CONNECTIONS=${2:-16}; THREADS=${3:-1}; WARMUP=${WARMUP:-30s}; SOAK_SECONDS=${SOAK_SECONDS:-0}
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
 OURS_PORT=${OURS_PORT:-5398}; PEER_PORT=${PEER_PORT:-5399}
 OURS="http://127.0.0.1:$OURS_PORT"; PEER="http://127.0.0.1:$PEER_PORT"
