@@ -30,6 +30,7 @@ public static class DatabaseServiceCollectionExtensions
         // Every saved change of a registration moves the registration caches on (docs/performance.md).
         var sqliteTuning = new SqliteTuning();
         var latency = new DatabaseLatency();
+        services.AddSingleton(new DatabaseProbe(options.Provider, connectionString));
         services.TryAddSingleton<RegistrationGeneration>();
         services.TryAddSingleton<RegistrationChangeInterceptor>();
         if (options.Provider == DatabaseProvider.Postgres)

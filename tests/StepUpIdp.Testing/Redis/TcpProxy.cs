@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace StepUpIdp.Testing.Redis;
 
 /// <summary>
-/// A TCP forwarder on 127.0.0.1 in front of a real Redis server, so a test can take Redis away from the
+/// A TCP forwarder on 127.0.0.1 in front of a real server (Redis, PostgreSQL), so a test can take it away from the
 /// IdP (<see cref="Cut"/>: every connection dropped, new ones refused) and bring it back (<see cref="Restore"/>)
-/// on the same address, the way a network partition or a Redis restart looks to the IdP.
+/// on the same address, the way a network partition or a restart looks to the IdP; or make it stop answering while
+/// every connection stays open (<see cref="Stall"/>), the way dropped packets look.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly object _gate = new();
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
+    private volatile bool _stalled;
 
     public TcpProxy(string backendEndpoint)
     {
@@ -48,6 +50,9 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on nothing gets through, either way: open connections stay open, new ones are accepted and held.</summary>
+    public void Stall() => _stalled = true;
+
     public void Cut()
     {
         lock (_gate)
@@ -78,6 +83,16 @@ public sealed class TcpProxy : IAsyncDisposable
                 return;
             }
 
+            if (_stalled)
+            {
+                lock (_gate)
+                {
+                    _connections.Add(client);
+                }
+
+                continue;
+            }
+
             var upstream = new TcpClient();
             try
             {
@@ -101,11 +116,21 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
+            var source = from.GetStream();
+            var target = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (!_stalled)
+                {
+                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
