@@ -8,8 +8,8 @@ namespace StepUpIdp.Infrastructure.Data;
 /// <summary>
 /// SQLite settings for a server that writes on every sign-in and token request:
 /// <list type="bullet">
-/// <item>write-ahead logging (set once; it stays in the file): readers no longer wait for the writer, and a
-/// commit appends to the log instead of rewriting pages through a rollback journal;</item>
+/// <item>write-ahead logging (it stays in the file, and setting it again is a no-op): readers no longer wait for the
+/// writer, and a commit appends to the log instead of rewriting pages through a rollback journal;</item>
 /// <item><c>synchronous=NORMAL</c> (per connection): with WAL the database cannot be corrupted by a crash; a
 /// power loss may lose the last commits before a checkpoint (authorization codes, rotated refresh tokens),
 /// which means signing in again. PostgreSQL is the choice where that is not acceptable.</item>
@@ -26,7 +26,6 @@ public sealed class SqliteTuning : DbConnectionInterceptor
 {
     private static readonly object Tuned = new();
     private readonly ConditionalWeakTable<object, object> _tunedConnections = new();
-    private int _walSet;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
         Apply(connection);
@@ -47,9 +46,7 @@ public sealed class SqliteTuning : DbConnectionInterceptor
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = Interlocked.Exchange(ref _walSet, 1) == 0
-            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
-            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
         if (handle is not null)
         {
