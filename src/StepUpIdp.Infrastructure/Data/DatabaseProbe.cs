@@ -16,7 +16,7 @@ public sealed class DatabaseProbe(DatabaseProvider provider, string connectionSt
     public async Task AnswerAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-        await using var connection = Open(seconds);
+        await using var connection = NewConnection(seconds);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
@@ -27,7 +27,7 @@ public sealed class DatabaseProbe(DatabaseProvider provider, string connectionSt
         }
     }
 
-    private DbConnection Open(int seconds) => provider switch
+    private DbConnection NewConnection(int seconds) => provider switch
     {
         DatabaseProvider.Postgres => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString)
         {

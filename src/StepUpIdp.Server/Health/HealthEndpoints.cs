@@ -23,8 +23,8 @@ public static class HealthEndpoints
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
             .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready]);
 
-        // Every check gets the same bound; the database's also keeps it itself (DatabaseHealthCheck), since its driver may
-        // not give up when asked to.
+        // Every check gets the same bound, through the token it is given (the database's stops waiting on it even when its
+        // driver does not: DatabaseHealthCheck).
         services.Configure<HealthCheckServiceOptions>(options =>
         {
             foreach (var registration in options.Registrations)
