@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Npgsql;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing.Redis;
 
@@ -53,8 +54,8 @@ public sealed class DatabaseStallTests : IAsyncLifetime
         {
             ["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix(),
             ["Database:Provider"] = "Postgres",
-            ["Database:ConnectionString"] = _postgres.ConnectionString("stepupidp").Replace(
-                $"Port={_postgres.Port.ToString(CultureInfo.InvariantCulture)}", $"Port={_link.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal),
+            // The same database, reached through the proxy.
+            ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString("stepupidp")) { Port = _link.Port }.ConnectionString,
         });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var (status, _, _) = await ReadinessAsync(http);
