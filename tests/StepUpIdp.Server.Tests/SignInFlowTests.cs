@@ -21,8 +21,7 @@ public sealed class SignInFlowTests(SharedIdpHost shared) : IClassFixture<Shared
     {
         _org = await _idp.AddOrgLikeAcmeAsync();
         _clientId = $"{_org.Id}-portal";
-        _acmeApp = await OidcRelyingParty.StartAsync(_idp.Address, _clientId);
-        await _idp.RegisterPublicAppAsync(_clientId, _org.Id, _acmeApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
+        _acmeApp = await _idp.StartPublicAppAsync(_clientId, _org.Id, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync(_clientId, _org.Admin, AppRole.Admin);
         await _idp.GrantAsync(_clientId, _org.External, AppRole.User);
     }
@@ -52,8 +51,7 @@ public sealed class SignInFlowTests(SharedIdpHost shared) : IClassFixture<Shared
         var partner = $"{_org.Id}-partner";
         var partnerPortal = $"{partner}-portal";
         await _idp.AddOrganisationAsync(partner, "Partner Ltd", _org.External[(_org.External.IndexOf('@') + 1)..]);
-        await using var partnerApp = await OidcRelyingParty.StartAsync(_idp.Address, partnerPortal);
-        await _idp.RegisterPublicAppAsync(partnerPortal, partner, partnerApp.RedirectUri, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
+        await using var partnerApp = await _idp.StartPublicAppAsync(partnerPortal, partner, StepUpIdp.Domain.Policy.AppEnforcement.Exempt);
         await _idp.GrantAsync(partnerPortal, _org.External, AppRole.User);
 
         using var browser = new Browser(_from);

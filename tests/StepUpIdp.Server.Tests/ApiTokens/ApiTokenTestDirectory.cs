@@ -37,8 +37,7 @@ internal static class ApiTokenTestDirectory
     public static async Task<OidcRelyingParty> StartTokensPortalAsync(this IdpHost idp, string clientId, string organisationId,
         params (string Email, AppRole Role)[] grants)
     {
-        var portal = await OidcRelyingParty.StartAsync(idp.Address, clientId, PortalScopes);
-        await idp.RegisterPublicAppAsync(clientId, organisationId, portal.RedirectUri, AppEnforcement.Exempt);
+        var portal = await idp.StartPublicAppAsync(clientId, organisationId, AppEnforcement.Exempt, PortalScopes);
         foreach (var (email, role) in grants)
         {
             await idp.GrantAsync(clientId, email, role);

@@ -28,7 +28,9 @@ public sealed class OidcRelyingParty : IAsyncDisposable
     public Uri RedirectUri => new(Address, "signin-oidc");
     public Uri LoginUri(string? query = null) => new(Address, "login" + (query is null ? "" : "?" + query));
 
-    public static async Task<OidcRelyingParty> StartAsync(Uri authority, string clientId, string scopes = "openid profile email offline_access")
+    public const string DefaultScopes = "openid profile email offline_access";
+
+    public static async Task<OidcRelyingParty> StartAsync(Uri authority, string clientId, string scopes = DefaultScopes)
     {
         var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddAuthentication(o =>

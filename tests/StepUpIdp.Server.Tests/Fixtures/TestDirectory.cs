@@ -56,6 +56,24 @@ public static class TestDirectory
         return org;
     }
 
+    /// <summary>A relying party of its own (<see cref="OidcRelyingParty"/>), registered as a public client of the org.</summary>
+    public static async Task<OidcRelyingParty> StartPublicAppAsync(this IdpHost idp, string clientId, string organisationId,
+        AppEnforcement enforcement, string scopes = OidcRelyingParty.DefaultScopes, params string[] spaces)
+    {
+        var app = await OidcRelyingParty.StartAsync(idp.Address, clientId, scopes);
+        try
+        {
+            await idp.RegisterPublicAppAsync(clientId, organisationId, app.RedirectUri, enforcement, spaces);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+
     /// <summary>Registers a public client (code + PKCE + refresh) of an org for a relying party's redirect URI.</summary>
     public static async Task RegisterPublicAppAsync(this IdpHost idp, string clientId, string organisationId, Uri redirectUri,
         AppEnforcement enforcement = AppEnforcement.Enforced, params string[] spaces)

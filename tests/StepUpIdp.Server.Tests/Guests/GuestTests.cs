@@ -37,8 +37,7 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
     public async Task InitializeAsync()
     {
         _org = await _idp.AddOrgLikeAcmeAsync();
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email directory.read");
-        await _idp.RegisterPublicAppAsync(AppId, _org.Id, _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales");
+        _app = await _idp.StartPublicAppAsync(AppId, _org.Id, AppEnforcement.Enforced, "openid profile email directory.read", "eng", "sales");
         _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
     }
 

@@ -26,8 +26,7 @@ public sealed partial class MetricsTests : IAsyncLifetime
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", _app.RedirectUri, AppEnforcement.Enforced);
+        _app = await _idp.StartPublicAppAsync("acme-wiki", "acme", AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
         _http = new HttpClient { BaseAddress = _idp.Address };
     }

@@ -26,8 +26,7 @@ public sealed class GuestGroupTests(SharedIdpHost shared) : IClassFixture<Shared
     public async Task InitializeAsync()
     {
         _org = await _idp.AddOrgLikeAcmeAsync();
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, AppId, "openid profile email");
-        await _idp.RegisterPublicAppAsync(AppId, _org.Id, _app.RedirectUri, AppEnforcement.Enforced, "eng", "sales", "ops");
+        _app = await _idp.StartPublicAppAsync(AppId, _org.Id, AppEnforcement.Enforced, "openid profile email", "eng", "sales", "ops");
         _alice = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
     }
 

@@ -31,8 +31,7 @@ public sealed class StepUpApiTests : IAsyncLifetime
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail);
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-reports");
-        await _idp.RegisterPublicAppAsync("acme-reports", "acme", _app.RedirectUri, AppEnforcement.Enforced);
+        _app = await _idp.StartPublicAppAsync("acme-reports", "acme", AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-reports", "alice@acme.test", AppRole.Admin);
         (_api, _apiAddress) = await StartApiAsync(_idp.Address);
     }

@@ -25,18 +25,12 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     {
         _app = await shared.OnceAsync("acme-wiki", async () =>
         {
-            var app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
-            await _idp.RegisterPublicAppAsync("acme-wiki", "acme", app.RedirectUri, AppEnforcement.Enforced);
+            var app = await _idp.StartPublicAppAsync("acme-wiki", "acme", AppEnforcement.Enforced);
             await _idp.GrantAsync("acme-wiki", "alice@acme.test", AppRole.Admin);
             await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
             return app;
         });
-        _exemptApp = await shared.OnceAsync("acme-relay", async () =>
-        {
-            var app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-relay");
-            await _idp.RegisterPublicAppAsync("acme-relay", "acme", app.RedirectUri, AppEnforcement.Exempt);
-            return app;
-        });
+        _exemptApp = await shared.OnceAsync("acme-relay", () => _idp.StartPublicAppAsync("acme-relay", "acme", AppEnforcement.Exempt));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -21,12 +21,7 @@ public sealed class PasscodeConcurrencyTests(SharedIdpHost shared) : IClassFixtu
     private readonly System.Net.IPAddress _from = LoopbackAddresses.Next();
     private OidcRelyingParty _app = null!;
 
-    public async Task InitializeAsync() => _app = await shared.OnceAsync("acme-wiki", async () =>
-    {
-        var app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", app.RedirectUri, AppEnforcement.Enforced);
-        return app;
-    });
+    public async Task InitializeAsync() => _app = await shared.OnceAsync("acme-wiki", () => _idp.StartPublicAppAsync("acme-wiki", "acme", AppEnforcement.Enforced));
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -19,8 +19,7 @@ public sealed class SmtpOutageTests : IAsyncLifetime
     {
         _mail = await SmtpSink.StartAsync();
         _idp = new IdpHost(smtp: _mail, settings: new Dictionary<string, string?> { ["Idp:SignInPostsPerMinutePerIp"] = "1000" });
-        _app = await OidcRelyingParty.StartAsync(_idp.Address, "acme-wiki");
-        await _idp.RegisterPublicAppAsync("acme-wiki", "acme", _app.RedirectUri, AppEnforcement.Enforced);
+        _app = await _idp.StartPublicAppAsync("acme-wiki", "acme", AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
     }
 
