@@ -91,6 +91,10 @@ public static class OidcServiceCollectionExtensions
 
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
+                foreach (var handler in CodeRowWrittenOnce.Descriptors)
+                {
+                    server.AddEventHandler(handler);
+                }
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
