@@ -29,6 +29,11 @@ public static class CodeRowWrittenOnce
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+                // OpenIddict's own conditions for creating a row and storing a payload: only then is there anything to stand in for.
+                .AddFilter<OpenIddictServerHandlerFilters.RequireDegradedModeDisabled>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireTokenEntryCreated>()
+                .AddFilter<OpenIddictServerHandlerFilters.RequireTokenPayloadPersisted>()
                 .UseScopedHandler<ChooseId>()
                 .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 100)
                 .SetType(OpenIddictServerHandlerType.Custom)
@@ -36,9 +41,8 @@ public static class CodeRowWrittenOnce
 
         public async ValueTask HandleAsync(GenerateTokenContext context)
         {
-            // Only the case OpenIddict itself would write twice: a stored reference code with its content.
-            if (context.TokenType != TokenTypeIdentifiers.Private.AuthorizationCode || context.Options.DisableTokenStorage
-                || !context.CreateTokenEntry || !context.IsReferenceToken || !context.PersistTokenPayload)
+            // Of the tokens OpenIddict would create a row for and then fill, only codes (reference tokens) are ours.
+            if (context.TokenType != TokenTypeIdentifiers.Private.AuthorizationCode || !context.IsReferenceToken)
             {
                 return;
             }
@@ -64,7 +68,7 @@ public static class CodeRowWrittenOnce
             var row = new OpenIddictEntityFrameworkCoreToken { Id = Guid.NewGuid().ToString() };
             await tokens.PopulateAsync(row, descriptor, context.CancellationToken);
             context.Principal.SetTokenId(row.Id);
-            context.Transaction.SetProperty(PendingRow, row);
+            context.Transaction.SetProperty(PendingRow, new PendingCodeRow(row, tokens));
 
             // OpenIddict's own create and update are not needed: InsertRow writes the row once the code exists.
             context.CreateTokenEntry = false;
@@ -72,24 +76,32 @@ public static class CodeRowWrittenOnce
         }
     }
 
-    /// <summary>Inserts the prepared row with the code's content and the hash of a fresh handle; the app receives the handle.</summary>
-    public sealed class InsertRow(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<GenerateTokenContext>
+    /// <summary>The row <see cref="ChooseId"/> prepared, with the request's token manager that will insert it.</summary>
+    private sealed record PendingCodeRow(OpenIddictEntityFrameworkCoreToken Row, IOpenIddictTokenManager Tokens);
+
+    /// <summary>
+    /// Inserts the prepared row with the code's content and the hash of a fresh handle; the app receives the handle. It runs
+    /// for every token OpenIddict generates, so it is a singleton that only looks for a prepared row: nothing is resolved
+    /// from the request's services for the access, ID and refresh tokens.
+    /// </summary>
+    public sealed class InsertRow : IOpenIddictServerHandler<GenerateTokenContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
-                .UseScopedHandler<InsertRow>()
+                .UseSingletonHandler<InsertRow>()
                 .SetOrder(OpenIddictServerHandlers.Protection.AttachTokenPayload.Descriptor.Order + 100)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public async ValueTask HandleAsync(GenerateTokenContext context)
         {
-            if (context.Transaction.GetProperty<OpenIddictEntityFrameworkCoreToken>(PendingRow) is not { } row)
+            if (context.Transaction.GetProperty<PendingCodeRow>(PendingRow) is not { } pending)
             {
                 return;
             }
 
-            context.Transaction.SetProperty<OpenIddictEntityFrameworkCoreToken>(PendingRow, null);
+            var (row, tokens) = pending;
+            context.Transaction.SetProperty<PendingCodeRow>(PendingRow, null);
             if (string.IsNullOrEmpty(context.Token) || row.Id != context.Principal.GetTokenId())
             {
                 throw new InvalidOperationException("The authorization code was not generated for the prepared row.");
