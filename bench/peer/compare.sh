@@ -72,11 +72,15 @@ case_env() { # case side -> exports the case's environment for the Lua scripts a
   esac
 }
 
-measure() { # case side duration connections -> wrk output in $WORK/<case>.<side>.txt
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
+
+measure() { # case side duration connections -> wrk output in $WORK/<case>.<side>.txt, the server's CPU ticks in .cpu
   case_env "$1" "$2"
-  local args=(-t"$THREADS" -c"$4" -d"$3" --latency)
+  local args=(-t"$THREADS" -c"$4" -d"$3" --latency) pid_var=${2^^}_PID before
   [[ $SCRIPT != - ]] && args+=(-s "$SCRIPT")
+  before=$(cpu_ticks "${!pid_var}")
   wrk "${args[@]}" "$URL" >"$WORK/$1.$2.txt"
+  echo $(( $(cpu_ticks "${!pid_var}") - before )) >"$WORK/$1.$2.cpu"
 }
 
 read -r -a CASES <<< "${CASES:-client_credentials discovery jwks api_token_exchange code_flow refresh}"
@@ -96,11 +100,15 @@ for name in "${CASES[@]}"; do
   done
 done
 RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$OURS_PID/status")
+# Both servers sign every access token with RSA-2048, the largest single cost of a client-credentials request:
+# how fast this machine does it explains much of how the ratios move between machines (bench/README.md).
+RSA_SIGN_MS=$(openssl speed -seconds 1 rsa2048 2>/dev/null | awk '$1 == "rsa" && $2 == "2048" {print $4 * 1000}' || true)
 set +e
 
-python3 - "$WORK" "$RSS_KB" "$DURATION" "$CONNECTIONS" "$THREADS" "${CASES[@]}" <<'PY'
+python3 - "$WORK" "$RSS_KB" "$DURATION" "$CONNECTIONS" "$THREADS" "$(getconf CLK_TCK)" "${RSA_SIGN_MS:-}" "${CASES[@]}" <<'PY'
 import os, re, sys
-work, rss, duration, connections, threads, cases = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+work, rss, duration, connections, threads, hz, rsa_ms, cases = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8:]
+seconds = float(re.match(r"([\d.]+)", duration).group(1)) * {"s": 1, "m": 60, "h": 3600}.get(duration[-1], 1)
 def read(name, side):
     path = f"{work}/{name}.{side}.txt"
     if not os.path.exists(path): return None
@@ -112,11 +120,13 @@ def read(name, side):
     failures = sum(int(x) for x in re.findall(r"(?:Non-2xx or 3xx responses|Flow failures|Refresh failures):\s+(\d+)", text))
     if name == "code_flow": failures = int(re.search(r"Flow failures: (\d+)", text).group(1))
     errors = re.search(r"Socket errors: (.*)", text)
-    return {"rate": float(rate.group(2)), "p50": ms(50), "p99": ms(99), "failures": failures, "errors": errors.group(1) if errors else ""}
+    ticks = int(open(f"{work}/{name}.{side}.cpu").read())
+    cpu = 1000 * ticks / hz / (float(rate.group(2)) * seconds) if float(rate.group(2)) else None
+    return {"rate": float(rate.group(2)), "p50": ms(50), "p99": ms(99), "cpu": cpu, "failures": failures, "errors": errors.group(1) if errors else ""}
 units = {"code_flow": "flows/s", "refresh": "refreshes/s"}
 print(f"\nwrk -t{threads} -c{connections} -d{duration} (after warm-up); latency is per HTTP request (a flow is two)\n")
-print("| case | StepUpIdp | node-oidc-provider | ratio | StepUpIdp p50 / p99 | peer p50 / p99 |")
-print("|---|---|---|---|---|---|")
+print("| case | StepUpIdp | node-oidc-provider | ratio | StepUpIdp p50 / p99 | peer p50 / p99 | CPU per operation, ours / peer |")
+print("|---|---|---|---|---|---|---|")
 results = {}
 fmt = lambda v: "—" if v is None else (f"{v:.1f} ms" if v < 10 else f"{v:.0f} ms")
 for name in cases:
@@ -126,13 +136,16 @@ for name in cases:
     ratio = f"{ours['rate'] / peer['rate']:.2f}" if peer and peer["rate"] else "—"
     peer_rate = f"{peer['rate']:,.0f} {unit}" if peer else "—"
     peer_lat = f"{fmt(peer['p50'])} / {fmt(peer['p99'])}" if peer else "—"
-    print(f"| {name.replace('_', ' ')} | {ours['rate']:,.0f} {unit} | {peer_rate} | {ratio} | {fmt(ours['p50'])} / {fmt(ours['p99'])} | {peer_lat} |")
+    cpu = lambda r: "—" if not r or r["cpu"] is None else f"{r['cpu']:.2f} ms"
+    print(f"| {name.replace('_', ' ')} | {ours['rate']:,.0f} {unit} | {peer_rate} | {ratio} | {fmt(ours['p50'])} / {fmt(ours['p99'])} | {peer_lat} | {cpu(ours)} / {cpu(peer)} |")
 cc, ex = results.get("client_credentials"), results.get("api_token_exchange")
 if cc and ex:
     print(f"\nAPI-token exchange / our client credentials: {ex['rate'] / cc['rate']:.2f}")
 if cc:
     print(f"Our token endpoint (client credentials) p99 / p50: {cc['p99'] / cc['p50']:.1f}")
 print(f"StepUpIdp RSS after the run: {rss / 1024:.0f} MB")
+if rsa_ms:
+    print(f"One RSA-2048 signature on this machine (openssl speed rsa2048): {float(rsa_ms):.2f} ms of CPU")
 bad = [(f"{n}.{s}", r["failures"], r["errors"]) for n in cases for s in ("ours", "peer") if (r := read(n, s)) and (r["failures"] or r["errors"])]
 for name, failures, errors in bad:
     print(f"WARNING: {name}: {failures} failed answers {errors}")
