@@ -17,7 +17,13 @@ namespace StepUpIdp.Server.Tests.Operations;
 /// "temporarily unavailable" page and a retry; nothing else goes wrong; and within 30 s of the switch a new sign-in
 /// goes straight through. What a lost write means for a person: docs/operations.md.
 /// </summary>
+/// <remarks>
+/// The old primary keeps accepting writes until Sentinel turns it into a replica, about ten seconds after the switch,
+/// and then drops them (Redis's own behaviour after <c>SENTINEL FAILOVER</c>). Other test classes share this Redis, so
+/// this one runs alone (<see cref="RunsAloneCollection"/>) and ends only once the old primary is a replica in sync.
+/// </remarks>
 [Trait("Category", "Sentinel")]
+[Collection(RunsAloneCollection.Name)]
 public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ServiceName = "stepupidp";
@@ -29,6 +35,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
     private int _askedAgain;
     private SmtpSink _mail = null!;
     private IdpHost _idp = null!;
+    private string? _primaryBefore;
 
     private static string Configuration => Environment.GetEnvironmentVariable(RedisTestServer.SentinelEnvironmentVariable)!;
 
@@ -49,6 +56,10 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
     {
         await _idp.DisposeAsync();
         await _mail.DisposeAsync();
+        if (_primaryBefore is not null)
+        {
+            await WaitUntilReplicaInSyncAsync(_primaryBefore);
+        }
     }
 
     [SentinelFact]
@@ -58,6 +69,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         var sentinelServer = sentinel.GetServer(sentinel.GetEndPoints()[0]);
         var primaryBefore = (await sentinelServer.SentinelGetMasterAddressByNameAsync(ServiceName))?.ToString()
             ?? throw new InvalidOperationException($"Sentinel does not know the service {ServiceName}.");
+        _primaryBefore = primaryBefore;
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         var signIns = Enumerable.Range(0, People)
@@ -249,5 +261,33 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         }
 
         throw new TimeoutException($"Sentinel did not switch the primary away from {before}.");
+    }
+
+    /// <summary>Waits (at most a minute) until <paramref name="endpoint"/> is a replica whose link to its primary is up.</summary>
+    private static async Task WaitUntilReplicaInSyncAsync(string endpoint)
+    {
+        var options = new ConfigurationOptions { AllowAdmin = true, AbortOnConnectFail = false, TieBreaker = "" };
+        options.EndPoints.Add(endpoint);
+        using var node = await ConnectionMultiplexer.ConnectAsync(options);
+        var server = node.GetServer(node.GetEndPoints()[0]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await server.RoleAsync() is Role.Replica { State: "connected" })
+                {
+                    return;
+                }
+            }
+            catch (RedisException)
+            {
+                // Reconnecting while it turns into a replica: ask again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{endpoint} did not become a replica in sync within a minute of the failover.");
     }
 }
