@@ -9,7 +9,7 @@ CASE=${1:-code_flow}; CONNECTIONS=${2:-1}; SECONDS_=${3:-10}; WARMUP=${WARMUP:-6
 ROOT=$(cd "$(dirname "$0")/.." && pwd); BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d); mkdir -p "$WORK/ours"
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
-ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" DataPath="$WORK/ours" \
+MALLOC_ARENA_MAX=2 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" DataPath="$WORK/ours" \
   Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
   dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/ours.log" 2>&1 &
 PID=$!

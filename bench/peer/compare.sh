@@ -36,8 +36,9 @@ trap stop EXIT
 [[ -d "$HERE/node_modules/oidc-provider" ]] || (cd "$HERE" && npm ci --no-audit --no-fund >/dev/null)
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
 
-# Ours: Release, the demo data (Development), production logging (Warning everywhere, OpenIddict included).
-ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$OURS" DataPath="$WORK/ours" \
+# Ours: Release, the demo data (Development), production logging (Warning everywhere, OpenIddict included), and
+# MALLOC_ARENA_MAX=2 as the Docker image sets it (docs/performance.md, "Memory").
+MALLOC_ARENA_MAX=2 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$OURS" DataPath="$WORK/ours" \
   Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
   dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/ours.log" 2>&1 &
 OURS_PID=$!
