@@ -9,9 +9,8 @@ CASE=${1:-code_flow}; CONNECTIONS=${2:-1}; SECONDS_=${3:-10}; WARMUP=${WARMUP:-6
 ROOT=$(cd "$(dirname "$0")/.." && pwd); BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d); mkdir -p "$WORK/ours"
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
-MALLOC_ARENA_MAX=2 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" DataPath="$WORK/ours" \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
-  dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/ours.log" 2>&1 &
+source "$ROOT/bench/ours.sh"
+start_ours "$BASE" "$WORK/ours" "$WORK/ours.log"
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
@@ -32,10 +31,9 @@ esac
 # Refresh tokens are good once: warm the refresh code up with the code flow, which ends in the same token endpoint.
 if [[ $CASE == refresh ]]; then wrk -t1 -c4 -d"$WARMUP" -s "$ROOT/bench/flow.lua" "$BASE" >/dev/null
 else wrk -t1 -c4 -d"$WARMUP" -s "$SCRIPT" "$URL" >/dev/null; fi
-cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # user + system, in clock ticks
-before=$(cpu)
+before=$(cpu_ticks "$PID")
 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$SCRIPT" "$URL" >"$WORK/wrk.txt"
-after=$(cpu)
+after=$(cpu_ticks "$PID")
 python3 - "$WORK/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" "$SECONDS_" "$CASE" "$CONNECTIONS" <<'PY'
 import re, sys
 text, ticks, hz, seconds, case, connections = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]

@@ -23,9 +23,8 @@ trap stop EXIT
 
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
 psql "$SERVER/postgres" -qc "CREATE DATABASE $DB" >/dev/null
-ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" DataPath="$WORK" Database__Provider=Postgres Database__ConnectionString="$NPGSQL" \
-  TokenPruning__Enabled=false Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
-  dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/idp.log" 2>&1 &
+source "$ROOT/bench/ours.sh"
+start_ours "$BASE" "$WORK" "$WORK/idp.log" Database__Provider=Postgres Database__ConnectionString="$NPGSQL" TokenPruning__Enabled=false
 IDP=$!
 for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
 curl -sf "$BASE/healthz" >/dev/null || { echo "the IdP did not start"; cat "$WORK/idp.log"; exit 1; }

@@ -36,11 +36,8 @@ trap stop EXIT
 [[ -d "$HERE/node_modules/oidc-provider" ]] || (cd "$HERE" && npm ci --no-audit --no-fund >/dev/null)
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
 
-# Ours: Release, the demo data (Development), production logging (Warning everywhere, OpenIddict included), and
-# MALLOC_ARENA_MAX=2 as the Docker image sets it (docs/performance.md, "Memory").
-MALLOC_ARENA_MAX=2 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$OURS" DataPath="$WORK/ours" \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
-  dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/ours.log" 2>&1 &
+source "$ROOT/bench/ours.sh"
+start_ours "$OURS" "$WORK/ours" "$WORK/ours.log"
 OURS_PID=$!
 node "$HERE/server.js" "$PEER_PORT" >"$WORK/peer.log" 2>&1 &
 PEER_PID=$!
@@ -72,8 +69,6 @@ case_env() { # case side -> exports the case's environment for the Lua scripts a
     refresh) export REFRESH_FILE="$WORK/$side/refresh" REFRESH_BODY="grant_type=refresh_token&client_id=$client"; SCRIPT=$ROOT/bench/refresh.lua URL=$base ;;
   esac
 }
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
 
 measure() { # case side duration connections -> wrk output in $WORK/<case>.<side>.txt, the server's CPU ticks in .cpu
   case_env "$1" "$2"

@@ -24,11 +24,10 @@ dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save "" --appendonly no --dir "$WORK" --logfile "$WORK/redis.log"
 psql "$SERVER/postgres" -qc "CREATE DATABASE $DB" >/dev/null
 # Both nodes answer as one issuer, as behind a load balancer: a code from one is redeemed at the other.
+source "$ROOT/bench/ours.sh"
 start_node() { # port: one after the other, so the first applies the schema and the demo data
-  MALLOC_ARENA_MAX=2 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$1" DataPath="$WORK/data" Idp__Issuer="http://127.0.0.1:$PORT_A/" \
-    Database__Provider=Postgres Database__ConnectionString="$NPGSQL" Redis__Configuration="127.0.0.1:$REDIS_PORT" \
-    Logging__LogLevel__Default=Warning Logging__LogLevel__OpenIddict=Warning \
-    dotnet "$ROOT/src/StepUpIdp.Server/bin/Release/net10.0/StepUpIdp.Server.dll" --contentRoot "$ROOT/src/StepUpIdp.Server" >"$WORK/node-$1.log" 2>&1 &
+  start_ours "http://127.0.0.1:$1" "$WORK/data" "$WORK/node-$1.log" Idp__Issuer="http://127.0.0.1:$PORT_A/" \
+    Database__Provider=Postgres Database__ConnectionString="$NPGSQL" Redis__Configuration="127.0.0.1:$REDIS_PORT"
   PIDS+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "the node on $1 did not become ready"; tail -n 40 "$WORK/node-$1.log"; exit 1
