@@ -25,6 +25,9 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     private readonly FakeTimeProvider? _clock;
     private readonly TestDataFolder? _ownData;
 
+    // Made here, on the test's own stack: the host itself is built on a thread of its own.
+    private readonly HostErrorLog? _errors = HostErrorLog.FromEnvironment();
+
     public IdpHost(string? dataPath = null, SmtpSink? smtp = null, string? redis = null, FakeTimeProvider? clock = null,
         IDictionary<string, string?>? settings = null, int port = 0)
     {
@@ -98,7 +101,14 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (_errors is not null)
+            {
+                logging.AddProvider(_errors);
+            }
+        });
         if (_clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_clock));
