@@ -20,7 +20,7 @@ public static class DatabaseServiceCollectionExtensions
                 : options.ConnectionString,
             DatabaseProvider.Postgres => string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.")
-                : options.ConnectionString,
+                : PostgresConnectionDefaults.Apply(options.ConnectionString),
             _ => throw new InvalidOperationException($"Database:Provider '{options.Provider}' is not supported; use Sqlite or Postgres."),
         };
 

@@ -1,0 +1,38 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace StepUpIdp.Infrastructure.Data;
+
+/// <summary>
+/// Settings the IdP gives a PostgreSQL connection string unless the operator set them (docs/performance.md,
+/// "Database"): Npgsql's automatic preparation, so PostgreSQL parses and plans each of the few statements the token
+/// endpoint runs once per connection instead of on every execution.
+/// </summary>
+public static class PostgresConnectionDefaults
+{
+    /// <summary>Statements kept prepared per physical connection: the token endpoint and sign-in use a few dozen.</summary>
+    public const int MaxAutoPrepare = 64;
+
+    /// <summary>A statement is prepared on its second use on a connection.</summary>
+    public const int AutoPrepareMinUsages = 2;
+
+    public static string Apply(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // An operator's own value wins, 0 included (a pooler that cannot keep prepared statements: docs/operations.md).
+        // Npgsql's builder answers ContainsKey for every keyword it knows, so look at the keys as written.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
+        {
+            builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+        }
+
+        return builder.ConnectionString;
+    }
+}
