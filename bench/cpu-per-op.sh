@@ -3,16 +3,39 @@
 # still goes"): rates move with whatever else the machine runs, CPU per operation much less.
 # Usage: bench/cpu-per-op.sh [case=code_flow|refresh|client_credentials|api_token_exchange] [connections=1] [seconds=10]
 # WARMUP (default 60s) runs the case first (refresh: the code flow) so that the JIT has caught up.
-# Needs dotnet, wrk, curl, python3; the IdP listens on 127.0.0.1:$PORT (5398) and is stopped on exit.
+# POSTGRES=postgresql://USER:PASSWORD@127.0.0.1:5432 runs the IdP on a new database there (the role needs CREATEDB; the
+# database is dropped at the end) instead of SQLite, and adds PostgreSQL's CPU per operation: the sum over the server's
+# processes, so the server must be local and otherwise idle. NPGSQL_EXTRA (e.g. ";Max Auto Prepare=0") is appended to
+# the IdP's connection string.
+# Needs dotnet, wrk, curl, python3 (and psql with POSTGRES); the IdP listens on 127.0.0.1:$PORT (5398) and is stopped on exit.
 set -euo pipefail
 CASE=${1:-code_flow}; CONNECTIONS=${2:-1}; SECONDS_=${3:-10}; WARMUP=${WARMUP:-60s}; PORT=${PORT:-5398}
 ROOT=$(cd "$(dirname "$0")/.." && pwd); BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d); mkdir -p "$WORK/ours"
 dotnet build -c Release "$ROOT/src/StepUpIdp.Server" -v q -nologo >/dev/null
 source "$ROOT/bench/ours.sh"
-start_ours "$BASE" "$WORK/ours" "$WORK/ours.log"
+DATABASE=() DB="" PID=""
+if [[ -n "${POSTGRES:-}" ]]; then
+  DB="stepupidp_cpu_$(date +%s)_$RANDOM"
+  psql "$POSTGRES/postgres" -qc "CREATE DATABASE $DB" >/dev/null
+  DATABASE=(Database__Provider=Postgres TokenPruning__Enabled=false "Database__ConnectionString=$(python3 -c 'import sys,urllib.parse as u;p=u.urlparse(sys.argv[1]);print(f"Host={p.hostname};Port={p.port or 5432};Username={u.unquote(p.username)};Password={u.unquote(p.password or str())};Database={sys.argv[2]}")' "$POSTGRES" "$DB")${NPGSQL_EXTRA:-}")
+fi
+stop() {
+  if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  if [[ -n "$DB" ]]; then psql "$POSTGRES/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+  return 0
+}
+trap stop EXIT
+start_ours "$BASE" "$WORK/ours" "$WORK/ours.log" "${DATABASE[@]}"
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# PostgreSQL's CPU ticks so far, over every process of the server (its backends live as long as the IdP's pool).
+pg_ticks() {
+  local total=0 pid
+  if [[ -z "$DB" ]]; then echo 0; return; fi
+  for pid in $(pgrep -x postgres); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
 for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
 python3 "$ROOT/bench/peer/prepare.py" ours "$BASE" "$WORK/ours" 64 >/dev/null
 CALLBACK="redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -31,14 +54,16 @@ esac
 # Refresh tokens are good once: warm the refresh code up with the code flow, which ends in the same token endpoint.
 if [[ $CASE == refresh ]]; then wrk -t1 -c4 -d"$WARMUP" -s "$ROOT/bench/flow.lua" "$BASE" >/dev/null
 else wrk -t1 -c4 -d"$WARMUP" -s "$SCRIPT" "$URL" >/dev/null; fi
-before=$(cpu_ticks "$PID")
+before=$(cpu_ticks "$PID"); pg_before=$(pg_ticks)
 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$SCRIPT" "$URL" >"$WORK/wrk.txt"
-after=$(cpu_ticks "$PID")
-python3 - "$WORK/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" "$SECONDS_" "$CASE" "$CONNECTIONS" <<'PY'
+after=$(cpu_ticks "$PID"); pg_after=$(pg_ticks)
+python3 - "$WORK/wrk.txt" "$((after - before))" "$(getconf CLK_TCK)" "$SECONDS_" "$CASE" "$CONNECTIONS" "${DB:+$((pg_after - pg_before))}" <<'PY'
 import re, sys
-text, ticks, hz, seconds, case, connections = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+text, ticks, hz, seconds, case, connections, pg = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 rate = float((re.search(r"(?:Flows|Refreshes)/sec: ([\d.]+)", text) or re.search(r"Requests/sec:\s+([\d.]+)", text)).group(1))
 failures = sum(int(x) for x in re.findall(r"(?:Non-2xx or 3xx responses|Flow failures|Refresh failures):\s+(\d+)", text))
-print(f"{case}, {connections} connection(s): {rate:,.1f}/s, {1000 * ticks / hz / (rate * seconds):.2f} ms of CPU per operation, {failures} failed")
+per_op = lambda t: 1000 * t / hz / (rate * seconds)
+postgres = f", PostgreSQL {per_op(int(pg)):.2f} ms" if pg else ""
+print(f"{case}, {connections} connection(s): {rate:,.1f}/s, {per_op(ticks):.2f} ms of CPU per operation{postgres}, {failures} failed")
 sys.exit(1 if failures or rate == 0 else 0)
 PY
