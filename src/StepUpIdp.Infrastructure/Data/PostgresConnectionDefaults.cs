@@ -6,7 +6,9 @@ namespace StepUpIdp.Infrastructure.Data;
 /// <summary>
 /// Settings the IdP gives a PostgreSQL connection string unless the operator set them (docs/performance.md,
 /// "Database"): Npgsql's automatic preparation, so PostgreSQL parses and plans each of the few statements the token
-/// endpoint runs once per connection instead of on every execution.
+/// endpoint runs once per connection instead of on every execution; and no session reset when a connection goes back
+/// to the pool, since the IdP sets no session state (no <c>SET</c>, temporary tables, <c>LISTEN</c> or advisory
+/// locks) that a reset would clear. Npgsql still rolls back a transaction left open.
 /// </summary>
 public static class PostgresConnectionDefaults
 {
@@ -19,7 +21,7 @@ public static class PostgresConnectionDefaults
     public static string Apply(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        // An operator's own value wins, 0 included (a pooler that cannot keep prepared statements: docs/operations.md).
+        // An operator's own value wins, 0 and false included (docs/operations.md, "PostgreSQL").
         // Npgsql's builder answers ContainsKey for every keyword it knows, so look at the keys as written.
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -31,6 +33,11 @@ public static class PostgresConnectionDefaults
         if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
         {
             builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+        }
+
+        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
