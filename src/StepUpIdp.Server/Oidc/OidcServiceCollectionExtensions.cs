@@ -29,6 +29,7 @@ public static class OidcServiceCollectionExtensions
             {
                 core.UseEntityFrameworkCore().UseDbContext<StepUpDbContext>();
                 core.ReplaceApplicationManager(typeof(SecretCachingApplications<>));
+                core.ReplaceTokenManager(typeof(IndexCheckedReferenceIds<>));
             })
             .AddServer(server =>
             {

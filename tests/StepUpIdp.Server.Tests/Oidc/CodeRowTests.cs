@@ -43,6 +43,39 @@ public sealed class CodeRowTests : IAsyncLifetime
         Assert.Equal(Statuses.Redeemed, (await CodeRowAsync(code!)).Status);
     }
 
+    /// <summary>
+    /// The token manager no longer looks for a row with the same handle before inserting one
+    /// (docs/performance.md): the database's unique index must refuse it, and leave the first row as it was.
+    /// </summary>
+    [Fact]
+    public async Task A_row_whose_handle_is_taken_is_refused_and_the_first_row_still_answers_to_it()
+    {
+        var handle = Guid.NewGuid().ToString("N");
+        var first = await CreateCodeRowAsync(handle, "first-subject");
+        await Assert.ThrowsAsync<DbUpdateException>(() => CreateCodeRowAsync(handle, "second-subject"));
+
+        await using var scope = _wiki.Idp.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var found = Assert.IsType<OpenIddictEntityFrameworkCoreToken>(await tokens.FindByReferenceIdAsync(handle));
+        Assert.Equal((first, "first-subject"), (found.Id, found.Subject));
+    }
+
+    private async Task<string> CreateCodeRowAsync(string handle, string subject)
+    {
+        await using var scope = _wiki.Idp.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var row = await tokens.CreateAsync(new OpenIddictTokenDescriptor
+        {
+            ReferenceId = handle,
+            Subject = subject,
+            Type = TokenTypeIdentifiers.Private.AuthorizationCode,
+            Status = Statuses.Valid,
+            CreationDate = DateTimeOffset.UtcNow,
+            ExpirationDate = DateTimeOffset.UtcNow.AddMinutes(2),
+        });
+        return Assert.IsType<OpenIddictEntityFrameworkCoreToken>(row).Id!;
+    }
+
     /// <summary>The code's row, found the way the token endpoint finds it: by the handle the app presents.</summary>
     private async Task<OpenIddictEntityFrameworkCoreToken> CodeRowAsync(string code)
     {
