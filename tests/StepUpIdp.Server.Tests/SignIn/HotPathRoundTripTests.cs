@@ -28,8 +28,8 @@ public sealed class HotPathRoundTripTests : IAsyncLifetime
     // on the app. The client's registration, the app with its org and, for an external user, the org's named policies
     // come from the registration cache (docs/performance.md), so internal and external users cost the same.
     [Theory]
-    [InlineData("alice@acme.test", 5, 4)]
-    [InlineData("bob@partner.test", 5, 4)]
+    [InlineData("alice@acme.test", 4, 4)]
+    [InlineData("bob@partner.test", 4, 4)]
     public async Task A_signed_in_authorize_and_a_refresh_read_the_directory_once(string email, int authorizeCommands, int refreshCommands)
     {
         using var browser = new Browser { StopAt = Callback };
