@@ -18,6 +18,14 @@ public static class PostgresConnectionDefaults
     /// <summary>A statement is prepared on its second use on a connection.</summary>
     public const int AutoPrepareMinUsages = 2;
 
+    /// <summary>What <see cref="Apply"/> adds, by the builder's property names (also keywords Npgsql accepts).</summary>
+    private static readonly (string Keyword, object Value)[] Defaults =
+    [
+        (nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare), MaxAutoPrepare),
+        (nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages), AutoPrepareMinUsages),
+        (nameof(NpgsqlConnectionStringBuilder.NoResetOnClose), true),
+    ];
+
     public static string Apply(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -25,19 +33,9 @@ public static class PostgresConnectionDefaults
         // Npgsql's builder answers ContainsKey for every keyword it knows, so look at the keys as written.
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+        foreach (var (keyword, value) in Defaults.Where(setting => !written.Contains(setting.Keyword)))
         {
-            builder.MaxAutoPrepare = MaxAutoPrepare;
-        }
-
-        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
-        {
-            builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
-        }
-
-        if (!written.Contains(nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
-        {
-            builder.NoResetOnClose = true;
+            builder[keyword] = value;
         }
 
         return builder.ConnectionString;
