@@ -26,6 +26,7 @@ public sealed record DemoApp(
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
     IReadOnlyList<string> Spaces,
-    string? BackChannelLogoutUri = null);
+    string? BackChannelLogoutUri = null,
+    IReadOnlyList<string>? AllowedOrigins = null);
 
 public sealed record DemoGrant(string App, string Email, string Role);

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Apps;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Apps;
 using StepUpIdp.Infrastructure.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -83,6 +85,11 @@ public sealed class DemoDataSeeder(
                 BackChannelLogoutUri = app.BackChannelLogoutUri,
                 Spaces = app.Spaces.Select(key => new AppSpace { AppClientId = app.ClientId, Key = key }).ToList(),
             });
+            db.AppOrigins.AddRange((app.AllowedOrigins ?? []).Select(origin => new AppOrigin
+            {
+                AppClientId = app.ClientId,
+                Origin = AppRegistrationRules.NormalizeOrigin(origin) ?? throw new InvalidOperationException($"'{origin}' in {path} is not an origin."),
+            }));
         }
 
         foreach (var grant in data.Grants)

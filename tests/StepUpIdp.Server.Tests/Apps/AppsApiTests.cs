@@ -139,6 +139,18 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
         Assert.Null(await AllowedOriginAsync(http, HttpMethod.Get, ".well-known/jwks", "https://spa.acme.example"));
     }
 
+    [Fact]
+    public async Task The_demo_spa_answers_cors_for_the_origin_the_demo_data_gives_it()
+    {
+        var demoSpa = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/demo-spa");
+        Assert.Equal(["http://127.0.0.1:8765"], demoSpa.GetProperty("allowedOrigins").EnumerateArray().Select(o => o.GetString()));
+        using var http = new HttpClient();
+
+        Assert.Equal("http://127.0.0.1:8765", await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "http://127.0.0.1:8765"));
+        Assert.Equal("http://127.0.0.1:8765", await AllowedOriginAsync(http, HttpMethod.Get, ".well-known/openid-configuration", "http://127.0.0.1:8765"));
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "http://127.0.0.1:8766"));
+    }
+
     private async Task<string?> AllowedOriginAsync(HttpClient http, HttpMethod method, string path, string origin)
     {
         using var request = new HttpRequestMessage(method, new Uri(_idp.Address, path));
