@@ -8,7 +8,7 @@ namespace StepUpIdp.Server.Apps;
 /// <summary>
 /// CORS for browser apps: the protocol endpoints a single-page app calls from script (discovery, JWKS, token,
 /// userinfo, revocation) answer an origin some app registered, and no other. No credentials: the app sends tokens,
-/// never the IdP's cookies. Read from the directory on each request, so a changed origin list counts at once.
+/// never the IdP's cookies. <c>WWW-Authenticate</c> is exposed, so the app can read why a token or client was refused. Read from the directory on each request, so a changed origin list counts at once.
 /// </summary>
 public sealed class AppOriginCors : ICorsPolicyProvider
 {
@@ -37,6 +37,8 @@ public sealed class AppOriginCors : ICorsPolicyProvider
             .WithOrigins(origin)
             .WithMethods(HttpMethods.Get, HttpMethods.Post)
             .WithHeaders("Authorization", "Content-Type")
+            // Script reads an error's challenge (userinfo's invalid_token, the token endpoint's invalid_client) only if exposed.
+            .WithExposedHeaders("WWW-Authenticate")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
             .Build();
     }

@@ -149,6 +149,15 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
         Assert.Equal("http://127.0.0.1:8765", await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "http://127.0.0.1:8765"));
         Assert.Equal("http://127.0.0.1:8765", await AllowedOriginAsync(http, HttpMethod.Get, ".well-known/openid-configuration", "http://127.0.0.1:8765"));
         Assert.Null(await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "http://127.0.0.1:8766"));
+
+        // A refused token's challenge is readable from script.
+        using var userinfo = new HttpRequestMessage(HttpMethod.Get, new Uri(_idp.Address, "connect/userinfo"));
+        userinfo.Headers.Add("Origin", "http://127.0.0.1:8765");
+        userinfo.Headers.Authorization = new("Bearer", "not-a-token");
+        using var refused = await http.SendAsync(userinfo);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("WWW-Authenticate", refused.Headers.GetValues("Access-Control-Expose-Headers").Single());
     }
 
     private async Task<string?> AllowedOriginAsync(HttpClient http, HttpMethod method, string path, string origin)
