@@ -35,7 +35,7 @@ public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture
         Assert.Equal(["urn:stepupidp:acr:basic", "urn:stepupidp:acr:otp", "urn:stepupidp:acr:2sv"],
             discovery.GetProperty("acr_values_supported").EnumerateArray().Select(v => v.GetString()));
         var claims = discovery.GetProperty("claims_supported").EnumerateArray().Select(v => v.GetString()).ToList();
-        foreach (var claim in new[] { "org", "user_type", "role", "guest", "spaces", "acr", "amr", "auth_time", "verified_at", "reverify_at" })
+        foreach (var claim in new[] { "org", "user_type", "role", "guest", "spaces", "acr", "amr", "auth_time", "verified_at", "reverify_at", "sid" })
         {
             Assert.Contains(claim, claims);
         }

@@ -65,7 +65,7 @@ public static class OidcServiceCollectionExtensions
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, .. StepUpScopes.All]);
                 server.RegisterClaims([
                     Claims.Subject, Claims.Name, Claims.Email, Claims.EmailVerified,
-                    Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, Claims.AuthenticationTime,
+                    Claims.AuthenticationContextReference, Claims.AuthenticationMethodReference, Claims.AuthenticationTime, SessionClaims.SessionId,
                 ]);
 
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(idp.AccessTokenLifetimeMinutes))
