@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 using StepUpIdp.Domain.Apps;
 using StepUpIdp.Infrastructure.Data;
 
@@ -19,10 +20,28 @@ public sealed class AppOriginCors : ICorsPolicyProvider
         "/.well-known/openid-configuration", "/.well-known/jwks", "/connect/token", "/connect/userinfo", "/connect/revoke",
     };
 
+    /// <summary>
+    /// CORS for these endpoints, and <c>Vary: Origin</c> on every answer of theirs (with or without an Origin header), so
+    /// a shared cache in front of discovery or the JWKS never hands one origin's answer, or a same-origin one, to another.
+    /// </summary>
+    public static IApplicationBuilder UseAppOriginCors(IApplicationBuilder app) => app
+        .Use((http, next) =>
+        {
+            if (Covers(http.Request.Path))
+            {
+                http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+            }
+
+            return next(http);
+        })
+        .UseCors(Policy);
+
+    private static bool Covers(PathString path) => Paths.Contains(path.Value ?? "");
+
     public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {
         var origin = AppRegistrationRules.NormalizeOrigin(context.Request.Headers.Origin.ToString());
-        if (origin is null || !Paths.Contains(context.Request.Path.Value ?? ""))
+        if (origin is null || !Covers(context.Request.Path))
         {
             return null;
         }

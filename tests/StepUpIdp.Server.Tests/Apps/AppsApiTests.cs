@@ -150,6 +150,10 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
         Assert.Equal("http://127.0.0.1:8765", await AllowedOriginAsync(http, HttpMethod.Get, ".well-known/openid-configuration", "http://127.0.0.1:8765"));
         Assert.Null(await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "http://127.0.0.1:8766"));
 
+        // The answer depends on the Origin header, and says so to caches, also when the request had none.
+        using var plain = await http.GetAsync(new Uri(_idp.Address, ".well-known/jwks"));
+        Assert.Contains("Origin", plain.Headers.Vary);
+
         // A refused token's challenge is readable from script.
         using var userinfo = new HttpRequestMessage(HttpMethod.Get, new Uri(_idp.Address, "connect/userinfo"));
         userinfo.Headers.Add("Origin", "http://127.0.0.1:8765");
