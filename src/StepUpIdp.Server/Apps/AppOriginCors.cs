@@ -9,7 +9,8 @@ namespace StepUpIdp.Server.Apps;
 /// <summary>
 /// CORS for browser apps: the protocol endpoints a single-page app calls from script (discovery, JWKS, token,
 /// userinfo, revocation) answer an origin some app registered, and no other. No credentials: the app sends tokens,
-/// never the IdP's cookies. <c>WWW-Authenticate</c> is exposed, so the app can read why a token or client was refused. Read from the directory on each request, so a changed origin list counts at once.
+/// never the IdP's cookies. <c>WWW-Authenticate</c> is exposed, so the app can read why a token or client was refused.
+/// Read from the directory on each request, so a changed origin list counts at once.
 /// </summary>
 public sealed class AppOriginCors : ICorsPolicyProvider
 {
