@@ -21,23 +21,8 @@ public sealed class AppOriginCors : ICorsPolicyProvider
         "/.well-known/openid-configuration", "/.well-known/jwks", "/connect/token", "/connect/userinfo", "/connect/revoke",
     };
 
-    /// <summary>
-    /// CORS for these endpoints, and <c>Vary: Origin</c> on every answer of theirs (with or without an Origin header), so
-    /// a shared cache in front of discovery or the JWKS never hands one origin's answer, or a same-origin one, to another.
-    /// </summary>
-    public static IApplicationBuilder UseAppOriginCors(IApplicationBuilder app) => app
-        .Use((http, next) =>
-        {
-            if (Covers(http.Request.Path))
-            {
-                http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-            }
-
-            return next(http);
-        })
-        .UseCors(Policy);
-
-    private static bool Covers(PathString path) => Paths.Contains(path.Value ?? "");
+    /// <summary>Whether the path is one of the endpoints that answer CORS.</summary>
+    public static bool Covers(PathString path) => Paths.Contains(path.Value ?? "");
 
     public async Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {
@@ -62,4 +47,24 @@ public sealed class AppOriginCors : ICorsPolicyProvider
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
             .Build();
     }
+}
+
+public static class AppOriginCorsMiddleware
+{
+    /// <summary>
+    /// CORS for <see cref="AppOriginCors"/>'s endpoints, and <c>Vary: Origin</c> on every answer of theirs (with or without
+    /// an Origin header), so a shared cache in front of discovery or the JWKS never hands one origin's answer, or a
+    /// same-origin one, to another.
+    /// </summary>
+    public static IApplicationBuilder UseAppOriginCors(this IApplicationBuilder app) => app
+        .Use((http, next) =>
+        {
+            if (AppOriginCors.Covers(http.Request.Path))
+            {
+                http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+            }
+
+            return next(http);
+        })
+        .UseCors(AppOriginCors.Policy);
 }

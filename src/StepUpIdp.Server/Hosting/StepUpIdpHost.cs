@@ -161,7 +161,7 @@ public static class StepUpIdpHost
         app.UseStepUpMetrics();
         app.UseStaticFiles();
         app.UseRouting();
-        AppOriginCors.UseAppOriginCors(app); // before authentication: OpenIddict answers its endpoints there
+        app.UseAppOriginCors(); // before authentication: OpenIddict answers its endpoints there
         app.UseCachedJsonWebKeySet(); // after CORS, so browser apps of registered origins may read it
         app.UseAuthentication();
         app.UseAuthorization();

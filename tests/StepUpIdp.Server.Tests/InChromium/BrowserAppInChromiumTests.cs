@@ -32,12 +32,7 @@ public sealed class BrowserAppInChromiumTests : IAsyncLifetime
         _spa.MapGet("/{**path}", () => Results.Content(SinglePageApp.Replace("IDP_BASE", idpBase, StringComparison.Ordinal), "text/html"));
         _origin = await LoopbackApp.StartAsync(_spa);
         _playwright = await Playwright.CreateAsync();
-        _chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox"], // CI runs as root
-        });
+        _chromium = await Chromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -28,12 +28,7 @@ public sealed class InvitationInChromiumTests : IAsyncLifetime
         await _idp.RegisterPublicAppAsync("portal", "acme", new Uri(AppCallback), AppEnforcement.Enforced, "eng");
         _ = _idp.Address;
         _playwright = await Playwright.CreateAsync();
-        _chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox"], // CI runs as root
-        });
+        _chromium = await Chromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -37,12 +37,7 @@ public sealed class AdoptionInChromiumTests(ITestOutputHelper output) : IAsyncLi
         // A production node on a busy CI machine answers a sign-in or a DNS check in seconds, not in Playwright's default 5.
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
-        _chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--ignore-certificate-errors"], // CI runs as root; the node's certificate is self-signed
-        });
+        _chromium = await Chromium.LaunchAsync(_playwright, "--ignore-certificate-errors"); // the node's certificate is self-signed
     }
 
     public async Task DisposeAsync()
