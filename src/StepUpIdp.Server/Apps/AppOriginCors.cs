@@ -1,16 +1,15 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using StepUpIdp.Domain.Apps;
-using StepUpIdp.Infrastructure.Data;
 
 namespace StepUpIdp.Server.Apps;
 
 /// <summary>
-/// CORS for browser apps: the protocol endpoints a single-page app calls from script (discovery, JWKS, token,
-/// userinfo, revocation) answer an origin some app registered, and no other. No credentials: the app sends tokens,
-/// never the IdP's cookies. <c>WWW-Authenticate</c> is exposed, so the app can read why a token or client was refused.
-/// Read from the directory on each request, so a changed origin list counts at once.
+/// CORS for browser apps (docs/admin-guide.md, "Apps"): the protocol endpoints a single-page app calls from script
+/// (discovery, JWKS, token, userinfo, revocation) answer the origins registered for the app the request speaks for
+/// (<see cref="CorsRequestClient"/>), and no other; a request that names no app (a preflight, discovery, the JWKS) any
+/// app's origin. No credentials: the app sends tokens, never the IdP's cookies. <c>WWW-Authenticate</c> is exposed, so
+/// the app can read why a token or client was refused. A changed origin list counts at once (<see cref="AppOrigins"/>).
 /// </summary>
 public sealed class AppOriginCors : ICorsPolicyProvider
 {
@@ -32,8 +31,8 @@ public sealed class AppOriginCors : ICorsPolicyProvider
             return null;
         }
 
-        var db = context.RequestServices.GetRequiredService<StepUpDbContext>();
-        if (!await db.AppOrigins.AsNoTracking().AnyAsync(o => o.Origin == origin, context.RequestAborted))
+        var apps = await context.RequestServices.GetRequiredService<AppOrigins>().AppsOfAsync(origin, context.RequestAborted);
+        if (apps is null || await CorsRequestClient.ReadAsync(context.Request) is { } clientId && !apps.ClientIds.Contains(clientId))
         {
             return null;
         }

@@ -12,6 +12,7 @@ public static class AppServiceCollectionExtensions
     {
         services.TryAddScoped<AppSecrets>();
         services.TryAddScoped<AppRegistry>();
+        services.TryAddScoped<AppOrigins>();
         services.AddCors();
         services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AppOriginCors>());
         return services;

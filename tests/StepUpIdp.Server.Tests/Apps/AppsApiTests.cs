@@ -140,6 +140,40 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
     }
 
     [Fact]
+    public async Task A_call_that_speaks_for_an_app_gets_cors_only_for_that_apps_origins()
+    {
+        foreach (var (clientId, origin) in new[] { ("spa-one", "https://one.acme.example"), ("spa-two", "https://two.acme.example") })
+        {
+            var created = await _alice.PostAsJsonAsync("api/orgs/acme/apps", new
+            {
+                clientId, name = clientId, type = "public", redirectUris = new[] { $"{origin}/callback" }, allowedOrigins = new[] { origin },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var http = new HttpClient();
+        FormUrlEncodedContent Redeem(string clientId) => new(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = clientId, ["code"] = "not-a-code",
+            ["redirect_uri"] = "https://one.acme.example/callback", ["code_verifier"] = new string('v', 43),
+        });
+
+        // The token and revocation endpoints: the client the request names.
+        Assert.Equal("https://one.acme.example", await AllowedOriginAsync(http, HttpMethod.Post, "connect/token", "https://one.acme.example", Redeem("spa-one")));
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Post, "connect/token", "https://two.acme.example", Redeem("spa-one")));
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Post, "connect/revoke", "https://two.acme.example", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["client_id"] = "spa-one", ["token"] = "not-a-token" })));
+        Assert.Equal("https://two.acme.example", await AllowedOriginAsync(http, HttpMethod.Post, "connect/revoke", "https://two.acme.example",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["client_id"] = "spa-two", ["token"] = "not-a-token" })));
+
+        // Userinfo: the app the access token was issued to (alice's admin console, which registered no origin).
+        Assert.Null(await AllowedOriginAsync(http, HttpMethod.Get, "connect/userinfo", "https://one.acme.example", bearer: _alice.DefaultRequestHeaders.Authorization));
+
+        // A preflight names no app yet: any app's origin may send the call that follows.
+        Assert.Equal("https://two.acme.example", await AllowedOriginAsync(http, HttpMethod.Options, "connect/token", "https://two.acme.example"));
+    }
+
+    [Fact]
     public async Task The_demo_spa_answers_cors_for_the_origin_the_demo_data_gives_it()
     {
         var demoSpa = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/apps/demo-spa");
@@ -164,10 +198,12 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
         Assert.Equal("WWW-Authenticate", refused.Headers.GetValues("Access-Control-Expose-Headers").Single());
     }
 
-    private async Task<string?> AllowedOriginAsync(HttpClient http, HttpMethod method, string path, string origin)
+    private async Task<string?> AllowedOriginAsync(HttpClient http, HttpMethod method, string path, string origin, HttpContent? content = null,
+        System.Net.Http.Headers.AuthenticationHeaderValue? bearer = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_idp.Address, path));
+        using var request = new HttpRequestMessage(method, new Uri(_idp.Address, path)) { Content = content };
         request.Headers.Add("Origin", origin);
+        request.Headers.Authorization = bearer;
         if (method == HttpMethod.Options)
         {
             request.Headers.Add("Access-Control-Request-Method", "POST");

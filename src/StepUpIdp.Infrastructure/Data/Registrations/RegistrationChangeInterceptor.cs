@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
 using OpenIddict.EntityFrameworkCore.Models;
+using StepUpIdp.Infrastructure.Apps;
 using StepUpIdp.Infrastructure.Policies;
 
 namespace StepUpIdp.Infrastructure.Data.Registrations;
@@ -18,7 +19,7 @@ public sealed class RegistrationChangeInterceptor(RegistrationGeneration generat
 {
     private static readonly HashSet<Type> Watched =
     [
-        typeof(Organisation), typeof(OrganisationDomain), typeof(App), typeof(AppSpace),
+        typeof(Organisation), typeof(OrganisationDomain), typeof(App), typeof(AppSpace), typeof(AppOrigin),
         typeof(NamedExternalPolicy), typeof(ExternalPolicyDomain), typeof(ExternalPolicyPilotAccount),
         typeof(OpenIddictEntityFrameworkCoreApplication),
     ];
