@@ -49,6 +49,8 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         { "prompt=none without session", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&prompt=none&{Challenge}" },
         { "oversized state", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&state={Huge}&{Challenge}" },
         { "garbage max_age", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&max_age=soon&{Challenge}" },
+        { "max_age past TimeSpan", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&max_age=10000000000000&{Challenge}" },
+        { "max_age past ulong", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&max_age=99999999999999999999999&{Challenge}" },
         { "forged interaction marker", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&stepup_interaction=xyz&{Challenge}" },
         { "confidential client on authorize", $"client_id=demo-api&redirect_uri={Redirect}&response_type=code&scope=openid&{Challenge}" },
         { "garbage id_token_hint", $"client_id=demo-spa&redirect_uri={Redirect}&response_type=code&scope=openid&id_token_hint=garbage&{Challenge}" },

@@ -44,6 +44,20 @@ internal static class AuthorizeEndpoint
             return OidcResults.Error(Errors.UnauthorizedClient, "The application is not registered to an organisation.");
         }
 
+        if (!MaxAgeParameter.TryRead(request, out var maxAge))
+        {
+            return OidcResults.Error(Errors.InvalidRequest, "The 'max_age' parameter must be a whole number of seconds, zero or more.");
+        }
+
+        // OpenIddict checks an id_token_hint but lets a bad one through as if absent; an app that sent one relies on it
+        // (prompt=none for the person it names), so a hint that is not one of our ID tokens is refused.
+        var hint = request.IdTokenHint is null ? null
+            : (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal?.GetClaim(Claims.Subject);
+        if (request.IdTokenHint is not null && hint is null)
+        {
+            return OidcResults.Error(Errors.InvalidRequest, "The 'id_token_hint' is not an ID token issued by this server.");
+        }
+
         var now = clock.GetUtcNow();
         var interactionStartedAt = marker.Read(request.GetParameter(InteractionMarker.Parameter)?.ToString(), request.ClientId, request.State);
         string ContinueUrl() => ReturnUrl(http, marker.Create(interactionStartedAt ?? now, request.ClientId, request.State));
@@ -60,17 +74,13 @@ internal static class AuthorizeEndpoint
             session = null;
         }
 
-        // OpenIddict has validated the id_token_hint (issued here, signature intact); its sub is what the app expects.
-        var hint = request.IdTokenHint is null ? null
-            : (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal?.GetClaim(Claims.Subject);
-
         var policyApplies = subject is not null && PolicyApplies(subject, app);
         // Gather the facts; every rule is in SignInRequirements.
         var facts = SessionSignInFacts.For(session, subject, app, now, interactionStartedAt, SignInSessions.StoreWasUnavailable(http)) with
         {
             PromptLogin = request.HasPromptValue(PromptValues.Login),
             PromptNone = request.HasPromptValue(PromptValues.None),
-            MaxAge = request.MaxAge is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            MaxAge = maxAge,
             RequestedAcrValues = request.GetAcrValues().ToList(),
             MinimumAcr = request.HasScope(StepUpIdp.Domain.Claims.StepUpScopes.Admin) ? AcrLevel.Otp : null,
             HintNamesAnotherAccount = hint is not null && subject is not null && !string.Equals(hint, subject.AccountId, StringComparison.Ordinal),

@@ -11,7 +11,8 @@ namespace StepUpIdp.Server.Oidc;
 
 /// <summary>
 /// RP-initiated logout (OIDC RP-Initiated Logout 1.0). OpenIddict has checked the request: a
-/// <c>post_logout_redirect_uri</c> must be registered, an <c>id_token_hint</c> must be one of our ID tokens. A logout
+/// <c>post_logout_redirect_uri</c> must be registered; an <c>id_token_hint</c> must be one of our ID tokens, expired ones
+/// included (<see cref="RefuseInvalidLogoutHint"/>). A logout
 /// request is a cross-site request by nature, so the session ends only when the request proves it comes from an app
 /// of this person (an <c>id_token_hint</c> for the signed-in account) or the person confirms on our own,
 /// CSRF-protected page (section 2, "the OP SHOULD ask the End-User whether to log out"). A hint for another account
@@ -74,5 +75,31 @@ internal static class EndSessionEndpoint
         }
 
         return query.ToQueryString().ToString();
+    }
+}
+
+/// <summary>
+/// OpenIddict checks an end-session request's <c>id_token_hint</c> but treats one that fails as absent; RP-Initiated
+/// Logout 1.0 section 2 says the OP MUST validate it, so a hint that is not one of our ID tokens ends the request with
+/// <c>invalid_request</c> on the error page (there is no app to send an error back to). Expired hints of ours pass:
+/// OpenIddict does not check the lifetime of a hint.
+/// </summary>
+public sealed class RefuseInvalidLogoutHint : OpenIddict.Server.IOpenIddictServerHandler<OpenIddict.Server.OpenIddictServerEvents.ValidateEndSessionRequestContext>
+{
+    public static OpenIddict.Server.OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddict.Server.OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddict.Server.OpenIddictServerEvents.ValidateEndSessionRequestContext>()
+            .UseSingletonHandler<RefuseInvalidLogoutHint>()
+            .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Session.ValidateAuthentication.Descriptor.Order + 500)
+            .SetType(OpenIddict.Server.OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(OpenIddict.Server.OpenIddictServerEvents.ValidateEndSessionRequestContext context)
+    {
+        if (context.Request.IdTokenHint is not null && context.IdentityTokenHintPrincipal is null)
+        {
+            context.Reject(Errors.InvalidRequest, "The 'id_token_hint' is not an ID token issued by this server.");
+        }
+
+        return ValueTask.CompletedTask;
     }
 }

@@ -90,6 +90,12 @@ public static class OidcServiceCollectionExtensions
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
 
+                foreach (var handler in RepeatedParameter.Descriptors)
+                {
+                    server.AddEventHandler(handler);
+                }
+
+                server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
                 foreach (var handler in CodeRowWrittenOnce.Descriptors)

@@ -23,7 +23,10 @@ public sealed class ErrorModel : PageModel
         var response = HttpContext.GetOpenIddictServerResponse();
         if (response is not null && !string.IsNullOrEmpty(response.Error))
         {
-            Title = "The application's sign-in request was not valid";
+            var path = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath;
+            Title = string.Equals(path, Oidc.OidcServiceCollectionExtensions.EndSessionPath, StringComparison.OrdinalIgnoreCase)
+                ? "The application's sign-out request was not valid"
+                : "The application's sign-in request was not valid";
             Message = response.ErrorDescription ?? "The application sent a request the identity provider cannot accept.";
             OAuthError = response.Error;
             return Page();
