@@ -42,7 +42,7 @@ var start = DateTimeOffset.UtcNow;
 var session = new SignInSession("bench-session", "bob", start, ["pwd"], start, start, start.AddHours(8), "bench", "127.0.0.1",
     [], new Dictionary<string, DateTimeOffset>(), []);
 await sessions.CreateAsync(session, TimeSpan.FromDays(1));
-await sessions.RecordVerificationAsync("bob", session.Id, "acme", new VerificationRecord(start, VerificationMethod.EmailOtp));
+await sessions.RecordVerificationAsync("bob", session.Id, "acme", new VerificationRecord(start, VerificationMethod.EmailOtp), "bench-stamp");
 var lifetime = new SessionLifetime(TimeSpan.FromHours(8), TimeSpan.FromHours(2));
 
 var ping = await MeasureAsync("PING (bare Redis round trip)", iterations, async _ => await database.PingAsync());

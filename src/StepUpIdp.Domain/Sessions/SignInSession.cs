@@ -28,6 +28,12 @@ public sealed record SignInSession(
     IReadOnlyDictionary<string, DateTimeOffset> AccessEndedAt,
     IReadOnlyList<string> Clients)
 {
+    /// <summary>
+    /// SHA-256 of the secret the session's current cookie carries (docs/sessions.md, "The cookie changes when the session
+    /// proves more"); null for a session made before cookies carried one.
+    /// </summary>
+    public string? CookieStampHash { get; init; }
+
     /// <summary>The verifications made in this session for one organisation (at most one per method).</summary>
     public IReadOnlyList<VerificationRecord> VerificationsFor(string organisationId) =>
         Verifications.Where(v => v.OrganisationId == organisationId).Select(v => v.Record).ToArray();

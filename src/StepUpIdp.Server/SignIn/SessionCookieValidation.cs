@@ -7,7 +7,8 @@ namespace StepUpIdp.Server.SignIn;
 /// <summary>
 /// Checks every session cookie against its server-side session (docs/sessions.md), the way ASP.NET Core's
 /// SecurityStampValidator checks a cookie against the user store, but on every request: a session ended on any
-/// node stops working on all of them at once. Fails closed: while Redis cannot be reached only offline sessions count.
+/// node stops working on all of them at once, and a cookie the session has replaced (<see cref="CookieStamps"/>) stops
+/// working too. Fails closed: while Redis cannot be reached only offline sessions count.
 /// </summary>
 internal static class SessionCookieValidation
 {
@@ -40,6 +41,14 @@ internal static class SessionCookieValidation
         {
             if (await sessions.TouchAsync(accountId, sessionId, http) is { } session)
             {
+                if (!CookieStamps.Matches(session.CookieStampHash, SessionPrincipal.CookieStamp(principal!)))
+                {
+                    // An earlier cookie of a session that has since proved more (docs/sessions.md): no longer the session's.
+                    // The cookie is not deleted: a request of the same browser still in flight would delete its new one.
+                    context.RejectPrincipal();
+                    return;
+                }
+
                 http.Features.Set(new SessionLookup { Session = CurrentSession.From(session) });
                 return;
             }

@@ -13,8 +13,18 @@ public static class SessionPrincipal
 {
     public const string SessionIdClaim = "sid";
     private const string OfflineClaim = "offline";
+    private const string CookieStampClaim = "stamp";
 
-    public static ClaimsPrincipal Create(string accountId, string sessionId) => Build(accountId, sessionId, offline: null);
+    /// <summary>A server-side session's cookie, with the secret stamp the session's current cookie must carry.</summary>
+    public static ClaimsPrincipal Create(string accountId, string sessionId, string cookieStamp)
+    {
+        var principal = Build(accountId, sessionId, offline: null);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(CookieStampClaim, cookieStamp));
+        return principal;
+    }
+
+    /// <summary>The stamp the cookie carries; null for a cookie made before cookies carried one (or an offline one).</summary>
+    public static string? CookieStamp(ClaimsPrincipal principal) => principal.FindFirst(CookieStampClaim)?.Value;
 
     public static ClaimsPrincipal CreateOffline(string accountId, string sessionId, DateTimeOffset authTime, IEnumerable<string> methods) =>
         Build(accountId, sessionId, (authTime, methods));

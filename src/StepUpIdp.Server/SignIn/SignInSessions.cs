@@ -54,11 +54,17 @@ public sealed class SignInSessions(
         var existing = await CurrentAsync(http);
         try
         {
+            var stamp = CookieStamps.New();
             if (existing is { IsOffline: false } same && same.AccountId == accountId
-                && await store.ReauthenticateAsync(accountId, same.SessionId, authTime, methods))
+                && await store.ReauthenticateAsync(accountId, same.SessionId, authTime, methods, stamp.Hash))
             {
                 SessionLog.Reauthenticated(logger, same.SessionId);
-                return same with { AuthTime = authTime, Methods = methods, Server = same.Server! with { AuthTime = authTime, Methods = methods } };
+                await IssueCookieAsync(http, same.Server!, stamp.Value);
+                return same with
+                {
+                    AuthTime = authTime, Methods = methods,
+                    Server = same.Server! with { AuthTime = authTime, Methods = methods, CookieStampHash = stamp.Hash },
+                };
             }
 
             if (existing is { IsOffline: false } other)
@@ -71,10 +77,10 @@ public sealed class SignInSessions(
                 NewSessionId(), accountId, authTime, methods, now, now, now + Lifetime.Absolute,
                 DeviceName.Describe(http.Request.Headers.UserAgent.ToString()),
                 http.Connection.RemoteIpAddress?.ToString(),
-                [], new Dictionary<string, DateTimeOffset>(), []);
+                [], new Dictionary<string, DateTimeOffset>(), []) { CookieStampHash = stamp.Hash };
             await store.CreateAsync(session, Lifetime.Absolute + RedisSessionStore.CleanUpCushion);
             store.ScheduleExpiry(accountId, session.Id, Lifetime.EndsAt(session));
-            await http.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.Create(accountId, session.Id), CookieProperties(session.ExpiresAt));
+            await IssueCookieAsync(http, session, stamp.Value);
             SessionLog.Started(logger, session.Id);
             return CurrentSession.From(session);
         }
@@ -136,10 +142,25 @@ public sealed class SignInSessions(
 
     /// <summary>
     /// The one way a verification is recorded, whatever the method: in the session where it was made, for the org
-    /// that asked. False when there is no server-side session to hold it (it then counts nowhere).
+    /// that asked. False when there is no server-side session to hold it (it then counts nowhere). The browser gets a new
+    /// cookie with it and the one it had stops working, so a copy of the cookie taken before never shares the verification.
     /// </summary>
-    public async Task<bool> RecordVerificationAsync(CurrentSession session, string organisationId, VerificationRecord record) =>
-        !session.IsOffline && await store.RecordVerificationAsync(session.AccountId, session.SessionId, organisationId, record);
+    public async Task<bool> RecordVerificationAsync(HttpContext http, CurrentSession session, string organisationId, VerificationRecord record)
+    {
+        if (session.IsOffline)
+        {
+            return false;
+        }
+
+        var stamp = CookieStamps.New();
+        if (!await store.RecordVerificationAsync(session.AccountId, session.SessionId, organisationId, record, stamp.Hash))
+        {
+            return false;
+        }
+
+        await IssueCookieAsync(http, session.Server!, stamp.Value);
+        return true;
+    }
 
     /// <summary>Remembers that an app got tokens from the session, for back-channel logout.</summary>
     public async Task RecordClientAsync(CurrentSession session, string clientId)
@@ -225,6 +246,9 @@ public sealed class SignInSessions(
     }
 
     private static AuthenticationProperties CookieProperties(DateTimeOffset expiresAt) => new() { ExpiresUtc = expiresAt, AllowRefresh = false };
+
+    private static Task IssueCookieAsync(HttpContext http, SignInSession session, string stamp) =>
+        http.SignInAsync(SessionDefaults.Scheme, SessionPrincipal.Create(session.AccountId, session.Id, stamp), CookieProperties(session.ExpiresAt));
 
     /// <summary>256 random bits, base64url: unguessable, and it says nothing about the account.</summary>
     private static string NewSessionId() => Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

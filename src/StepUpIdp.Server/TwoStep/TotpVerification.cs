@@ -29,12 +29,12 @@ public sealed class TotpVerification(
     /// Checks a code for an authorization request of <paramref name="app"/> and, when right, records the verification
     /// in <paramref name="session"/> for the app's org.
     /// </summary>
-    public async Task<TotpCheckResult> VerifyForAppAsync(OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, bool recoveryCode, CancellationToken cancellationToken)
+    public async Task<TotpCheckResult> VerifyForAppAsync(HttpContext http, OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, bool recoveryCode, CancellationToken cancellationToken)
     {
         var result = await CheckAsync(subject.AccountId, code, recoveryCode, cancellationToken);
         if (result is TotpCheckResult.Verified verified)
         {
-            await sessions.RecordVerificationAsync(session, app.OrganisationId, verified.Record);
+            await sessions.RecordVerificationAsync(http, session, app.OrganisationId, verified.Record);
         }
 
         var what = recoveryCode ? "recovery code" : "totp";

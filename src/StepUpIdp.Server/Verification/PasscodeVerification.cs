@@ -70,7 +70,7 @@ public sealed class PasscodeVerification(
     }
 
     /// <summary>Checks a passcode and, when right, records the verification in <paramref name="session"/> for the app's org.</summary>
-    public async Task<PasscodeVerifyResult> CheckAsync(OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, CancellationToken cancellationToken)
+    public async Task<PasscodeVerifyResult> CheckAsync(HttpContext http, OrganisationApp app, SubjectFacts subject, CurrentSession session, string code, CancellationToken cancellationToken)
     {
         // Whole seconds: tokens carry verified_at/reverify_at as Unix seconds, and the verification must stop
         // counting exactly at the reverify_at the relying app was told, not up to a second later.
@@ -79,7 +79,7 @@ public sealed class PasscodeVerification(
         var result = await challenges.VerifyAsync(new PasscodeSubject(app.OrganisationId, subject.AccountId), code, now);
         if (result is PasscodeVerifyResult.Verified verified)
         {
-            await sessions.RecordVerificationAsync(session, app.OrganisationId, verified.Record);
+            await sessions.RecordVerificationAsync(http, session, app.OrganisationId, verified.Record);
         }
 
         if (result is PasscodeVerifyResult.Verified)

@@ -31,7 +31,7 @@ public sealed class RedisOutageTests : IDisposable
         var store = new RedisSessionStore(_unreachable, _keys, new VerificationSeal(new byte[32]));
 
         await AssertUnavailableQuickly(() => store.GetAsync("account-1", "session-1"));
-        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
+        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp), "stamp-hash"));
         await AssertUnavailableQuickly(() => store.ListManyAsync(["account-1", "account-2"]));
         await AssertUnavailableQuickly(() => store.ForgetOrganisationAsync("account-1", "org-1", Now));
         await AssertUnavailableQuickly(() => store.EndAllAsync("account-1"));
@@ -67,7 +67,7 @@ public sealed class RedisOutageTests : IDisposable
 
         server.Dispose();
 
-        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp)));
+        await AssertUnavailableQuickly(() => store.RecordVerificationAsync("account-1", "session-1", "org-1", new(Now, VerificationMethod.EmailOtp), "stamp-hash"));
     }
 
     public void Dispose() => _unreachable.Dispose();

@@ -46,7 +46,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
         await Store.CreateAsync(first, Retention);
         await Store.CreateAsync(second, Retention);
 
-        Assert.True(await Store.RecordVerificationAsync("account-1", first.Id, "acme", new VerificationRecord(Now, VerificationMethod.EmailOtp)));
+        Assert.True(await Store.RecordVerificationAsync("account-1", first.Id, "acme", new VerificationRecord(Now, VerificationMethod.EmailOtp), "stamp-hash"));
 
         var sessions = await Store.ListAsync("account-1");
         Assert.Equal([new VerificationRecord(Now, VerificationMethod.EmailOtp)], sessions.Single(s => s.Id == first.Id).VerificationsFor("acme"));
@@ -57,7 +57,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
     [Fact]
     public async Task Nothing_is_recorded_in_a_session_that_does_not_exist()
     {
-        Assert.False(await Store.RecordVerificationAsync("account-1", "no-such-session", "acme", new VerificationRecord(Now, VerificationMethod.Totp)));
+        Assert.False(await Store.RecordVerificationAsync("account-1", "no-such-session", "acme", new VerificationRecord(Now, VerificationMethod.Totp), "stamp-hash"));
         Assert.False(await Store.RecordClientAsync("account-1", "no-such-session", "demo-spa", Now));
         Assert.Empty(await Store.ListAsync("account-1"));
     }
@@ -107,9 +107,9 @@ public sealed class SessionStoreTests(RedisTestServer server)
         var second = NewSession("account-1");
         await Store.CreateAsync(first, Retention);
         await Store.CreateAsync(second, Retention);
-        await Store.RecordVerificationAsync("account-1", first.Id, "acme", new VerificationRecord(Now, VerificationMethod.EmailOtp));
-        await Store.RecordVerificationAsync("account-1", second.Id, "acme", new VerificationRecord(Now, VerificationMethod.Totp));
-        await Store.RecordVerificationAsync("account-1", second.Id, "globex", new VerificationRecord(Now, VerificationMethod.Totp));
+        await Store.RecordVerificationAsync("account-1", first.Id, "acme", new VerificationRecord(Now, VerificationMethod.EmailOtp), "stamp-hash");
+        await Store.RecordVerificationAsync("account-1", second.Id, "acme", new VerificationRecord(Now, VerificationMethod.Totp), "stamp-hash");
+        await Store.RecordVerificationAsync("account-1", second.Id, "globex", new VerificationRecord(Now, VerificationMethod.Totp), "stamp-hash");
 
         var after = await Store.ForgetOrganisationAsync("account-1", "acme", accessEndedAt: Now.AddMinutes(1));
 
@@ -126,9 +126,11 @@ public sealed class SessionStoreTests(RedisTestServer server)
         var session = NewSession("account-1");
         await Store.CreateAsync(session, Retention);
 
-        Assert.True(await Store.ReauthenticateAsync("account-1", session.Id, Now.AddHours(1), ["pwd"]));
+        Assert.True(await Store.ReauthenticateAsync("account-1", session.Id, Now.AddHours(1), ["pwd"], "stamp-hash-2"));
 
-        Assert.Equal(Now.AddHours(1), (await Store.GetAsync("account-1", session.Id))!.AuthTime);
+        var after = (await Store.GetAsync("account-1", session.Id))!;
+        Assert.Equal(Now.AddHours(1), after.AuthTime);
+        Assert.Equal("stamp-hash-2", after.CookieStampHash);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed class SessionStoreTests(RedisTestServer server)
     {
         var session = NewSession("account-1");
         await Store.CreateAsync(session, Retention);
-        await Store.RecordVerificationAsync("account-1", session.Id, "org-1", new VerificationRecord(Now, VerificationMethod.EmailOtp));
+        await Store.RecordVerificationAsync("account-1", session.Id, "org-1", new VerificationRecord(Now, VerificationMethod.EmailOtp), "stamp-hash");
         var database = server.Connection.GetDatabase();
         var key = _keys.Session("account-1", session.Id);
 

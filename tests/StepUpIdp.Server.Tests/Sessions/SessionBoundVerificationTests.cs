@@ -57,6 +57,23 @@ public sealed class SessionBoundVerificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_of_the_cookie_taken_before_the_passcode_does_not_share_the_verification()
+    {
+        using var first = new Browser { StopAt = Callback };
+        var verifyPage = await first.SignInAsync(await first.OpenAsync(_wiki.NewFlow().AuthorizeUri()), "bob@partner.test");
+        using var copy = new Browser { StopAt = Callback };
+        copy.Cookies.Add(first.Cookies.GetAllCookies());
+        Assert.Equal("/account/verify", (await copy.OpenAsync(_wiki.NewFlow().AuthorizeUri())).Url.AbsolutePath);
+
+        Assert.NotNull(CodeFlow.ReadCallback(await first.VerifyWithEmailedCodeAsync(verifyPage, _wiki.Mail, "bob@partner.test")).Code);
+
+        // The verification came with a new cookie: the copy of the old one is no longer the session's, and signs nobody in.
+        Assert.Equal("/account/signin", (await copy.OpenAsync(_wiki.NewFlow().AuthorizeUri())).Url.AbsolutePath);
+        Assert.Equal("login_required", CodeFlow.ReadCallback(await copy.OpenAsync(_wiki.NewFlow().AuthorizeUri(extra: "prompt=none"))).Error);
+        Assert.NotNull(CodeFlow.ReadCallback(await first.OpenAsync(_wiki.NewFlow().AuthorizeUri(extra: "prompt=none"))).Code);
+    }
+
+    [Fact]
     public async Task Acr_2sv_is_never_given_to_a_session_that_did_not_use_the_authenticator()
     {
         const string TwoStep = "acr_values=urn%3Astepupidp%3Aacr%3A2sv";

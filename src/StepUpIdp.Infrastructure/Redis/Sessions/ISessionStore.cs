@@ -19,11 +19,17 @@ public interface ISessionStore
     /// <summary>Marks the session used at <paramref name="now"/> without waiting (fire and forget, ordered on the connection).</summary>
     void RecordUse(string accountId, string sessionId, DateTimeOffset now, DateTimeOffset expiresAt);
 
-    /// <summary>A new active authentication in an existing session (a password typed again, say).</summary>
-    Task<bool> ReauthenticateAsync(string accountId, string sessionId, DateTimeOffset authTime, IReadOnlyList<string> methods);
+    /// <summary>
+    /// A new active authentication in an existing session (a password typed again, say), with the hash of the stamp its
+    /// new cookie carries, in one step.
+    /// </summary>
+    Task<bool> ReauthenticateAsync(string accountId, string sessionId, DateTimeOffset authTime, IReadOnlyList<string> methods, string cookieStampHash);
 
-    /// <summary>Records a verification for an organisation in the session; false when the session no longer exists.</summary>
-    Task<bool> RecordVerificationAsync(string accountId, string sessionId, string organisationId, VerificationRecord record);
+    /// <summary>
+    /// Records a verification for an organisation in the session, with the hash of the stamp its new cookie carries, in
+    /// one step; false when the session no longer exists.
+    /// </summary>
+    Task<bool> RecordVerificationAsync(string accountId, string sessionId, string organisationId, VerificationRecord record, string cookieStampHash);
 
     /// <summary>Remembers that an app received tokens from the session; false when the session no longer exists.</summary>
     Task<bool> RecordClientAsync(string accountId, string sessionId, string clientId, DateTimeOffset at);

@@ -44,15 +44,17 @@ public sealed class RedisSessionStore(IConnectionMultiplexer redis, RedisKeys ke
     /// <summary>How long after its lifetime Redis keeps a session's hash, so the expiry sweep still finds it.</summary>
     public static TimeSpan CleanUpCushion { get; } = TimeSpan.FromDays(1);
 
-    public Task<bool> ReauthenticateAsync(string accountId, string sessionId, DateTimeOffset authTime, IReadOnlyList<string> methods) =>
+    public Task<bool> ReauthenticateAsync(string accountId, string sessionId, DateTimeOffset authTime, IReadOnlyList<string> methods, string cookieStampHash) =>
         SetIfExistsAsync(accountId, sessionId,
-            SessionHashFormat.AuthTime, SessionHashFormat.Ms(authTime), SessionHashFormat.Methods, string.Join(' ', methods));
+            SessionHashFormat.AuthTime, SessionHashFormat.Ms(authTime), SessionHashFormat.Methods, string.Join(' ', methods),
+            SessionHashFormat.CookieStamp, cookieStampHash);
 
-    public Task<bool> RecordVerificationAsync(string accountId, string sessionId, string organisationId, VerificationRecord record)
+    public Task<bool> RecordVerificationAsync(string accountId, string sessionId, string organisationId, VerificationRecord record, string cookieStampHash)
     {
         ArgumentNullException.ThrowIfNull(record);
         var field = SessionHashFormat.VerificationField(organisationId, record.Method);
-        return SetIfExistsAsync(accountId, sessionId, field, seal.Seal(accountId, sessionId, field, record.VerifiedAt));
+        return SetIfExistsAsync(accountId, sessionId, field, seal.Seal(accountId, sessionId, field, record.VerifiedAt),
+            SessionHashFormat.CookieStamp, cookieStampHash);
     }
 
     public Task<bool> RecordClientAsync(string accountId, string sessionId, string clientId, DateTimeOffset at) =>

@@ -22,6 +22,7 @@ internal static class SessionHashFormat
     public const string Expires = "exp";
     public const string Device = "ua";
     public const string Address = "ip";
+    public const string CookieStamp = "ck";
     public const string VerificationPrefix = "v:";
     public const string AccessEndedPrefix = "x:";
     public const string ClientPrefix = "rp:";
@@ -48,6 +49,12 @@ internal static class SessionHashFormat
             Device, session.Device ?? string.Empty,
             Address, session.ClientAddress ?? string.Empty,
         };
+        if (session.CookieStampHash is { } stamp)
+        {
+            fields.Add(CookieStamp);
+            fields.Add(stamp);
+        }
+
         foreach (var verification in session.Verifications)
         {
             var field = VerificationField(verification.OrganisationId, verification.Record.Method);
@@ -126,7 +133,7 @@ internal static class SessionHashFormat
             NullIfEmpty(entries.GetValueOrDefault(Address)),
             verifications,
             ended,
-            clients);
+            clients) { CookieStampHash = NullIfEmpty(entries.GetValueOrDefault(CookieStamp)) };
     }
 
     public static string Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);

@@ -102,7 +102,7 @@ public sealed class GuestModel(AccountDirectory directory, GuestPasscodeSignIn p
                     // No password exists for a guest: the emailed passcode is the sign-in (amr "otp"), and it is also
                     // the org's verification, in this new session only.
                     var session = await sessions.StartAsync(HttpContext, accountId, [AuthenticationMethods.OneTimePasscode]);
-                    await sessions.RecordVerificationAsync(session, App!.OrganisationId, verified.Record);
+                    await sessions.RecordVerificationAsync(HttpContext, session, App!.OrganisationId, verified.Record);
                     Response.Cookies.Delete(PendingCookie, CookieOptions());
                     if (AuthorizeReturnUrl.IsValid(ReturnUrl))
                     {

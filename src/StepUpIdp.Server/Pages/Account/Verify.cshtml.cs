@@ -94,7 +94,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
 
         try
         {
-            switch (await passcodes.CheckAsync(_app!, _subject!, _session!, code, HttpContext.RequestAborted))
+            switch (await passcodes.CheckAsync(HttpContext, _app!, _subject!, _session!, code, HttpContext.RequestAborted))
             {
                 case PasscodeVerifyResult.Verified:
                     // Recorded in this session only; the authorization request now finds it.

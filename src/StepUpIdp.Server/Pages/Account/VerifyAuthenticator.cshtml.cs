@@ -55,7 +55,7 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
         TotpCheckResult result;
         try
         {
-            result = await totp.VerifyForAppAsync(_context!.App!, _context.Subject!, _context.Session, code ?? string.Empty, recoveryCode, HttpContext.RequestAborted);
+            result = await totp.VerifyForAppAsync(HttpContext, _context!.App!, _context.Subject!, _context.Session, code ?? string.Empty, recoveryCode, HttpContext.RequestAborted);
         }
         catch (VerificationStoreUnavailableException)
         {
