@@ -29,7 +29,7 @@ public static class OidcServiceCollectionExtensions
             {
                 core.UseEntityFrameworkCore().UseDbContext<StepUpDbContext>();
                 core.ReplaceApplicationManager(typeof(SecretCachingApplications<>));
-                core.ReplaceTokenManager(typeof(IndexCheckedReferenceIds<>));
+                core.ReplaceTokenManager(typeof(StepUpTokenManager<>));
             })
             .AddServer(server =>
             {
@@ -96,6 +96,7 @@ public static class OidcServiceCollectionExtensions
                 }
 
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
+                server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
                 foreach (var handler in CodeRowWrittenOnce.Descriptors)
@@ -119,6 +120,8 @@ public static class OidcServiceCollectionExtensions
                 validation.UseLocalServer();
                 // The IdP's own APIs take only access tokens issued for them (docs/security.md).
                 validation.AddAudiences(IdpApi.Audience);
+                // ... and only while their sign-in's authorization stands: a replayed code revokes it (docs/sessions.md).
+                validation.AddEventHandler(SignInAuthorizationCheck.ForValidation.Descriptor);
                 validation.UseAspNetCore();
             });
 

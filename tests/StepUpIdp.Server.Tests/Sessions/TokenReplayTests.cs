@@ -43,6 +43,30 @@ public sealed class TokenReplayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reused_authorization_code_also_stops_the_first_access_token_at_userinfo_and_the_idps_api()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        var flow = _wiki.NewFlow();
+        var code = CodeFlow.ReadCallback(await browser.SignInAsync(
+            await browser.OpenAsync(flow.AuthorizeUri("openid offline_access stepup.api_tokens")), "alice@acme.test")).Code!;
+        var (_, tokens) = await flow.RedeemAsync(code);
+        using var api = new HttpClient { BaseAddress = _wiki.Idp.Address };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", tokens.GetProperty("access_token").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("api/me/api-tokens")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("connect/userinfo")).StatusCode);
+
+        Assert.Equal(400, (await flow.RedeemAsync(code)).Status);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync("connect/userinfo")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync("api/me/api-tokens")).StatusCode);
+
+        // A new sign-in of the same app in the same browser is not affected.
+        var again = _wiki.NewFlow();
+        var (status, _) = await again.RedeemAsync(CodeFlow.ReadCallback(await browser.OpenAsync(again.AuthorizeUri())).Code!);
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task A_rotated_refresh_token_presented_after_the_leeway_fails_and_ends_the_new_one_too()
     {
         var (flow, code) = await SignInAsync();
