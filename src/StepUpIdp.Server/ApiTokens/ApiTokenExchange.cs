@@ -50,6 +50,12 @@ public sealed partial class ApiTokenExchange(
             return OidcResults.Error(Errors.InvalidRequest, "The subject_token_type is not supported.");
         }
 
+        // Its access token carries no scope (docs/api-tokens.md): asking for one is a mistake worth naming.
+        if (!string.IsNullOrEmpty(request.Scope))
+        {
+            return OidcResults.Error(Errors.InvalidScope, "An API-token exchange issues an access token without scopes; send no 'scope'.");
+        }
+
         // The relying API proves who it is; a public client could be anyone holding a leaked token.
         var client = await applications.FindByClientIdAsync(app.ClientId, cancellationToken);
         if (client is null || !await applications.HasClientTypeAsync(client, ClientTypes.Confidential, cancellationToken))

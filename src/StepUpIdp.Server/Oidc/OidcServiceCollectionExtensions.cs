@@ -90,13 +90,14 @@ public static class OidcServiceCollectionExtensions
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
 
-                foreach (var handler in RepeatedParameter.Descriptors)
+                foreach (var handler in RepeatedParameter.Descriptors.Concat(PkceFormat.Descriptors))
                 {
                     server.AddEventHandler(handler);
                 }
 
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
+                server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
                 foreach (var handler in CodeRowWrittenOnce.Descriptors)

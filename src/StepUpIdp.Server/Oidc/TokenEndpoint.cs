@@ -77,7 +77,9 @@ internal static class TokenEndpoint
                     break;
             }
 
-            return SignIn(tokens.ForUser(subject, app, authentication, granted.GetScopes()));
+            // A refresh may ask for fewer scopes: OpenIddict narrows the access token's scope, the claims and audiences follow.
+            var narrowedTo = request.IsRefreshTokenGrantType() && !string.IsNullOrEmpty(request.Scope) ? request.GetScopes() : (IReadOnlyCollection<string>?)null;
+            return SignIn(tokens.ForUser(subject, app, authentication, granted.GetScopes(), narrowedTo));
         }
 
         return OidcResults.Error(Errors.UnsupportedGrantType, "The grant type is not supported.");

@@ -22,7 +22,14 @@ namespace StepUpIdp.Server.Oidc;
 /// </summary>
 public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProvider clock)
 {
-    public ClaimsPrincipal ForUser(SubjectFacts subject, OrganisationApp app, AuthenticationState authentication, IEnumerable<string> scopes)
+    /// <param name="scopes">The scopes granted, which a refresh token keeps.</param>
+    /// <param name="narrowedTo">
+    /// At a refresh that asks for fewer scopes (RFC 6749 section 6): the scopes the new access and ID tokens are for. Their
+    /// claims follow these (and the access token's audiences, <see cref="NarrowedRefreshAudiences"/>); the new refresh token
+    /// keeps <paramref name="scopes"/>.
+    /// </param>
+    public ClaimsPrincipal ForUser(SubjectFacts subject, OrganisationApp app, AuthenticationState authentication, IEnumerable<string> scopes,
+        IReadOnlyCollection<string>? narrowedTo = null)
     {
         var role = subject.Role ?? throw new InvalidOperationException("Tokens are only issued to accounts with a role on the app.");
         var identity = new ClaimsIdentity(
@@ -76,11 +83,12 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         var principal = new ClaimsPrincipal(identity);
         // Guests never get the directory scopes, at authorization or at refresh.
         principal.SetScopes(subject.IsGuest ? ScopePolicy.FilterForGuest(scopes) : scopes);
+        var tokenScopes = narrowedTo is null ? principal.GetScopes() : [.. principal.GetScopes().Intersect(narrowedTo, StringComparer.Ordinal)];
         // RFC 9068: the access token names who may accept it: the app it was issued to, so an API cannot be handed
         // another app's (or another org's) token, and the IdP's own APIs only when their scopes were granted.
-        principal.SetAudiences([.. IdpApi.AudiencesFor(app.ClientId, principal.GetScopes())]);
+        principal.SetAudiences([.. IdpApi.AudiencesFor(app.ClientId, principal.GetScopes())]); // narrowed: NarrowedRefreshAudiences
         principal.SetAccessTokenLifetime(AccessTokenLifetime(subject.UserType, authentication.ReverifyAt));
-        principal.SetDestinations(claim => DestinationsOf(claim, principal));
+        principal.SetDestinations(claim => DestinationsOf(claim, tokenScopes));
         return principal;
     }
 
@@ -137,16 +145,16 @@ public sealed class TokenPrincipalFactory(IOptions<IdpOptions> options, TimeProv
         return ReverificationSchedule.CapTokenLifetime(clock.GetUtcNow(), TimeSpan.FromMinutes(minutes), reverifyAt);
     }
 
-    private static IEnumerable<string> DestinationsOf(Claim claim, ClaimsPrincipal principal)
+    private static IEnumerable<string> DestinationsOf(Claim claim, IReadOnlyCollection<string> scopes)
     {
         switch (claim.Type)
         {
             case Claims.Name:
-                return principal.HasScope(Scopes.Profile) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
+                return scopes.Contains(Scopes.Profile) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
 
             case Claims.Email:
             case Claims.EmailVerified:
-                return principal.HasScope(Scopes.Email) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
+                return scopes.Contains(Scopes.Email) ? [Destinations.AccessToken, Destinations.IdentityToken] : [];
 
             case Claims.Subject:
             case Claims.AuthenticationTime:

@@ -31,6 +31,12 @@ internal static class UserInfoEndpoint
                 [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
+        if (!principal.HasScope(Scopes.OpenId))
+        {
+            // OIDC Core 5.3: userinfo answers for a person's OpenID sign-in, not for a machine's or an API token's token.
+            return OidcResults.Error(Errors.InsufficientScope, "The access token was not issued with the openid scope.");
+        }
+
         var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = subject };
         if (principal.HasScope(Scopes.Profile) && principal.GetClaim(Claims.Name) is { } name)
         {

@@ -66,6 +66,12 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal(bobTokenId, access.GetClaim("api_token_id").Value);
         Assert.False(access.TryGetPayloadValue<object>("amr", out _));
         Assert.Equal(TimeSpan.FromMinutes(10), access.ValidTo - access.IssuedAt);
+        Assert.False(access.TryGetPayloadValue<object>("scope", out _));
+
+        // Its access token carries no scope: asking for one is refused, not half-honoured.
+        var (scoped, scopedBody) = await ApiTokenTestDirectory.ExchangeAsync(_idp.Address, bobToken, _api, ApiSecret, scope: "openid");
+        Assert.Equal(400, scoped);
+        Assert.Equal("invalid_scope", scopedBody.Error());
 
         await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Block);
         (status, body) = await ExchangeAsync(bobToken);

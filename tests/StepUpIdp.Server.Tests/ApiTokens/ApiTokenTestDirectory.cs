@@ -145,9 +145,14 @@ internal static class ApiTokenTestDirectory
     }
 
     public static Task<(int Status, JsonElement Body)> ExchangeAsync(Uri idp, string? apiToken,
-        string clientId = "demo-api", string? clientSecret = "demo-api-secret", string subjectTokenType = ApiTokenType)
+        string clientId = "demo-api", string? clientSecret = "demo-api-secret", string subjectTokenType = ApiTokenType, string? scope = null)
     {
         var form = new Dictionary<string, string> { ["grant_type"] = ExchangeGrant, ["client_id"] = clientId, ["subject_token_type"] = subjectTokenType };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
         if (clientSecret is not null)
         {
             form["client_secret"] = clientSecret;

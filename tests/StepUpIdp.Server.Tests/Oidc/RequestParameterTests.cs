@@ -6,7 +6,8 @@ namespace StepUpIdp.Server.Tests.Oidc;
 
 /// <summary>
 /// Parameters an app sends wrong are refused, not read as absent: a repeated parameter, a <c>max_age</c> that is not a
-/// number of seconds, an <c>id_token_hint</c> that is not one of our ID tokens. One host for the class; dave signs in once.
+/// number of seconds, an <c>id_token_hint</c> that is not one of our ID tokens, PKCE values of the wrong shape; and a token
+/// gets what its scopes say. One host for the class; dave signs in once.
 /// </summary>
 public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<SharedIdpHost>, IAsyncLifetime
 {
@@ -98,5 +99,60 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         var signedOut = await _dave.OpenAsync(new Uri(_idp.Address, $"connect/endsession?id_token_hint={idToken}"));
         Assert.Equal("/account/signed-out", signedOut.Url.AbsolutePath);
         Assert.Equal("login_required", CodeFlow.ReadCallback(await _dave.OpenAsync(new CodeFlow(_idp.Address, "demo-spa", Callback).AuthorizeUri("openid", "prompt=none"))).Error);
+    }
+
+    [Fact]
+    public async Task Pkce_values_of_the_wrong_shape_are_refused()
+    {
+        var challengeOfShort = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Security.Cryptography.SHA256.HashData("short"u8.ToArray()));
+        var authorize = $"connect/authorize?client_id=demo-spa&response_type=code&scope=openid&redirect_uri={Uri.EscapeDataString(Callback.ToString())}&code_challenge_method=S256";
+
+        var badChallenge = await _dave.OpenAsync(new Uri(_idp.Address, authorize + "&code_challenge=abc"));
+        Assert.Equal("invalid_request", badChallenge.Text("#oauth-error"));
+
+        // A verifier too short to be secret: its challenge has the right shape, the verifier itself is refused.
+        var code = CodeFlow.ReadCallback(await _dave.OpenAsync(new Uri(_idp.Address, authorize + "&code_challenge=" + challengeOfShort))).Code!;
+        var (status, body) = await new CodeFlow(_idp.Address, "demo-spa", Callback).RedeemAsync(code, verifier: "short");
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_request", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Userinfo_answers_only_for_an_openid_sign_in()
+    {
+        using var http = new HttpClient();
+        var machine = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret",
+        }));
+        var token = JsonDocument.Parse(await machine.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        using var userinfo = new HttpRequestMessage(HttpMethod.Get, new Uri(_idp.Address, "connect/userinfo"));
+        userinfo.Headers.Authorization = new("Bearer", token);
+        using var refused = await http.SendAsync(userinfo);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("insufficient_scope", refused.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task A_refresh_for_fewer_scopes_gets_tokens_for_those_scopes_only_and_keeps_the_rest_for_later()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var code = CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid profile email offline_access stepup.api_tokens"))).Code!;
+        var (_, first) = await flow.RedeemAsync(code);
+        Assert.Contains("urn:stepupidp:api", Tokens.Read(first.GetProperty("access_token").GetString()!).Audiences);
+
+        using var http = new HttpClient();
+        var narrowed = JsonDocument.Parse(await (await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = "demo-spa", ["refresh_token"] = first.GetProperty("refresh_token").GetString()!, ["scope"] = "openid",
+        }))).Content.ReadAsStringAsync()).RootElement;
+        var access = Tokens.Read(narrowed.GetProperty("access_token").GetString()!);
+        Assert.Equal(["demo-spa"], access.Audiences);
+        Assert.False(access.TryGetClaim("email", out _));
+        Assert.False(Tokens.Read(narrowed.GetProperty("id_token").GetString()!).TryGetClaim("name", out _));
+
+        // The refresh token keeps what was granted (RFC 6749 section 6): the next refresh without a scope gets it all back.
+        var (_, full) = await flow.RefreshAsync(narrowed.GetProperty("refresh_token").GetString()!);
+        Assert.Contains("urn:stepupidp:api", Tokens.Read(full.GetProperty("access_token").GetString()!).Audiences);
     }
 }
