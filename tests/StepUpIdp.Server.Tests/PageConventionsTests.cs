@@ -37,7 +37,7 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
 
     [Theory]
     [InlineData("account/signin")]
-    [InlineData("connect/authorize")]
+    [InlineData("connect/authorize")] // a bad request: the error page
     public async Task Pages_cannot_be_framed_cached_or_leak_their_address(string path)
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
@@ -45,6 +45,7 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
 
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("script-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.True(response.Headers.CacheControl?.NoStore);
     }

@@ -2,7 +2,7 @@ namespace StepUpIdp.Server.Hosting;
 
 /// <summary>
 /// Headers every answer of an identity provider carries: its pages must never be framed (clickjacking of the
-/// sign-in and passcode forms), never sniffed, never leak a URL with a code through Referer, and never be
+/// sign-in and passcode forms), never run script (they have none), never sniffed, never leak a URL with a code through Referer, and never be
 /// cached (they show passcodes, secrets shown once and recovery codes).
 /// </summary>
 public static class SecurityHeaders
@@ -15,8 +15,11 @@ public static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            // frame-ancestors only: OpenIddict's form_post answer submits itself with an inline script.
-            headers.ContentSecurityPolicy = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+            // No page runs script, so none may run (an injected one included); only the authorization endpoint's
+            // form_post answer, which OpenIddict makes submit itself with an inline script, is left without script-src.
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(Oidc.OidcServiceCollectionExtensions.AuthorizePath)
+                ? "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+                : "script-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
             if (!http.Request.Path.StartsWithSegments("/.well-known") && !IsStaticAsset(http.Request.Path))
             {
                 headers.CacheControl = "no-store";

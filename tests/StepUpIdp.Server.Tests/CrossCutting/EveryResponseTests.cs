@@ -150,6 +150,13 @@ public sealed class EveryResponseTests(SharedIdpHost shared) : IClassFixture<Sha
             yield return $"Content-Security-Policy: {One("Content-Security-Policy")}";
         }
 
+        // No page runs script; only the authorization endpoint's form_post answer does.
+        if (response.RequestMessage?.RequestUri?.AbsolutePath != "/connect/authorize"
+            && One("Content-Security-Policy")?.Contains("script-src 'none'", StringComparison.Ordinal) != true)
+        {
+            yield return $"Content-Security-Policy without script-src 'none': {One("Content-Security-Policy")}";
+        }
+
         if (One("Referrer-Policy") != "no-referrer")
         {
             yield return $"Referrer-Policy: {One("Referrer-Policy")}";

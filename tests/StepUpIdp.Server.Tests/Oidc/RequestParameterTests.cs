@@ -155,4 +155,18 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         var (_, full) = await flow.RefreshAsync(narrowed.GetProperty("refresh_token").GetString()!);
         Assert.Contains("urn:stepupidp:api", Tokens.Read(full.GetProperty("access_token").GetString()!).Audiences);
     }
+
+    [Fact]
+    public async Task The_form_post_answer_may_run_its_own_submit_script()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = _dave.Cookies });
+        using var answer = await http.GetAsync(flow.AuthorizeUri("openid", "response_mode=form_post"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains(Callback.ToString(), await answer.Content.ReadAsStringAsync());
+        var policy = answer.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("script-src", policy);
+    }
 }
