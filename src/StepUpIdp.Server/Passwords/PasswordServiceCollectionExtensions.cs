@@ -10,6 +10,7 @@ public static class PasswordServiceCollectionExtensions
         services.TryAddScoped<PasswordLinks>();
         services.TryAddScoped<PasswordResetRequests>();
         services.TryAddScoped<PasswordChange>();
+        services.TryAddScoped<SessionsAfterPasswordChange>();
         services.TryAddScoped<Bootstrap.OrganisationBootstrap>();
         return services;
     }

@@ -8,7 +8,7 @@ namespace StepUpIdp.Server.Pages.Account;
 
 /// <summary>A signed-in person changes their password with the current one.</summary>
 [Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
-public sealed class ChangePasswordModel(PasswordChange change) : PageModel
+public sealed class ChangePasswordModel(PasswordChange change, SessionsAfterPasswordChange signOut, SignInSessions sessions) : PageModel
 {
     [BindProperty]
     public string? CurrentPassword { get; set; }
@@ -19,6 +19,9 @@ public sealed class ChangePasswordModel(PasswordChange change) : PageModel
     public string? CurrentError { get; private set; }
     public string? NewError { get; private set; }
     public bool Changed { get; private set; }
+
+    /// <summary>After <see cref="Changed"/>: how many other sessions were ended, or null when they could not be.</summary>
+    public int? OthersEnded { get; private set; }
 
     public void OnGet()
     {
@@ -37,6 +40,9 @@ public sealed class ChangePasswordModel(PasswordChange change) : PageModel
         {
             case PasswordChangeOutcome.Changed:
                 Changed = true;
+                // Every other browser and app of the account is signed out; this one stays.
+                var current = await sessions.CurrentAsync(HttpContext);
+                OthersEnded = await signOut.EndAsync(accountId, current?.SessionId, HttpContext);
                 return Page();
             case PasswordChangeOutcome.Refused:
                 NewError = verdict!.Message;
