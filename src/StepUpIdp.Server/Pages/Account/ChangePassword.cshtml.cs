@@ -10,6 +10,9 @@ namespace StepUpIdp.Server.Pages.Account;
 [Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
 public sealed class ChangePasswordModel(PasswordChange change, SessionsAfterPasswordChange signOut, SignInSessions sessions) : PageModel
 {
+    /// <summary>The lock-out is the sign-in's: the person (or whoever holds the session) learns it, and only how long to wait.</summary>
+    public const string LockedMessage = "Too many wrong passwords were tried for this account. Wait 15 minutes and try again.";
+
     [BindProperty]
     public string? CurrentPassword { get; set; }
 
@@ -44,6 +47,9 @@ public sealed class ChangePasswordModel(PasswordChange change, SessionsAfterPass
                 var current = await sessions.CurrentAsync(HttpContext);
                 OthersEnded = await signOut.EndAsync(accountId, current?.SessionId, HttpContext);
                 return Page();
+            case PasswordChangeOutcome.Locked:
+                CurrentError = LockedMessage;
+                break;
             case PasswordChangeOutcome.Refused:
                 NewError = verdict!.Message;
                 break;
