@@ -10,9 +10,9 @@ namespace StepUpIdp.Server.Passwords;
 
 /// <summary>
 /// "I forgot my password": emails a reset link to an account that signs in with a password (or is a member of an
-/// organisation, such as an invitee whose set-password link expired). The caller answers every address alike, and the
-/// mail leaves through the queue, off the request, so neither the words nor the time tell a known address from an
-/// unknown one. Guests sign in with codes and get no password this way.
+/// organisation, such as an invitee whose set-password link expired). Runs off the request, in
+/// <see cref="PasswordResetQueue"/>'s worker: the page answers every address alike, in words and in time. Guests sign
+/// in with codes and get no password this way.
 /// </summary>
 public sealed class PasswordResetRequests(StepUpDbContext db, PasswordLinks links, AuditLog audit, GuestMailQueue mail)
 {

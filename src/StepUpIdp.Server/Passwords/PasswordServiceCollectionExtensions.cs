@@ -12,6 +12,12 @@ public static class PasswordServiceCollectionExtensions
         services.TryAddScoped<PasswordChange>();
         services.TryAddScoped<SessionsAfterPasswordChange>();
         services.TryAddScoped<Bootstrap.OrganisationBootstrap>();
+        if (!services.Any(d => d.ServiceType == typeof(PasswordResetQueue)))
+        {
+            services.AddSingleton<PasswordResetQueue>();
+            services.AddHostedService(provider => provider.GetRequiredService<PasswordResetQueue>());
+        }
+
         return services;
     }
 }

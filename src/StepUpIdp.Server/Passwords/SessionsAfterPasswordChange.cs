@@ -34,4 +34,10 @@ internal static partial class PasswordLog
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "The password of {AccountId} changed, but Redis is unreachable: its sign-in sessions were not ended.")]
     public static partial void SessionsNotEnded(ILogger logger, string accountId, Exception exception);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Error, Message = "The password reset queue is full; a reset request was dropped.")]
+    public static partial void ResetQueueFull(ILogger logger);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Error, Message = "A password reset request failed; no link was sent.")]
+    public static partial void ResetRequestFailed(ILogger logger, Exception exception);
 }
