@@ -9,6 +9,7 @@ public static class PasswordServiceCollectionExtensions
     {
         services.TryAddScoped<PasswordLinks>();
         services.TryAddScoped<PasswordResetRequests>();
+        services.TryAddSingleton(Domain.Accounts.PasswordResetEmailLimit.Default);
         services.TryAddScoped<PasswordChange>();
         services.TryAddScoped<SessionsAfterPasswordChange>();
         services.TryAddScoped<Bootstrap.OrganisationBootstrap>();

@@ -40,4 +40,7 @@ internal static partial class PasswordLog
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Error, Message = "A password reset request failed; no link was sent.")]
     public static partial void ResetRequestFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Information, Message = "A password reset email to {AccountId} was refused: too many in a short time.")]
+    public static partial void ResetEmailRefused(ILogger logger, string accountId);
 }

@@ -49,4 +49,30 @@ public sealed class ForgotPasswordTests(SharedIdpHost shared) : IClassFixture<Sh
         var message = await shared.Mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == dave), TimeSpan.FromSeconds(30));
         Assert.Matches(MailPatterns.SetPasswordLink(), message.TextBody ?? "");
     }
+
+    [Fact]
+    public async Task Two_requests_within_30_seconds_send_one_email_and_answer_alike()
+    {
+        var dave = $"dave-{Guid.NewGuid():N}@acme.test";
+        var marker = $"marker-{Guid.NewGuid():N}@acme.test";
+        await _idp.AddAccountAsync(dave);
+        await _idp.AddAccountAsync(marker);
+        using var browser = new Browser(_from);
+
+        var first = await RequestResetAsync(browser, dave);
+        var second = await RequestResetAsync(browser, dave);
+        Assert.Equal(first.Status, second.Status);
+        Assert.Equal(first.Html, second.Html);
+
+        // Requests are handled and mailed in order: once the marker's link is here, dave's requests are done.
+        await RequestResetAsync(browser, marker);
+        await shared.Mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == marker), TimeSpan.FromSeconds(30));
+        Assert.Single(shared.Mail.Messages, m => m.To.Mailboxes.Any(b => b.Address == dave));
+    }
+
+    private async Task<Page> RequestResetAsync(Browser browser, string email)
+    {
+        var form = await browser.OpenAsync(new Uri(_idp.Address, "account/forgot-password"));
+        return await browser.SubmitAsync(form, new Dictionary<string, string> { ["Email"] = email });
+    }
 }
