@@ -52,6 +52,9 @@ public sealed class RedisKeys
     /// </summary>
     public RedisKey PasscodeSendsByIp(string clientIp) => Key("passcode-sends", "ip", ClientNetwork.KeyOf(clientIp));
 
+    /// <summary>Sorted set of the times of an account's password reset emails: cool-down and window limit.</summary>
+    public RedisKey PasswordResetSends(string accountId) => AccountKeyed("password-reset-sends", accountId);
+
     /// <summary>Consecutive failed tries and lock-out of an account key (all organisations).</summary>
     public RedisKey Lockout(string accountKey) => AccountKeyed("lockout", accountKey);
 

@@ -60,6 +60,7 @@ public static class RedisServiceCollectionExtensions
         services.TryAddSingleton<ILogoutQueue, RedisLogoutQueue>();
         services.TryAddSingleton<IPasscodeChallengeStore, RedisPasscodeChallengeStore>();
         services.TryAddSingleton<ITotpReplayGuard, RedisTotpReplayGuard>();
+        services.TryAddSingleton<PasswordResets.PasswordResetSends>();
         return services;
     }
 

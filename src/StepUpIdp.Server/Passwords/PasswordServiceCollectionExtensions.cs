@@ -9,8 +9,16 @@ public static class PasswordServiceCollectionExtensions
     {
         services.TryAddScoped<PasswordLinks>();
         services.TryAddScoped<PasswordResetRequests>();
+        services.TryAddSingleton(Domain.Accounts.PasswordResetEmailLimit.Default);
         services.TryAddScoped<PasswordChange>();
+        services.TryAddScoped<SessionsAfterPasswordChange>();
         services.TryAddScoped<Bootstrap.OrganisationBootstrap>();
+        if (!services.Any(d => d.ServiceType == typeof(PasswordResetQueue)))
+        {
+            services.AddSingleton<PasswordResetQueue>();
+            services.AddHostedService(provider => provider.GetRequiredService<PasswordResetQueue>());
+        }
+
         return services;
     }
 }

@@ -21,6 +21,17 @@ public abstract record PasswordSignInResult
     public sealed record Deactivated : PasswordSignInResult;
 }
 
+/// <summary>What a password check under the lock-out found.</summary>
+public enum PasswordCheck
+{
+    /// <summary>The default, so an unset result fails closed.</summary>
+    Wrong = 0,
+
+    /// <summary>The account is locked: no password was checked.</summary>
+    Locked,
+    Right,
+}
+
 /// <summary>Checks a password with lock-out after repeated failures, without revealing which accounts exist.</summary>
 public sealed class PasswordSignIn(
     AccountDirectory directory,
@@ -48,17 +59,57 @@ public sealed class PasswordSignIn(
             return new PasswordSignInResult.Failed();
         }
 
+        var check = await CheckCountedAsync(account, password, now, cancellationToken);
+        if (check != PasswordCheck.Right)
+        {
+            Log.PasswordSignInFailed(logger, check == PasswordCheck.Locked ? "locked" : "wrong-password");
+            IdpMetrics.SignIn(check == PasswordCheck.Locked ? "locked" : "wrong_password");
+            return new PasswordSignInResult.Failed();
+        }
+
+        if (account.DeactivatedAt is not null)
+        {
+            Log.PasswordSignInFailed(logger, "deactivated");
+            return new PasswordSignInResult.Deactivated();
+        }
+
+        await ClearFailuresAsync(account.Id, cancellationToken);
+        IdpMetrics.SignIn("success");
+        return new PasswordSignInResult.Succeeded(account);
+    }
+
+    /// <summary>
+    /// A signed-in person's current password (a password change): the same lock-out as sign-in counts the attempt, a
+    /// locked account has no password checked, and a right one clears the count as a successful sign-in does.
+    /// </summary>
+    public async Task<PasswordCheck> CheckCurrentAsync(Account account, string password, CancellationToken cancellationToken)
+    {
+        if (account.PasswordHash is null)
+        {
+            return PasswordCheck.Wrong;
+        }
+
+        var check = await CheckCountedAsync(account, password, clock.GetUtcNow(), cancellationToken);
+        if (check == PasswordCheck.Right)
+        {
+            await ClearFailuresAsync(account.Id, cancellationToken);
+        }
+
+        return check;
+    }
+
+    /// <summary>Counts the attempt (<see cref="CountAttemptAsync"/>), then checks the password unless the account is locked.</summary>
+    private async Task<PasswordCheck> CheckCountedAsync(Account account, string password, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var counted = await CountAttemptAsync(account, now, cancellationToken);
         if (counted is null)
         {
             // Still verify, so a locked account answers in the same time as any other failure.
-            hasher.VerifyHashedPassword(account, account.PasswordHash, password);
-            Log.PasswordSignInFailed(logger, "locked");
-            IdpMetrics.SignIn("locked");
-            return new PasswordSignInResult.Failed();
+            hasher.VerifyHashedPassword(account, account.PasswordHash!, password);
+            return PasswordCheck.Locked;
         }
 
-        var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash!, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
             // The failure was stored before the check; nothing is left to write.
@@ -68,9 +119,7 @@ public sealed class PasswordSignIn(
                 IdpMetrics.LockedOut("password");
             }
 
-            Log.PasswordSignInFailed(logger, "wrong-password");
-            IdpMetrics.SignIn("wrong_password");
-            return new PasswordSignInResult.Failed();
+            return PasswordCheck.Wrong;
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -79,18 +128,15 @@ public sealed class PasswordSignIn(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        if (account.DeactivatedAt is not null)
-        {
-            Log.PasswordSignInFailed(logger, "deactivated");
-            return new PasswordSignInResult.Deactivated();
-        }
+        return PasswordCheck.Right;
+    }
 
+    private async Task ClearFailuresAsync(string accountId, CancellationToken cancellationToken)
+    {
         var cleared = PasswordLockout.AfterSuccess();
-        await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(set => set
+        await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(set => set
             .SetProperty(a => a.FailedPasswordAttempts, cleared.ConsecutiveFailures)
             .SetProperty(a => a.LockedUntil, cleared.LockedUntil), cancellationToken);
-        IdpMetrics.SignIn("success");
-        return new PasswordSignInResult.Succeeded(account);
     }
 
     /// <summary>

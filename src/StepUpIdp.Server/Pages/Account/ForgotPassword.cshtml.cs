@@ -6,8 +6,11 @@ using StepUpIdp.Server.Passwords;
 
 namespace StepUpIdp.Server.Pages.Account;
 
-/// <summary>Asks for a reset link. Every address gets the same answer, so the page cannot be used to find accounts.</summary>
-public sealed class ForgotPasswordModel(PasswordResetRequests requests, IOptions<IdpOptions> idp) : PageModel
+/// <summary>
+/// Asks for a reset link. Every address gets the same answer after the same work (the request is queued, and
+/// <see cref="PasswordResetQueue"/> does the rest), so neither the words nor the timing can be used to find accounts.
+/// </summary>
+public sealed class ForgotPasswordModel(PasswordResetQueue requests, IOptions<IdpOptions> idp) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -18,9 +21,9 @@ public sealed class ForgotPasswordModel(PasswordResetRequests requests, IOptions
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public IActionResult OnPost()
     {
-        await requests.RequestAsync(Email?.Trim(), IdpAddress.Root(Request, idp.Value), HttpContext.RequestAborted);
+        requests.Enqueue(Email?.Trim(), IdpAddress.Root(Request, idp.Value));
         Sent = true;
         return Page();
     }

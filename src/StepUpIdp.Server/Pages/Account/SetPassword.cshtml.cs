@@ -7,7 +7,7 @@ using StepUpIdp.Server.Passwords;
 namespace StepUpIdp.Server.Pages.Account;
 
 /// <summary>The page an emailed set-password or reset link opens: choose a password, once, within 30 minutes.</summary>
-public sealed class SetPasswordModel(PasswordLinks links, StepUpDbContext db) : PageModel
+public sealed class SetPasswordModel(PasswordLinks links, SessionsAfterPasswordChange signOut, StepUpDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
@@ -20,6 +20,9 @@ public sealed class SetPasswordModel(PasswordLinks links, StepUpDbContext db) : 
     public string? Error { get; private set; }
     public bool Done { get; private set; }
 
+    /// <summary>After <see cref="Done"/>: how many sessions of the account were ended, or null when they could not be.</summary>
+    public int? SessionsEnded { get; private set; }
+
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostAsync()
@@ -29,6 +32,8 @@ public sealed class SetPasswordModel(PasswordLinks links, StepUpDbContext db) : 
         {
             case SetPasswordResult.Done done:
                 (Done, State, Email) = (true, PasswordLinkState.Used, done.Account.Email);
+                // Whoever knew the old password (or holds a session) is out: the person signs in with the new one.
+                SessionsEnded = await signOut.EndAsync(done.Account.Id, keepSessionId: null, HttpContext);
                 return Page();
             case SetPasswordResult.Refused refused:
                 await LoadAsync();
