@@ -35,6 +35,26 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
         Assert.Equal(expectedTokens.Split(' '), tokens);
     }
 
+    [Fact]
+    public async Task An_error_is_read_with_its_field_and_a_page_of_two_forms_has_no_id_twice()
+    {
+        using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };
+        var signIn = await browser.OpenAsync(new Uri(fixture.Host.Address, Authorize.TrimStart('/')));
+        var wrong = await browser.SignInAsync(signIn, "bob@partner.test", "not-the-password");
+        Assert.NotNull(wrong.Text("#signin-error"));
+        PageAssert.FieldsAreLabelled(wrong);
+
+        // The passcode page, once a code is sent, has the code form and the send-again form.
+        var verify = await browser.SignInAsync(wrong, "bob@partner.test");
+        Assert.Equal("/account/verify", verify.Url.AbsolutePath);
+        var codePage = await browser.SubmitAsync(verify, new Dictionary<string, string>(), "#send-form");
+        Assert.True(codePage.Document.QuerySelectorAll("form").Length >= 2);
+        PageAssert.FieldsAreLabelled(codePage);
+        var checkedWrong = await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = "000000" }, "#verify-form");
+        Assert.NotNull(checkedWrong.Text("#code-error"));
+        PageAssert.FieldsAreLabelled(checkedWrong);
+    }
+
     [Theory]
     [InlineData("account/signin")]
     [InlineData("connect/authorize")] // a bad request: the error page

@@ -6,7 +6,10 @@ namespace StepUpIdp.Server.Tests.Fixtures;
 /// <summary>Checks of what every page owes a person.</summary>
 public static class PageAssert
 {
-    /// <summary>Every visible input, select and textarea has a &lt;label for&gt; naming it.</summary>
+    /// <summary>
+    /// Every visible input, select and textarea has a &lt;label for&gt; naming it; no two elements share an id; and an error
+    /// shown in a form with fields is tied to a field (<c>aria-describedby</c>), so a screen reader reads it with the field.
+    /// </summary>
     /// <returns>How many fields the page has (0 for a page without a form field), so a check over many pages can tell it checked some.</returns>
     public static int FieldsAreLabelled(Page page)
     {
@@ -18,6 +21,15 @@ public static class PageAssert
             var name = $"<{field.LocalName} name='{field.GetAttribute("name")}'>";
             Assert.False(string.IsNullOrEmpty(field.Id), $"{name} without id on {page.Url}");
             Assert.True(page.Document.QuerySelector($"label[for='{field.Id}']") is not null, $"{name} (#{field.Id}) has no <label for> on {page.Url}");
+        }
+
+        var ids = page.Document.QuerySelectorAll("[id]").Select(e => e.Id!).ToList();
+        Assert.True(ids.Count == ids.Distinct(StringComparer.Ordinal).Count(), $"an id is used twice on {page.Url}: {string.Join(", ", ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
+        foreach (var error in page.Document.QuerySelectorAll("form .error[role=alert][id]"))
+        {
+            var formFields = error.Closest("form")!.QuerySelectorAll("input, select, textarea").Where(f => f is not IHtmlInputElement { Type: "hidden" }).ToList();
+            Assert.True(formFields.Count == 0 || formFields.Any(f => (f.GetAttribute("aria-describedby") ?? "").Split(' ').Contains(error.Id)),
+                $"the error #{error.Id} on {page.Url} is not tied to a field by aria-describedby");
         }
 
         return fields.Count;

@@ -31,10 +31,13 @@ public sealed class RecoveryCodeConcurrencyTests : IAsyncLifetime
         var answers = await Burst.SubmitAsync(20, _ =>
             browser.SubmitAsync(verifyPage, new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, "#recovery-form"));
 
-        Assert.Single(answers, a => a.Url.AbsolutePath == Callback.AbsolutePath);
-        // The others are told the code is used, or that verification is paused: every try counts toward the lock-out.
+        Assert.Contains(answers, a => a.Url.AbsolutePath == Callback.AbsolutePath);
+        // The others are told the code is used, or that verification is paused: every try counts toward the lock-out. A try
+        // read after the verification carries the cookie it replaced (docs/sessions.md): it counts as signed out and goes
+        // back through the authorization request (to the app with the browser's new cookie, or to the sign-in page).
         Assert.All(answers.Where(a => a.Url.AbsolutePath != Callback.AbsolutePath), a => Assert.True(
-            (a.Text("#recovery-error") ?? a.Text("#code-error") ?? string.Empty) is var error && (error.Contains("already used", StringComparison.Ordinal) || error.Contains("paused", StringComparison.Ordinal)),
+            a.Url.AbsolutePath == "/account/signin"
+            || (a.Text("#recovery-error") ?? a.Text("#code-error") ?? string.Empty) is var error && (error.Contains("already used", StringComparison.Ordinal) || error.Contains("paused", StringComparison.Ordinal)),
             a.Html));
         var (used, audited) = await UsedAndAuditedAsync();
         Assert.Equal(1, used);
