@@ -169,6 +169,35 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
         Assert.Contains("user.removed", await AuditActionsAsync());
     }
 
+    [Fact]
+    public async Task Both_spellings_of_an_accented_domain_are_one_person_under_that_domains_policy()
+    {
+        var unicode = $"p@bücher-{_org.Id}.test";
+        var punycode = "P@" + new System.Globalization.IdnMapping().GetAscii(unicode[2..]).ToUpperInvariant();
+        Assert.StartsWith("P@XN--", punycode);
+        var policy = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies",
+            Policies.ExternalPolicyPrecedenceTests.Policy("Bücher", domains: [unicode[2..]], reverifyEvery: "PT10M"));
+        Assert.True(policy.StatusCode == HttpStatusCode.Created, await policy.Content.ReadAsStringAsync());
+        var policyId = (await policy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var ids = new List<string?>();
+        foreach (var email in new[] { unicode, punycode })
+        {
+            var invited = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/users", new { emails = new[] { email } });
+            var body = await invited.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(invited.StatusCode == HttpStatusCode.OK, body.ToString());
+            ids.Add(body.GetProperty("users")[0].GetProperty("id").GetString());
+        }
+
+        Assert.Equal(ids[0], ids[1]);
+        var people = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-users")).GetProperty("users").EnumerateArray()
+            .Where(u => u.GetProperty("email").GetString()!.Contains("bcher", StringComparison.Ordinal) || u.GetProperty("email").GetString()!.Contains("bücher", StringComparison.Ordinal))
+            .ToList();
+        var person = Assert.Single(people);
+        Assert.Equal(ids[0], person.GetProperty("id").GetString());
+        Assert.Equal(policyId, person.GetProperty("policy").GetProperty("id").GetString());
+    }
+
     public static async Task<Uri> SetPasswordLinkAsync(SmtpSink mail, string email)
     {
         var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == email), TimeSpan.FromSeconds(10));
