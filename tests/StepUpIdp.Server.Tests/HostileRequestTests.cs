@@ -199,6 +199,37 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         await AssertCleanErrorAsync(response);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Admin_api_refuses_a_body_over_64_KB_whether_its_length_is_announced_or_chunked(bool chunked)
+    {
+        var admin = await fixture.AdminAsync();
+        var json = $$"""{"name":"{{new string('x', 5 * 1024 * 1024)}}"}""";
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address, "api/orgs/acme/groups"))
+        {
+            Content = chunked ? new ChunkedJson(json) : new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+
+        var response = await admin.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{response.StatusCode} {response.Content.Headers.ContentType} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("too large", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_api_reads_a_small_chunked_body()
+    {
+        var admin = await fixture.AdminAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address, "api/orgs/acme/groups")) { Content = new ChunkedJson("""{"name":123}""") };
+
+        var response = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+    }
+
     [Fact]
     public async Task A_people_page_far_past_the_end_is_empty_not_the_first_page()
     {
@@ -331,6 +362,26 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
             }
 
             await AssertCleanErrorAsync(response);
+        }
+    }
+
+    /// <summary>JSON sent with <c>Transfer-Encoding: chunked</c>: its length is not known before it is sent.</summary>
+    private sealed class ChunkedJson : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public ChunkedJson(string json)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 }
