@@ -170,6 +170,30 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
     }
 
     [Fact]
+    public async Task A_field_left_out_of_a_change_stays_and_an_admin_cannot_take_away_their_own_role_on_the_calling_app()
+    {
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Kept", roles = new[] { new { app = _portal, role = "user" } } });
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var bob = await IdOfAsync(_org.External);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "admin" }, groups = new[] { group } })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { })).StatusCode);
+        var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}");
+        Assert.Equal("Kept", person.GetProperty("groups")[0].GetProperty("name").GetString());
+        Assert.Equal(["direct", "Kept"], person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal)
+            .GetProperty("from").EnumerateArray().Select(f => f.GetString()));
+
+        var self = await IdOfAsync(_org.Admin);
+        var before = await RolesOfAsync(self);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { })).StatusCode);
+        var refused = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { roles = new Dictionary<string, string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("your own role", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("roles")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await RolesOfAsync(self));
+    }
+
+    [Fact]
     public async Task Both_spellings_of_an_accented_domain_are_one_person_under_that_domains_policy()
     {
         var unicode = $"p@bücher-{_org.Id}.test";
@@ -203,6 +227,9 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
         var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == email), TimeSpan.FromSeconds(10));
         return new Uri(MailPatterns.SetPasswordLink().Match(message.TextBody ?? "").Value);
     }
+
+    private async Task<string> RolesOfAsync(string id) =>
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{id}")).GetProperty("roles").GetRawText();
 
     private async Task<string> IdOfAsync(string email) =>
         (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users?q=" + Uri.EscapeDataString(email))).GetProperty("users")[0].GetProperty("id").GetString()!;
