@@ -185,18 +185,37 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
     }
 
     [Theory]
-    [InlineData("api/orgs/acme/users?page=abc")]
-    [InlineData("api/orgs/acme/users?page=99999999999")]
-    [InlineData("api/orgs/acme/audit?pageSize=1e9")]
-    public async Task Admin_api_query_of_the_wrong_type_is_refused_not_a_crash(string path)
+    [InlineData("api/orgs/acme/users?page=abc", "page")]
+    [InlineData("api/orgs/acme/users?page=99999999999", "page")]
+    [InlineData("api/orgs/acme/audit?pageSize=1e9", "pageSize")]
+    [InlineData("api/orgs/acme/audit?page=abc", "page")]
+    [InlineData("api/orgs/acme/audit?page=99999999999", "page")]
+    [InlineData("api/orgs/acme/audit?pageSize=1.5", "pageSize")]
+    [InlineData("api/orgs/acme/audit?page=1&page=2", "page")]
+    public async Task Admin_api_query_of_the_wrong_type_is_a_field_error(string path, string field)
     {
         var admin = await fixture.AdminAsync();
 
         var response = await admin.GetAsync(path);
 
-        // The framework refuses a value it cannot bind before the endpoint runs; the error page says so.
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        await AssertCleanErrorAsync(response);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
+    [InlineData("PATCH", "api/orgs/acme/users", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("HEAD", "api/orgs/acme/users", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "api/orgs/acme/nope", HttpStatusCode.NotFound)]
+    [InlineData("GET", "api/me", HttpStatusCode.NotFound)]
+    public async Task Admin_api_answers_a_path_or_method_it_does_not_have_with_a_problem(string method, string path, HttpStatusCode status)
+    {
+        var admin = await fixture.AdminAsync();
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]
