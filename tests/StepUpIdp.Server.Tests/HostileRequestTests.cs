@@ -185,18 +185,68 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
     }
 
     [Theory]
-    [InlineData("api/orgs/acme/users?page=abc")]
-    [InlineData("api/orgs/acme/users?page=99999999999")]
-    [InlineData("api/orgs/acme/audit?pageSize=1e9")]
-    public async Task Admin_api_query_of_the_wrong_type_is_refused_not_a_crash(string path)
+    [InlineData("api/orgs/acme/users?page=abc", "page")]
+    [InlineData("api/orgs/acme/users?page=99999999999", "page")]
+    [InlineData("api/orgs/acme/audit?pageSize=1e9", "pageSize")]
+    [InlineData("api/orgs/acme/audit?page=abc", "page")]
+    [InlineData("api/orgs/acme/audit?page=99999999999", "page")]
+    [InlineData("api/orgs/acme/audit?pageSize=1.5", "pageSize")]
+    [InlineData("api/orgs/acme/audit?page=1&page=2", "page")]
+    public async Task Admin_api_query_of_the_wrong_type_is_a_field_error(string path, string field)
     {
         var admin = await fixture.AdminAsync();
 
         var response = await admin.GetAsync(path);
 
-        // The framework refuses a value it cannot bind before the endpoint runs; the error page says so.
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        await AssertCleanErrorAsync(response);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
+    [InlineData("PATCH", "api/orgs/acme/users", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("HEAD", "api/orgs/acme/users", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "api/orgs/acme/nope", HttpStatusCode.NotFound)]
+    [InlineData("GET", "api/me", HttpStatusCode.NotFound)]
+    public async Task Admin_api_answers_a_path_or_method_it_does_not_have_with_a_problem(string method, string path, HttpStatusCode status)
+    {
+        var admin = await fixture.AdminAsync();
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Admin_api_refuses_a_body_over_64_KB_whether_its_length_is_announced_or_chunked(bool chunked)
+    {
+        var admin = await fixture.AdminAsync();
+        var json = $$"""{"name":"{{new string('x', 5 * 1024 * 1024)}}"}""";
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address, "api/orgs/acme/groups"))
+        {
+            Content = chunked ? new ChunkedJson(json) : new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+
+        var response = await admin.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{response.StatusCode} {response.Content.Headers.ContentType} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("too large", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_api_reads_a_small_chunked_body()
+    {
+        var admin = await fixture.AdminAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address, "api/orgs/acme/groups")) { Content = new ChunkedJson("""{"name":123}""") };
+
+        var response = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
     }
 
     [Fact]
@@ -331,6 +381,26 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
             }
 
             await AssertCleanErrorAsync(response);
+        }
+    }
+
+    /// <summary>JSON sent with <c>Transfer-Encoding: chunked</c>: its length is not known before it is sent.</summary>
+    private sealed class ChunkedJson : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public ChunkedJson(string json)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 }

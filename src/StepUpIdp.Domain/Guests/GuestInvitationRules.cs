@@ -9,7 +9,7 @@ public abstract record GuestInvitationValidation
     {
     }
 
-    /// <param name="Emails">The addresses, trimmed, in the order given.</param>
+    /// <param name="Emails">The addresses in canonical form (<see cref="Accounts.EmailAddress.Canonical"/>), in the order given.</param>
     /// <param name="Spaces">The space keys, in the order given.</param>
     public sealed record Valid(IReadOnlyList<string> Emails, IReadOnlyList<string> Spaces, DateTimeOffset? ExpiresAt)
         : GuestInvitationValidation;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace StepUpIdp.Domain.Organisations;
 
 /// <summary>The TXT record an organisation publishes to prove it controls a domain.</summary>
@@ -18,8 +16,6 @@ public static class DomainVerification
     public const string ValuePrefix = "stepupidp-domain-verification=";
     public const int MaxLength = 253;
 
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
-
     public static DomainVerificationRecord RecordFor(string domain, string token) =>
         new($"{RecordLabel}.{domain}", "TXT", ValuePrefix + token);
 
@@ -37,11 +33,7 @@ public static class DomainVerification
             return null;
         }
 
-        try
-        {
-            domain = Idn.GetAscii(domain).ToLowerInvariant();
-        }
-        catch (ArgumentException)
+        if (!DomainName.TryAscii(domain, out domain))
         {
             return null;
         }

@@ -6,6 +6,28 @@ public static class Paging
     public const int MaxPageSize = 200;
     public const int DefaultPageSize = 50;
 
+    /// <summary>
+    /// A page or page size as the query string gave it: null when absent, else a whole number; anything else (a
+    /// letter, a fraction, a number past <see cref="int.MaxValue"/>, the parameter given twice) is an error on
+    /// <paramref name="field"/>.
+    /// </summary>
+    public static int? Parse(string? raw, string field, FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(field, "This must be a whole number, given once.");
+        return null;
+    }
+
     public static void Validate(int? page, int? pageSize, FieldErrors errors)
     {
         if (page is < 1)

@@ -49,7 +49,8 @@ public static class UserInvitationRules
             }
         }
 
-        return (trimmed, errors);
+        // The canonical form (domain in lower-case ASCII): both spellings of an IDN address are one person.
+        return (trimmed.Select(EmailAddress.Canonical).ToList(), errors);
     }
 
     /// <param name="roles">Client id to role name, as sent.</param>

@@ -8,17 +8,19 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder org)
     {
-        org.MapGet("/audit", async (HttpContext http, AuditLog audit, int? page, int? pageSize) =>
+        org.MapGet("/audit", async (HttpContext http, AuditLog audit, string? page, string? pageSize) =>
         {
+            // Read as text, so that a value that is no number is a field error like any other (not the framework's 400).
             var errors = new FieldErrors();
-            Paging.Validate(page, pageSize, errors);
+            var (pageNumber, size) = (Paging.Parse(page, "page", errors), Paging.Parse(pageSize, "pageSize", errors));
+            Paging.Validate(pageNumber, size, errors);
             if (errors.Count > 0)
             {
                 return ProblemTypes.ValidationFailed(errors.ToDictionary());
             }
 
             var caller = OrgCaller.From(http);
-            var result = await audit.ReadAsync(caller.OrganisationId, page ?? 1, pageSize ?? Paging.DefaultPageSize, http.RequestAborted);
+            var result = await audit.ReadAsync(caller.OrganisationId, pageNumber ?? 1, size ?? Paging.DefaultPageSize, http.RequestAborted);
             return Results.Ok(new
             {
                 page = result.Page,

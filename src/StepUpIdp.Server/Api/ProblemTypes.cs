@@ -12,6 +12,7 @@ public static class ProblemTypes
     public const string NotOrgAdmin = Base + "not-org-admin";
     public const string NotOrgMember = Base + "not-org-member";
     public const string NotFound = Base + "not-found";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string GuestAllowanceExceeded = Base + "guest-allowance-exceeded";
     public const string VerificationUnavailable = Base + "verification-unavailable";
     public const string Conflict = Base + "conflict";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.People;
 using StepUpIdp.Domain.Policy;
@@ -19,12 +20,15 @@ public static class UsersApi
     {
         var users = org.MapGroup("/users");
 
-        users.MapGet("/", async (HttpContext http, UserRoster roster, string? q, string? type, string? status, int? page, int? pageSize) =>
+        users.MapGet("/", async (HttpContext http, UserRoster roster, string? q, string? type, string? status, string? page, string? pageSize) =>
         {
-            var (query, errors) = UserQueryRules.Validate(q, type, status, page, pageSize);
-            if (query is null)
+            // Page numbers are read as text, so that one that is no number is a field error (AuditApi does the same).
+            var numbers = new FieldErrors();
+            var (pageNumber, size) = (Paging.Parse(page, "page", numbers), Paging.Parse(pageSize, "pageSize", numbers));
+            var (query, errors) = UserQueryRules.Validate(q, type, status, pageNumber, size);
+            if (numbers.Count > 0 || query is null)
             {
-                return ProblemTypes.ValidationFailed(errors.ToDictionary());
+                return ProblemTypes.ValidationFailed(numbers.Count > 0 ? numbers.ToDictionary() : errors.ToDictionary());
             }
 
             var result = await roster.ListAsync(OrgCaller.From(http).OrganisationId, query, http.RequestAborted);
@@ -72,7 +76,8 @@ public static class UsersApi
             }
 
             var caller = OrgCaller.From(http);
-            return Answer(await admin.ChangeAssignmentsAsync(caller.OrganisationId, caller.AccountId, id, body!.Roles, body.Groups, http.RequestAborted), "Nothing was changed.");
+            return Answer(await admin.ChangeAssignmentsAsync(caller.OrganisationId, caller.AccountId, id, body!.Roles, body.Groups,
+                caller.Principal.GetClaim(OpenIddictConstants.Claims.ClientId), http.RequestAborted), "Nothing was changed.");
         });
 
         users.MapPost("/{id}/deactivate", async (HttpContext http, string id, UserAdministration admin) =>

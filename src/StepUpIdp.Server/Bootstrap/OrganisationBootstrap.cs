@@ -40,7 +40,7 @@ public sealed class OrganisationBootstrap(StepUpDbContext db, PasswordLinks link
             return new BootstrapResult.Refused("--admin-email must be an email address.");
         }
 
-        var email = adminEmail!.Trim();
+        var email = EmailAddress.Canonical(adminEmail!);
         var normalized = EmailAddress.Normalize(email);
         if (await db.Organisations.AnyAsync(cancellationToken))
         {

@@ -52,7 +52,7 @@ public sealed class DemoDataSeeder(
             var account = new Account
             {
                 Id = Guid.CreateVersion7().ToString("N"),
-                Email = person.Email,
+                Email = EmailAddress.Canonical(person.Email),
                 NormalizedEmail = EmailAddress.Normalize(person.Email),
                 Name = person.Name,
                 EmailVerified = true,

@@ -53,6 +53,7 @@ public static class StepUpIdpHost
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseOutageAnswers>();
+        services.AddExceptionHandler<ApiErrorAnswers>(); // after the outage: its 503 comes first
         // The admin API reference (docs/admin-guide.md, "API reference"), served at /openapi/v1.json.
         services.AddOpenApi(Api.OpenApiDocument.Configure);
         services.AddSignInRateLimits(configuration);
@@ -157,7 +158,9 @@ public static class StepUpIdpHost
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode
                 : DatabaseOutageAnswers.StatusCode(exception) ?? StatusCodes.Status500InternalServerError,
         });
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // Under /api every error is problem details (ApiErrorAnswers); pages get the error page.
+        app.UseWhen(http => ApiErrorAnswers.IsApi(http.Request.Path), api => api.UseStatusCodePages(ApiErrorAnswers.StatusCodeAsync));
+        app.UseWhen(http => !ApiErrorAnswers.IsApi(http.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStepUpMetrics();
         app.UseStaticFiles();
         app.UseRouting();

@@ -30,6 +30,19 @@ internal static class AssignmentWriter
         return errors.Count > 0 ? errors : null;
     }
 
+    /// <summary>The account's direct user and admin roles on the org's apps and its groups of the org, as they are now.</summary>
+    public static async Task<Assignments> CurrentAsync(StepUpDbContext db, string organisationId, string accountId, CancellationToken ct)
+    {
+        var appIds = db.Apps.Where(a => a.OrganisationId == organisationId).Select(a => a.ClientId);
+        var roles = await db.RoleGrants.AsNoTracking()
+            .Where(g => g.AccountId == accountId && g.Role != AppRole.Guest && appIds.Contains(g.AppClientId))
+            .ToDictionaryAsync(g => g.AppClientId, g => g.Role, StringComparer.Ordinal, ct);
+        var groupIds = db.Groups.Where(g => g.OrganisationId == organisationId).Select(g => g.Id);
+        var groups = await db.GroupMembers.AsNoTracking().Where(m => m.AccountId == accountId && groupIds.Contains(m.GroupId))
+            .Select(m => m.GroupId).ToListAsync(ct);
+        return new Assignments(roles, groups);
+    }
+
     /// <summary>Makes the account a member with the roles and groups given, keeping what it already has.</summary>
     public static async Task AddAsync(StepUpDbContext db, string organisationId, string accountId, Assignments assignments, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.People;
+using StepUpIdp.Domain.Roles;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Redis;
@@ -24,16 +25,31 @@ public sealed class UserAdministration(
     TimeProvider clock,
     ILogger<UserAdministration> logger)
 {
+    /// <summary>
+    /// Replaces the person's user and admin roles and their groups. Null <paramref name="roles"/> or
+    /// <paramref name="groups"/> leaves them as they are. An admin changing themselves may not lower their own admin
+    /// roles or their role on <paramref name="callingApp"/> (<see cref="OwnRoles"/>).
+    /// </summary>
+    /// <param name="callingApp">The client id the caller's token was issued to; null for the admin pages.</param>
     public async Task<PersonOutcome> ChangeAssignmentsAsync(string organisationId, string adminId, string accountId,
-        IReadOnlyDictionary<string, string?>? roles, IReadOnlyList<string?>? groups, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string?>? roles, IReadOnlyList<string?>? groups, string? callingApp, CancellationToken cancellationToken)
     {
         if (await people.FindAsync(organisationId, accountId, cancellationToken) is null)
         {
             return new PersonOutcome.NotFound();
         }
 
+        var current = await AssignmentWriter.CurrentAsync(db, organisationId, accountId, cancellationToken);
+        roles ??= current.Roles.ToDictionary(r => r.Key, r => (string?)r.Value.ToClaimValue(), StringComparer.Ordinal);
+        groups ??= [.. current.Groups];
         var errors = new FieldErrors();
         var assignments = await AssignmentWriter.ValidateAsync(db, organisationId, roles, groups, errors, cancellationToken);
+        if (errors.Count == 0 && accountId == adminId && OwnRoles.Lowered(current.Roles, assignments.Roles, callingApp) is { Count: > 0 } lowered)
+        {
+            errors.Add(UserInvitationRules.Fields.Roles,
+                $"You cannot take away your own role on {string.Join(", ", lowered)}; ask another administrator.");
+        }
+
         if (errors.Count > 0)
         {
             return new PersonOutcome.Invalid(errors.ToDictionary());

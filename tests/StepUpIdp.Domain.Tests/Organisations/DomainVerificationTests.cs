@@ -8,6 +8,7 @@ public sealed class DomainVerificationTests
     [InlineData("acme.example", "acme.example")]
     [InlineData("  Mail.ACME.example. ", "mail.acme.example")]
     [InlineData("bücher.example", "xn--bcher-kva.example")]
+    [InlineData("BÜCHER.Example", "xn--bcher-kva.example")]
     public void Domains_are_compared_in_lower_case_ascii(string input, string expected) =>
         Assert.Equal(expected, DomainVerification.Normalize(input));
 

@@ -169,11 +169,67 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
         Assert.Contains("user.removed", await AuditActionsAsync());
     }
 
+    [Fact]
+    public async Task A_field_left_out_of_a_change_stays_and_an_admin_cannot_take_away_their_own_role_on_the_calling_app()
+    {
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Kept", roles = new[] { new { app = _portal, role = "user" } } });
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var bob = await IdOfAsync(_org.External);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "admin" }, groups = new[] { group } })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { })).StatusCode);
+        var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}");
+        Assert.Equal("Kept", person.GetProperty("groups")[0].GetProperty("name").GetString());
+        Assert.Equal(["direct", "Kept"], person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal)
+            .GetProperty("from").EnumerateArray().Select(f => f.GetString()));
+
+        var self = await IdOfAsync(_org.Admin);
+        var before = await RolesOfAsync(self);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { })).StatusCode);
+        var refused = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { roles = new Dictionary<string, string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("your own role", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("roles")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await RolesOfAsync(self));
+    }
+
+    [Fact]
+    public async Task Both_spellings_of_an_accented_domain_are_one_person_under_that_domains_policy()
+    {
+        var unicode = $"p@bücher-{_org.Id}.test";
+        var punycode = "P@" + new System.Globalization.IdnMapping().GetAscii(unicode[2..]).ToUpperInvariant();
+        Assert.StartsWith("P@XN--", punycode);
+        var policy = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/external-policies",
+            Policies.ExternalPolicyPrecedenceTests.Policy("Bücher", domains: [unicode[2..]], reverifyEvery: "PT10M"));
+        Assert.True(policy.StatusCode == HttpStatusCode.Created, await policy.Content.ReadAsStringAsync());
+        var policyId = (await policy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var ids = new List<string?>();
+        foreach (var email in new[] { unicode, punycode })
+        {
+            var invited = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/users", new { emails = new[] { email } });
+            var body = await invited.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(invited.StatusCode == HttpStatusCode.OK, body.ToString());
+            ids.Add(body.GetProperty("users")[0].GetProperty("id").GetString());
+        }
+
+        Assert.Equal(ids[0], ids[1]);
+        var people = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-users")).GetProperty("users").EnumerateArray()
+            .Where(u => u.GetProperty("email").GetString()!.Contains("bcher", StringComparison.Ordinal) || u.GetProperty("email").GetString()!.Contains("bücher", StringComparison.Ordinal))
+            .ToList();
+        var person = Assert.Single(people);
+        Assert.Equal(ids[0], person.GetProperty("id").GetString());
+        Assert.Equal(policyId, person.GetProperty("policy").GetProperty("id").GetString());
+    }
+
     public static async Task<Uri> SetPasswordLinkAsync(SmtpSink mail, string email)
     {
         var message = await mail.WaitForMessageAsync(m => m.To.Mailboxes.Any(b => b.Address == email), TimeSpan.FromSeconds(10));
         return new Uri(MailPatterns.SetPasswordLink().Match(message.TextBody ?? "").Value);
     }
+
+    private async Task<string> RolesOfAsync(string id) =>
+        (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{id}")).GetProperty("roles").GetRawText();
 
     private async Task<string> IdOfAsync(string email) =>
         (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users?q=" + Uri.EscapeDataString(email))).GetProperty("users")[0].GetProperty("id").GetString()!;

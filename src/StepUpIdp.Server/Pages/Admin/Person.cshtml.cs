@@ -32,7 +32,7 @@ public sealed class PersonModel(UserRoster roster, UserAdministration administra
             }
         }
 
-        return await AnswerAsync(await administration.ChangeAssignmentsAsync(Org, AdminId, Id, roles, Groups?.ToList<string?>(), HttpContext.RequestAborted),
+        return await AnswerAsync(await administration.ChangeAssignmentsAsync(Org, AdminId, Id, roles, Groups?.ToList<string?>() ?? [], callingApp: null, HttpContext.RequestAborted),
             "Roles and groups were saved.");
     }
 
