@@ -24,6 +24,18 @@ public static class ServerCommands
                 Console.WriteLine(applied.Count == 0
                     ? "The database is up to date."
                     : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
+                var addresses = await CanonicalAddresses.RewriteAsync(db, cancellationToken);
+                if (addresses.Rewritten > 0)
+                {
+                    Console.WriteLine($"Rewrote {addresses.Rewritten} address(es) to their canonical form (an accented domain in its xn-- form).");
+                }
+
+                if (addresses.ConflictingAccountIds.Count > 0)
+                {
+                    Console.WriteLine($"Left {addresses.ConflictingAccountIds.Count} account(s) whose canonical address another account has; keep one of each pair: "
+                        + string.Join(", ", addresses.ConflictingAccountIds));
+                }
+
                 return 0;
 
             case ServerCommandLine.Bootstrap:
