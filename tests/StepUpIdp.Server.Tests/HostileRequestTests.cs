@@ -249,6 +249,26 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
     }
 
+    [Theory]
+    [InlineData("api/orgs/acme/users", null, "Bearer")]
+    [InlineData("api/orgs/acme/users", "Bearer garbage", "Bearer error=\"invalid_token\"")]
+    [InlineData("api/me/api-tokens", null, "Bearer")]
+    [InlineData("api/me/api-tokens", "Bearer garbage", "Bearer error=\"invalid_token\"")]
+    public async Task An_api_call_without_a_caller_is_challenged_for_a_bearer_token(string path, string? authorization, string challenge)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Host.Address, path));
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var http = NoRedirectClient();
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(challenge, response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task A_people_page_far_past_the_end_is_empty_not_the_first_page()
     {

@@ -58,7 +58,7 @@ public static class OrgAccess
         var accountId = principal?.GetClaim(OpenIddictConstants.Claims.Subject);
         if (principal is null || accountId is null)
         {
-            return ProblemTypes.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated,
+            return StepUpChallenges.Unauthenticated(http,
                 requireAdmin ? "A bearer access token with scope stepup.admin is required." : "Sign in or present a bearer access token.");
         }
 

@@ -14,6 +14,17 @@ namespace StepUpIdp.Server.Api;
 /// </summary>
 public static class StepUpChallenges
 {
+    /// <summary>
+    /// The 401 of an API call with no caller: with <c>WWW-Authenticate: Bearer</c> (RFC 6750 section 3), and
+    /// <c>error="invalid_token"</c> when the call carried a bearer token that did not validate.
+    /// </summary>
+    public static IResult Unauthenticated(HttpContext http, string detail)
+    {
+        var sentBearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        http.Response.Headers.WWWAuthenticate = sentBearer ? "Bearer error=\"invalid_token\"" : "Bearer";
+        return ProblemTypes.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, detail);
+    }
+
     /// <summary>Null when the bearer token is strong and recent enough; else the 401 to answer.</summary>
     public static IResult? ForBearer(HttpContext http, ClaimsPrincipal principal, AcrLevel? minimumAcr, bool recent)
     {

@@ -63,8 +63,7 @@ public sealed record ApiTokenCaller(string AccountId, string OrganisationId, Cla
             var session = await http.AuthenticateAsync(SessionDefaults.Scheme);
             if (!session.Succeeded)
             {
-                return (null, ProblemTypes.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated,
-                    "Sign in or present a bearer access token."));
+                return (null, StepUpChallenges.Unauthenticated(http, "Sign in or present a bearer access token."));
             }
 
             if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
