@@ -46,7 +46,7 @@ public static class AppRegistrationRules
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200 || name.Any(char.IsControl))
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || Audit.DisplayNames.HasHiddenCharacters(name))
         {
             errors["name"] = ["A name of 1 to 200 characters on one line is required."];
         }

@@ -15,5 +15,5 @@ public static class OrganisationIdentity
         && id[0] != '-' && id[^1] != '-' && !id.Contains("--", StringComparison.Ordinal);
 
     public static bool IsValidName(string? name) =>
-        !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= MaxNameLength && !name.Any(char.IsControl);
+        !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= MaxNameLength && !Audit.DisplayNames.HasHiddenCharacters(name);
 }

@@ -27,9 +27,9 @@ public static class GroupRules
             return null;
         }
 
-        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length > MaxNameLength || Audit.DisplayNames.HasHiddenCharacters(trimmed))
         {
-            errors.Add("name", $"A name has at most {MaxNameLength} characters and no control characters.");
+            errors.Add("name", $"A name has at most {MaxNameLength} characters and no control or invisible formatting characters.");
             return null;
         }
 

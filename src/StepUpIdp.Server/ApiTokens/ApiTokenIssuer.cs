@@ -40,9 +40,10 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
     public async Task<ApiTokenCreation> CreateAsync(string accountId, string organisationId, string? name, int lifetimeDays, CancellationToken cancellationToken)
     {
         name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > ApiTokenConfiguration.MaxNameLength)
+        if (string.IsNullOrEmpty(name) || name.Length > ApiTokenConfiguration.MaxNameLength || Domain.Audit.DisplayNames.HasHiddenCharacters(name))
         {
-            return new ApiTokenCreation.Refused("name", $"Give the token a name of 1 to {ApiTokenConfiguration.MaxNameLength} characters.", "name");
+            return new ApiTokenCreation.Refused("name",
+                $"Give the token a name of 1 to {ApiTokenConfiguration.MaxNameLength} characters, without control or invisible formatting characters.", "name");
         }
 
         // The facts and the new token in one serializable transaction (retried on a conflict): a policy or role change
