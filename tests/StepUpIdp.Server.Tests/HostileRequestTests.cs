@@ -270,6 +270,20 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
     }
 
     [Fact]
+    public async Task A_number_sent_as_a_string_is_the_wrong_type_for_its_field()
+    {
+        var admin = await fixture.AdminAsync();
+        using var body = new StringContent("""
+            {"verification":"required","reverifyEvery":"P1D","methods":["email_otp"],"requireTwoStepVerification":false,
+             "apiTokens":"allow","apiTokenMaxLifetimeDays":"30"}
+            """, Encoding.UTF8, "application/json");
+        var response = await admin.PostAsync("api/orgs/acme/external-policy/preview", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("apiTokenMaxLifetimeDays", out _), problem.RootElement.ToString());
+    }
+
+    [Fact]
     public async Task A_people_page_far_past_the_end_is_empty_not_the_first_page()
     {
         var admin = await fixture.AdminAsync();

@@ -11,7 +11,8 @@ namespace StepUpIdp.Server.Api;
 public static class JsonBody
 {
     public const long MaxBytes = 64 * 1024;
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    // The web defaults, but a number must be a JSON number: "lifetimeDays": "30" is the wrong type, named as such.
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
 
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http) where T : class
     {
