@@ -86,6 +86,16 @@ public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture
         var (status, refused) = await flow.RefreshAsync(refreshToken);
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+
+        // A token introspection does not judge (an ID token) is inactive to the caller (RFC 7662 section 2.2), not an error.
+        var idToken = await http.PostAsync(new Uri(_idp.Address, "connect/introspect"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret", ["token"] = tokens.GetProperty("id_token").GetString()!,
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, idToken.StatusCode);
+        using var inactive = JsonDocument.Parse(await idToken.Content.ReadAsStringAsync());
+        Assert.Equal(["active"], inactive.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.False(inactive.RootElement.GetProperty("active").GetBoolean());
     }
 
     [Fact]

@@ -98,6 +98,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
+                server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
                 foreach (var handler in CodeRowWrittenOnce.Descriptors)
