@@ -99,6 +99,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
+                server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);
                 server.AddEventHandler(SkipTokenEntryForJwts.Descriptor);
                 foreach (var handler in CodeRowWrittenOnce.Descriptors)

@@ -34,10 +34,10 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     public async Task A_repeated_authorization_parameter_is_refused_not_dropped(string repeated)
     {
         var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
-        var page = await _dave.OpenAsync(flow.AuthorizeUri("openid", "prompt=none&" + repeated));
-        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
-        Assert.Equal("invalid_request", page.Text("#oauth-error"));
-        Assert.Contains($"'{repeated.Split('=')[0]}'", page.Text("#error-message"));
+        var (code, error, description) = CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid", "prompt=none&" + repeated)));
+        Assert.Null(code);
+        Assert.Equal("invalid_request", error);
+        Assert.Contains($"'{repeated.Split('=')[0]}'", description);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         var authorize = $"connect/authorize?client_id=demo-spa&response_type=code&scope=openid&redirect_uri={Uri.EscapeDataString(Callback.ToString())}&code_challenge_method=S256";
 
         var badChallenge = await _dave.OpenAsync(new Uri(_idp.Address, authorize + "&code_challenge=abc"));
-        Assert.Equal("invalid_request", badChallenge.Text("#oauth-error"));
+        Assert.Equal("invalid_request", CodeFlow.ReadCallback(badChallenge).Error);
 
         // A verifier too short to be secret: its challenge has the right shape, the verifier itself is refused.
         var code = CodeFlow.ReadCallback(await _dave.OpenAsync(new Uri(_idp.Address, authorize + "&code_challenge=" + challengeOfShort))).Code!;
@@ -168,5 +168,37 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         var policy = answer.Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("frame-ancestors 'none'", policy);
         Assert.DoesNotContain("script-src", policy);
+    }
+
+    [Theory]
+    [InlineData("response_type=token", "unsupported_response_type")]
+    [InlineData("scope=openid%20root", "invalid_scope")]
+    public async Task An_error_found_in_checking_the_request_goes_back_to_the_app_with_its_state(string change, string expected)
+    {
+        var query = $"client_id=demo-spa&redirect_uri={Uri.EscapeDataString(Callback.ToString())}&response_type=code&scope=openid&state=s1"
+            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+        var name = change.Split('=')[0];
+        query = string.Join('&', query.Split('&').Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal))) + "&" + change;
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var answer = await http.GetAsync(new Uri(_idp.Address, "connect/authorize?" + query));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        var location = answer.Headers.Location!;
+        Assert.Equal(Callback.GetLeftPart(UriPartial.Path), location.GetLeftPart(UriPartial.Path));
+        var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query + location.Fragment.Replace('#', '&'));
+        Assert.Equal(expected, parameters["error"].ToString());
+        Assert.Equal("s1", parameters["state"].ToString());
+    }
+
+    [Theory]
+    [InlineData("client_id=nope&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback")]
+    [InlineData("client_id=demo-spa&redirect_uri=https%3A%2F%2Fevil.example%2Fcallback")]
+    [InlineData("client_id=demo-spa&client_id=demo-api&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback")]
+    public async Task An_error_with_a_client_or_redirect_uri_that_do_not_belong_together_stays_on_the_idps_page(string client)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var answer = await http.GetAsync(new Uri(_idp.Address, $"connect/authorize?{client}&response_type=token&scope=openid&state=s1"));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Null(answer.Headers.Location);
     }
 }
