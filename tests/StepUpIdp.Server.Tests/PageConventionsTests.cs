@@ -36,6 +36,19 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
     }
 
     [Fact]
+    public async Task A_form_sent_from_a_page_opened_before_signing_in_says_the_page_is_out_of_date()
+    {
+        using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };
+        var first = await browser.OpenAsync(new Uri(fixture.Host.Address, Authorize.TrimStart('/')));
+        var second = await browser.OpenAsync(new Uri(fixture.Host.Address, Authorize.TrimStart('/')));
+        Assert.NotNull(CodeFlow.ReadCallback(await browser.SignInAsync(first, "dave@acme.test")).Code);
+
+        var stale = await browser.SignInAsync(second, "dave@acme.test");
+        Assert.Equal(HttpStatusCode.BadRequest, stale.Status);
+        Assert.Equal("This page is out of date", stale.Text("h1"));
+    }
+
+    [Fact]
     public async Task An_error_is_read_with_its_field_and_a_page_of_two_forms_has_no_id_twice()
     {
         using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };

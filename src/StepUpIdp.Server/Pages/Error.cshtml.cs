@@ -39,6 +39,16 @@ public sealed class ErrorModel : PageModel
             Message = "The sign-in service cannot complete your request right now. Please wait a minute, then go back to the application and try again.";
         }
 
+        if (code == StatusCodes.Status400BadRequest
+            && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null
+            && HttpMethods.IsPost(Request.Method)) // a re-executed request keeps its method
+        {
+            // Almost always a form whose antiforgery token no longer matches: sent twice, or from a tab opened before the
+            // person signed in, out or confirmed a code elsewhere (docs/sessions.md).
+            Title = "This page is out of date";
+            Message = "The form was sent from a page that is no longer current, for example after you signed in or confirmed a code in another tab, or sent it twice. Go back to the application and continue from there.";
+        }
+
         if (code == StatusCodes.Status403Forbidden)
         {
             // The same words for an org that does not exist as for one the person may not administer.
