@@ -72,7 +72,7 @@ public sealed class UserRoster(StepUpDbContext db, OrganisationPeople people, Si
         IReadOnlyList<SignInSession>? live;
         try
         {
-            live = await sessions.ListAsync(accountId);
+            live = (await sessions.ListAsync(accountId)).Where(s => SessionVisibility.SeenBy(s, organisationId, appIds, summary.Managed)).ToList();
         }
         catch (VerificationStoreUnavailableException)
         {
