@@ -283,6 +283,19 @@ public sealed class HostileRequestTests(HostileRequestTests.Idp fixture) : IClas
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("apiTokenMaxLifetimeDays", out _), problem.RootElement.ToString());
     }
 
+    [Theory]
+    [InlineData("GET", "api/orgs/acme/groups/nope", "A group with this id")]
+    [InlineData("DELETE", "api/orgs/acme/groups/nope/members/nobody", "A group with this id")]
+    [InlineData("GET", "api/orgs/acme/users/nope", "A person with this id")]
+    public async Task A_missing_thing_is_named_in_its_not_found_answer(string method, string path, string named)
+    {
+        var admin = await fixture.AdminAsync();
+        using var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith(named, problem.RootElement.GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task A_people_page_far_past_the_end_is_empty_not_the_first_page()
     {

@@ -38,7 +38,7 @@ public static class GroupsApi
         groups.MapGet("/{id}", async (HttpContext http, string id, GroupEditor editor) =>
             await editor.FindAsync(OrgCaller.From(http).OrganisationId, id, http.RequestAborted) is { } group
                 ? Results.Ok(Describe(group))
-                : UsersApi.Answer(new PersonOutcome.NotFound(), ""));
+                : UsersApi.Answer(new PersonOutcome.NotFound(PersonOutcome.NotFound.Group), ""));
 
         groups.MapPut("/{id}", async (HttpContext http, string id, GroupEditor editor) =>
         {

@@ -96,7 +96,7 @@ public static class UsersApi
     internal static IResult Answer(PersonOutcome outcome, string nothingDone) => outcome switch
     {
         PersonOutcome.Done => Results.NoContent(),
-        PersonOutcome.NotFound => NotFound(),
+        PersonOutcome.NotFound notFound => ProblemTypes.NotFoundProblem(notFound.What),
         PersonOutcome.Invalid invalid => ProblemTypes.ValidationFailed(invalid.Errors, $"The request has invalid fields. {nothingDone}"),
         PersonOutcome.NotManaged => ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.AccountNotManaged,
             "Only the organisation that manages this account may do this.",
@@ -118,7 +118,7 @@ public static class UsersApi
         _ => throw new InvalidOperationException("Unknown outcome."),
     };
 
-    private static IResult NotFound() => ProblemTypes.NotFoundProblem("A person with this id in this organisation");
+    private static IResult NotFound() => ProblemTypes.NotFoundProblem(PersonOutcome.NotFound.Person);
 
     private static object Describe(UserSummary user) => new
     {

@@ -84,7 +84,7 @@ public sealed class GroupEditor(
     {
         if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken))
         {
-            return new PersonOutcome.NotFound();
+            return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
         }
 
         // Validated inside the guarded transaction, so a group created or renamed at the same moment cannot take the name too.
@@ -102,7 +102,7 @@ public sealed class GroupEditor(
             var group = await db.Groups.Include(g => g.AppRoles).SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
             if (group is null)
             {
-                return new PersonOutcome.NotFound();
+                return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
             }
 
             var before = $"{group.Name}: {Describe(group.AppRoles.Select(r => new GroupRole(r.AppClientId, r.Role, r.Spaces, r.ReadOnlySpaces)).ToList())}";
@@ -130,7 +130,7 @@ public sealed class GroupEditor(
             var group = await db.Groups.SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
             if (group is null)
             {
-                return new PersonOutcome.NotFound();
+                return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
             }
 
             await db.GroupMembers.Where(m => m.GroupId == groupId).ExecuteDeleteAsync(ct);
@@ -151,7 +151,7 @@ public sealed class GroupEditor(
         var group = await FindAsync(organisationId, groupId, cancellationToken);
         if (group is null)
         {
-            return (new PersonOutcome.NotFound(), []);
+            return (new PersonOutcome.NotFound(PersonOutcome.NotFound.Group), []);
         }
 
         var (addresses, errors) = UserInvitationRules.ValidateEmails(emails);
@@ -212,7 +212,7 @@ public sealed class GroupEditor(
 
         if (added is null)
         {
-            return (new PersonOutcome.NotFound(), []);
+            return (new PersonOutcome.NotFound(PersonOutcome.NotFound.Group), []);
         }
 
         if (group.IsGuestGroup)
@@ -229,14 +229,19 @@ public sealed class GroupEditor(
         return await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
             var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId && g.OrganisationId == organisationId, ct);
-            var member = group is null ? null : await db.GroupMembers.FindAsync([groupId, accountId], ct);
+            if (group is null)
+            {
+                return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
+            }
+
+            var member = await db.GroupMembers.FindAsync([groupId, accountId], ct);
             if (member is null)
             {
-                return new PersonOutcome.NotFound();
+                return new PersonOutcome.NotFound(PersonOutcome.NotFound.Membership);
             }
 
             db.GroupMembers.Remove(member);
-            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberRemoved, AuditOutcomes.Success, adminId, accountId, group!.Name));
+            audit.Stage(new AuditEvent(organisationId, AuditActions.GroupMemberRemoved, AuditOutcomes.Success, adminId, accountId, group.Name));
             return new PersonOutcome.Done();
         }, cancellationToken);
     }

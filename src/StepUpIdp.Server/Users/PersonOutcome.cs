@@ -11,8 +11,13 @@ public abstract record PersonOutcome
 
     public sealed record Done : PersonOutcome;
 
-    /// <summary>No such person (or group) in the organisation.</summary>
-    public sealed record NotFound : PersonOutcome;
+    /// <summary>No such person (or group, or membership) in the organisation; <paramref name="What"/> names it for the answer.</summary>
+    public sealed record NotFound(string What = NotFound.Person) : PersonOutcome
+    {
+        public const string Person = "A person with this id in this organisation";
+        public const string Group = "A group with this id in this organisation";
+        public const string Membership = "This person as a member of this group";
+    }
 
     /// <summary>Errors keyed by the JSON field of the request.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : PersonOutcome;
