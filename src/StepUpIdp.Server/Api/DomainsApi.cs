@@ -67,7 +67,7 @@ public static class DomainsApi
     private static object Describe(DomainListing domain) => new
     {
         domain = domain.Domain,
-        status = domain.Verified ? "verified" : "pending",
+        status = domain.Removed ? "removed" : domain.Verified ? "verified" : "pending",
         record = domain.Record is null ? null : Describe(domain.Record),
         // Verified: these people are internal because of this domain, and would be external without it. Pending: they
         // become internal when it is verified.

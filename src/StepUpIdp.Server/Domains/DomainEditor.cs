@@ -10,7 +10,8 @@ using StepUpIdp.Server.Tenancy;
 namespace StepUpIdp.Server.Domains;
 
 /// <summary>A domain of an organisation: pending (with the record to publish) or verified, and who it classifies.</summary>
-public sealed record DomainListing(string Domain, bool Verified, DomainVerificationRecord? Record, IReadOnlyList<OrganisationPerson> People);
+/// <param name="Removed">The answer to a removal: the domain is gone, and <paramref name="People"/> are those it made external.</param>
+public sealed record DomainListing(string Domain, bool Verified, DomainVerificationRecord? Record, IReadOnlyList<OrganisationPerson> People, bool Removed = false);
 
 public abstract record DomainOutcome
 {
@@ -168,7 +169,8 @@ public sealed class DomainEditor(StepUpDbContext db, DnsTxtLookup dns, Organisat
 
             audit.Stage(new AuditEvent(orgId, "domain.removed", "success", ActorId: actorId,
                 Detail: verified is null ? $"{name} (pending)" : $"{name}; now external: {Names(changed)}"));
-            return new DomainOutcome.Done(new DomainListing(name, false, null, changed));
+            // Read while the domain was verified: from now on they are external.
+            return new DomainOutcome.Done(new DomainListing(name, false, null, [.. changed.Select(p => p with { UserType = UserType.External })], Removed: true));
         }, cancellationToken);
     }
 

@@ -64,6 +64,9 @@ public sealed class DomainVerificationTests
         Assert.Equal("internal", Assert.Single(preview.GetProperty("people").EnumerateArray()).GetProperty("userType").GetString());
         var removed = await alice.DeleteAsync("api/orgs/acme/domains/partner.test");
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        var answer = await removed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("removed", answer.GetProperty("status").GetString());
+        Assert.Equal("external", Assert.Single(answer.GetProperty("people").EnumerateArray()).GetProperty("userType").GetString());
         Assert.Contains("bob@partner.test", await alice.GetStringAsync("api/orgs/acme/external-users"));
 
         var audit = await alice.GetStringAsync("api/orgs/acme/audit");
