@@ -39,12 +39,11 @@ public sealed class ErrorModel : PageModel
             Message = "The sign-in service cannot complete your request right now. Please wait a minute, then go back to the application and try again.";
         }
 
-        if (code == StatusCodes.Status400BadRequest
-            && HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null
-            && HttpMethods.IsPost(Request.Method)) // a re-executed request keeps its method
+        if ((code ?? Response.StatusCode) == StatusCodes.Status400BadRequest && HttpMethods.IsPost(Request.Method)) // re-executed: the method stays
         {
-            // Almost always a form whose antiforgery token no longer matches: sent twice, or from a tab opened before the
-            // person signed in, out or confirmed a code elsewhere (docs/sessions.md).
+            // A form that could not be taken: almost always one whose antiforgery token no longer matches (sent twice, or
+            // from a tab opened before the person signed in, out or confirmed a code elsewhere; docs/sessions.md), else a
+            // form the framework could not read.
             Title = "This page is out of date";
             Message = "The form was sent from a page that is no longer current, for example after you signed in or confirmed a code in another tab, or sent it twice. Go back to the application and continue from there.";
         }
