@@ -39,11 +39,7 @@ public sealed class ErrorModel : PageModel
             Message = "The sign-in service cannot complete your request right now. Please wait a minute, then go back to the application and try again.";
         }
 
-        // Re-executed requests keep their method. The refusal comes as a 400 status (the antiforgery filter), or as the
-        // framework's BadHttpRequestException when the form is read after the antiforgery check failed.
-        if (HttpMethods.IsPost(Request.Method)
-            && (code == StatusCodes.Status400BadRequest
-                || HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest }))
+        if (code == StatusCodes.Status400BadRequest && HttpMethods.IsPost(Request.Method)) // a re-executed request keeps its method
         {
             // A form that could not be taken: almost always one whose antiforgery token no longer matches (sent twice, or
             // from a tab opened before the person signed in, out or confirmed a code elsewhere; docs/sessions.md), else a
