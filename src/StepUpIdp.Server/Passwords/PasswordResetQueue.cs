@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using StepUpIdp.Server.Hosting;
 
 namespace StepUpIdp.Server.Passwords;
 
@@ -8,42 +8,20 @@ namespace StepUpIdp.Server.Passwords;
 /// does the rest (<see cref="PasswordResetRequests"/>: the account lookup, the link, the audit rows, the email). So the
 /// answer's timing cannot tell a known address from an unknown one (docs/admin-guide.md, "Passwords").
 /// </summary>
-public sealed class PasswordResetQueue(IServiceScopeFactory scopes, ILogger<PasswordResetQueue> logger) : BackgroundService
+public sealed class PasswordResetQueue(IServiceScopeFactory scopes, ILogger<PasswordResetQueue> logger)
+    : OffRequestQueue<(string? Email, Uri Root)>(Capacity)
 {
     private const int Capacity = 1000;
 
-    private readonly Channel<(string? Email, Uri Root)> _requests = Channel.CreateBounded<(string?, Uri)>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Queues the request; returns at once whatever happens to it later.</summary>
-    public void Enqueue(string? email, Uri root)
+    protected override async Task ProcessAsync((string? Email, Uri Root) request, CancellationToken cancellationToken)
     {
-        if (!_requests.Writer.TryWrite((email, root)))
-        {
-            PasswordLog.ResetQueueFull(logger);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PasswordResetRequests>().RequestAsync(request.Email, request.Root, cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var (email, root) in _requests.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<PasswordResetRequests>().RequestAsync(email, root, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The person saw the same page as everyone; they can ask again. The address is not logged.
-                    PasswordLog.ResetRequestFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override void OnDropped((string? Email, Uri Root) request) => PasswordLog.ResetQueueFull(logger);
+
+    // The person saw the same page as everyone; they can ask again. The address is not logged.
+    protected override void OnFailed((string? Email, Uri Root) request, Exception exception) =>
+        PasswordLog.ResetRequestFailed(logger, exception);
 }

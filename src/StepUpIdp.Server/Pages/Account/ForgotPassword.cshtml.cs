@@ -23,7 +23,7 @@ public sealed class ForgotPasswordModel(PasswordResetQueue requests, IOptions<Id
 
     public IActionResult OnPost()
     {
-        requests.Enqueue(Email?.Trim(), IdpAddress.Root(Request, idp.Value));
+        requests.Enqueue((Email?.Trim(), IdpAddress.Root(Request, idp.Value)));
         Sent = true;
         return Page();
     }
