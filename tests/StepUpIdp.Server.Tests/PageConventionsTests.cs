@@ -49,6 +49,21 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
     }
 
     [Fact]
+    public async Task A_refused_passcode_form_says_the_page_is_out_of_date_whatever_code_it_carries()
+    {
+        using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };
+        var verify = await browser.SignInAsync(await browser.OpenAsync(new Uri(fixture.Host.Address, Authorize.TrimStart('/'))), "bob@partner.test");
+        var codePage = await browser.SubmitAsync(verify, new Dictionary<string, string>(), "#send-form");
+
+        // A form whose antiforgery token no longer holds (sent twice, or from another tab), with a passcode in its Code field.
+        var refused = await browser.SubmitAsync(codePage,
+            new Dictionary<string, string> { ["Code"] = "404", ["__RequestVerificationToken"] = "stale" }, "#verify-form");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("This page is out of date", refused.Text("h1"));
+    }
+
+    [Fact]
     public async Task An_error_is_read_with_its_field_and_a_page_of_two_forms_has_no_id_twice()
     {
         using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };

@@ -15,8 +15,10 @@ public sealed class ErrorModel : PageModel
     public string Message { get; private set; } = "The request could not be completed. Please go back to the application and try again.";
     public string? OAuthError { get; private set; }
 
-    public IActionResult OnGet(int? code) => Describe(code);
-    public IActionResult OnPost(int? code) => Describe(code);
+    // The status comes from the route only: a re-executed form post still carries its form, and a field named "code"
+    // (the passcode and recovery-code pages have one) would otherwise be read as the status.
+    public IActionResult OnGet([FromRoute] int? code) => Describe(code);
+    public IActionResult OnPost([FromRoute] int? code) => Describe(code);
 
     private IActionResult Describe(int? code)
     {
