@@ -22,7 +22,7 @@ public static class JsonBody
                 "Send the body as application/json."));
         }
 
-        var body = http.Request.ContentLength > MaxBytes ? null : await ReadLimitedAsync(http.Request.Body, http.RequestAborted);
+        var body = http.Request.ContentLength > MaxBytes ? null : await ReadLimitedAsync(http.Request.Body, http.Request.ContentLength, http.RequestAborted);
         if (body is null)
         {
             return (null, ProblemTypes.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.Validation,
@@ -61,14 +61,26 @@ public static class JsonBody
     }
 
     /// <summary>The whole body, or null when it is longer than <see cref="MaxBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    /// <param name="announced">The announced length, if any: the first buffer's size (one byte more, to see a longer body).</param>
+    private static async Task<ReadOnlyMemory<byte>?> ReadLimitedAsync(Stream body, long? announced, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxBytes + 1];
+        // Sized to the body, not to the limit: most bodies are a few hundred bytes. A chunked body grows the buffer by
+        // doubling, never past one byte over the limit.
+        var buffer = new byte[(int)Math.Min(MaxBytes + 1, (announced ?? 4095) + 1)];
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
         {
             length += read;
+            if (length == buffer.Length)
+            {
+                if (length > MaxBytes)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(MaxBytes + 1, (long)buffer.Length * 2));
+            }
         }
 
         if (length > MaxBytes)
