@@ -49,14 +49,18 @@ public static class GroupsApi
             }
 
             var caller = OrgCaller.From(http);
-            var outcome = await editor.ChangeAsync(caller.OrganisationId, caller.AccountId, id, body!.Name, body.Roles?.Select(r => r?.ToRequest()).ToList(), http.RequestAborted);
+            var outcome = await editor.ChangeAsync(caller.OrganisationId, caller.AccountId, id, body!.Name, body.Roles?.Select(r => r?.ToRequest()).ToList(),
+                caller.CallingApp, http.RequestAborted);
             return outcome is PersonOutcome.Done
                 ? Results.Ok(Describe((await editor.FindAsync(caller.OrganisationId, id, http.RequestAborted))!))
                 : UsersApi.Answer(outcome, "Nothing was changed.");
         });
 
         groups.MapDelete("/{id}", async (HttpContext http, string id, GroupEditor editor) =>
-            UsersApi.Answer(await editor.DeleteAsync(OrgCaller.From(http).OrganisationId, OrgCaller.From(http).AccountId, id, http.RequestAborted), "Nothing was changed."));
+        {
+            var caller = OrgCaller.From(http);
+            return UsersApi.Answer(await editor.DeleteAsync(caller.OrganisationId, caller.AccountId, id, caller.CallingApp, http.RequestAborted), "Nothing was changed.");
+        });
 
         groups.MapPost("/{id}/members", async (HttpContext http, string id, GroupEditor editor, IOptions<IdpOptions> idp) =>
         {
@@ -74,7 +78,11 @@ public static class GroupsApi
         });
 
         groups.MapDelete("/{id}/members/{accountId}", async (HttpContext http, string id, string accountId, GroupEditor editor) =>
-            UsersApi.Answer(await editor.RemoveMemberAsync(OrgCaller.From(http).OrganisationId, OrgCaller.From(http).AccountId, id, accountId, http.RequestAborted), "Nothing was changed."));
+        {
+            var caller = OrgCaller.From(http);
+            return UsersApi.Answer(await editor.RemoveMemberAsync(caller.OrganisationId, caller.AccountId, id, accountId, caller.CallingApp, http.RequestAborted),
+                "Nothing was changed.");
+        });
 
         return org;
     }

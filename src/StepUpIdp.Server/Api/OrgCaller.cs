@@ -12,6 +12,9 @@ namespace StepUpIdp.Server.Api;
 /// <summary>The authenticated caller of an organisation API, as established by <see cref="OrgAccess"/>.</summary>
 public sealed record OrgCaller(string AccountId, string OrganisationId, bool IsAdmin, ClaimsPrincipal Principal)
 {
+    /// <summary>The client id the caller's token was issued to (the app an admin may not lose their own role on); null for a browser session.</summary>
+    public string? CallingApp => Principal.GetClaim(OpenIddictConstants.Claims.ClientId);
+
     public static OrgCaller From(HttpContext http) =>
         http.Items[typeof(OrgCaller)] as OrgCaller
         ?? throw new InvalidOperationException("OrgAccess must run before the endpoint.");

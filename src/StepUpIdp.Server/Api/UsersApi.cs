@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.People;
 using StepUpIdp.Domain.Policy;
@@ -77,7 +76,7 @@ public static class UsersApi
 
             var caller = OrgCaller.From(http);
             return Answer(await admin.ChangeAssignmentsAsync(caller.OrganisationId, caller.AccountId, id, body!.Roles, body.Groups,
-                caller.Principal.GetClaim(OpenIddictConstants.Claims.ClientId), http.RequestAborted), "Nothing was changed.");
+                caller.CallingApp, http.RequestAborted), "Nothing was changed.");
         });
 
         users.MapPost("/{id}/deactivate", async (HttpContext http, string id, UserAdministration admin) =>

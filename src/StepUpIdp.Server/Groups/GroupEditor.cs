@@ -23,7 +23,9 @@ public sealed record GroupListing(string Id, string Name, IReadOnlyList<GroupRol
 /// <summary>
 /// An organisation's groups (docs/admin-guide.md, "Groups"): create, rename, change roles, delete; add and remove
 /// members. A guest group makes its members guests of its spaces, counted against the guest allowance
-/// (<see cref="GuestAllowanceGuard"/>). Shared by the admin API and pages; each change is audited with it.
+/// (<see cref="GuestAllowanceGuard"/>). An admin may not change, leave or delete a group so that it stops giving them
+/// their own admin role or their role on the app they call from (<see cref="OwnRoles"/>). Shared by the admin API and
+/// pages; each change is audited with it.
 /// </summary>
 public sealed class GroupEditor(
     StepUpDbContext db,
@@ -79,8 +81,9 @@ public sealed class GroupEditor(
     }
 
     /// <summary>Renames the group and, when <paramref name="roles"/> is given, replaces its roles (under the guest allowance).</summary>
+    /// <param name="callingApp">The client id the admin's token was issued to; null for the admin pages.</param>
     public async Task<PersonOutcome> ChangeAsync(string organisationId, string adminId, string groupId, string? name,
-        IReadOnlyList<GroupRoleRequest?>? roles, CancellationToken cancellationToken)
+        IReadOnlyList<GroupRoleRequest?>? roles, string? callingApp, CancellationToken cancellationToken)
     {
         if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken))
         {
@@ -105,6 +108,12 @@ public sealed class GroupEditor(
                 return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
             }
 
+            if (validRoles is not null && await OwnRoleCheck.LoweredAsync(db, organisationId, adminId,
+                    held => held.WithGroupRoles(groupId, validRoles.ToDictionary(r => r.AppClientId, r => r.Role, StringComparer.Ordinal)), callingApp, ct) is { Count: > 0 } lowered)
+            {
+                return Refused(UserInvitationRules.Fields.Roles, OwnRoleCheck.Refusal("change the roles of this group to take away", lowered));
+            }
+
             var before = $"{group.Name}: {Describe(group.AppRoles.Select(r => new GroupRole(r.AppClientId, r.Role, r.Spaces, r.ReadOnlySpaces)).ToList())}";
             group.Name = validName!;
             if (validRoles is not null)
@@ -122,7 +131,7 @@ public sealed class GroupEditor(
     }
 
     /// <summary>Deletes the group; its members lose the roles it gave (and guests of a guest group their spaces).</summary>
-    public async Task<PersonOutcome> DeleteAsync(string organisationId, string adminId, string groupId, CancellationToken cancellationToken)
+    public async Task<PersonOutcome> DeleteAsync(string organisationId, string adminId, string groupId, string? callingApp, CancellationToken cancellationToken)
     {
         // Serializable (retried on a conflict): deleted once, and never while members are being added to it.
         return await db.RunSerializableAsync<PersonOutcome>(async ct =>
@@ -131,6 +140,11 @@ public sealed class GroupEditor(
             if (group is null)
             {
                 return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
+            }
+
+            if (await OwnRoleCheck.LoweredAsync(db, organisationId, adminId, held => held.WithoutGroup(groupId), callingApp, ct) is { Count: > 0 } lowered)
+            {
+                return Refused("id", OwnRoleCheck.Refusal("delete a group that gives you", lowered));
             }
 
             await db.GroupMembers.Where(m => m.GroupId == groupId).ExecuteDeleteAsync(ct);
@@ -223,7 +237,8 @@ public sealed class GroupEditor(
         return (new PersonOutcome.Done(), added.Select(a => a.Member).ToList());
     }
 
-    public async Task<PersonOutcome> RemoveMemberAsync(string organisationId, string adminId, string groupId, string accountId, CancellationToken cancellationToken)
+    public async Task<PersonOutcome> RemoveMemberAsync(string organisationId, string adminId, string groupId, string accountId, string? callingApp,
+        CancellationToken cancellationToken)
     {
         // Removed once, with one audit line, however many removals arrive together (the others find nobody).
         return await db.RunSerializableAsync<PersonOutcome>(async ct =>
@@ -238,6 +253,12 @@ public sealed class GroupEditor(
             if (member is null)
             {
                 return new PersonOutcome.NotFound(PersonOutcome.NotFound.Membership);
+            }
+
+            if (accountId == adminId
+                && await OwnRoleCheck.LoweredAsync(db, organisationId, adminId, held => held.WithoutGroup(groupId), callingApp, ct) is { Count: > 0 } lowered)
+            {
+                return Refused("accountId", OwnRoleCheck.Refusal("leave a group that gives you", lowered));
             }
 
             db.GroupMembers.Remove(member);
@@ -269,6 +290,9 @@ public sealed class GroupEditor(
     private async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> AppSpacesAsync(string organisationId, CancellationToken cancellationToken) =>
         (await db.Apps.AsNoTracking().Include(a => a.Spaces).Where(a => a.OrganisationId == organisationId).ToListAsync(cancellationToken))
         .ToDictionary(a => a.ClientId, a => (IReadOnlySet<string>)a.Spaces.Select(s => s.Key).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>Refused by <see cref="OwnRoles"/>, as a field error (not audited, as an admin's refused removal of themselves is not).</summary>
+    private static PersonOutcome.Invalid Refused(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
 
     private static GroupAppRole ToEntity(string groupId, GroupRole role) => new()
     {

@@ -27,8 +27,9 @@ public sealed class UserAdministration(
 {
     /// <summary>
     /// Replaces the person's user and admin roles and their groups. Null <paramref name="roles"/> or
-    /// <paramref name="groups"/> leaves them as they are. An admin changing themselves may not lower their own admin
-    /// roles or their role on <paramref name="callingApp"/> (<see cref="OwnRoles"/>).
+    /// <paramref name="groups"/> leaves them as they are. An admin changing themselves may not lower their own effective
+    /// admin roles or their effective role on <paramref name="callingApp"/>, by their direct roles or by leaving a group
+    /// (<see cref="OwnRoles"/>).
     /// </summary>
     /// <param name="callingApp">The client id the caller's token was issued to; null for the admin pages.</param>
     public async Task<PersonOutcome> ChangeAssignmentsAsync(string organisationId, string adminId, string accountId,
@@ -44,12 +45,6 @@ public sealed class UserAdministration(
         groups ??= [.. current.Groups];
         var errors = new FieldErrors();
         var assignments = await AssignmentWriter.ValidateAsync(db, organisationId, roles, groups, errors, cancellationToken);
-        if (errors.Count == 0 && accountId == adminId && OwnRoles.Lowered(current.Roles, assignments.Roles, callingApp) is { Count: > 0 } lowered)
-        {
-            errors.Add(UserInvitationRules.Fields.Roles,
-                $"You cannot take away your own role on {string.Join(", ", lowered)}; ask another administrator.");
-        }
-
         if (errors.Count > 0)
         {
             return new PersonOutcome.Invalid(errors.ToDictionary());
@@ -62,6 +57,11 @@ public sealed class UserAdministration(
                 return gone;
             }
 
+            if (accountId == adminId && await OwnRolesKeptAsync(organisationId, adminId, assignments, callingApp, ct) is { } lowered)
+            {
+                return lowered;
+            }
+
             await AssignmentWriter.ReplaceAsync(db, organisationId, accountId, assignments, ct);
             audit.Stage(new AuditEvent(organisationId, AuditActions.UserAssignmentsChanged, AuditOutcomes.Success, adminId, accountId, AssignmentWriter.Describe(assignments)));
             return null;
@@ -69,6 +69,26 @@ public sealed class UserAdministration(
         return refused is not null ? new PersonOutcome.OverAllowance(refused)
             : stale is not null ? new PersonOutcome.Invalid(stale.ToDictionary())
             : new PersonOutcome.Done();
+    }
+
+    /// <summary>The refusal when the admin's own change of roles and groups lowers their effective role; null when it may go ahead.</summary>
+    private async Task<FieldErrors?> OwnRolesKeptAsync(string organisationId, string adminId, Assignments assignments, string? callingApp, CancellationToken ct)
+    {
+        var held = await OwnRoleCheck.HeldAsync(db, organisationId, adminId, ct);
+        var groups = await OwnRoleCheck.GroupRolesAsync(db, organisationId, [.. assignments.Groups], ct);
+        var (byRoles, byGroups) = OwnRoles.LoweredByAssignments(held, assignments.Roles, groups, callingApp);
+        var errors = new FieldErrors();
+        if (byRoles.Count > 0)
+        {
+            errors.Add(UserInvitationRules.Fields.Roles, OwnRoleCheck.Refusal("take away", byRoles));
+        }
+
+        if (byGroups.Count > 0)
+        {
+            errors.Add(UserInvitationRules.Fields.Groups, OwnRoleCheck.Refusal("leave a group that gives you", byGroups));
+        }
+
+        return errors.Count > 0 ? errors : null;
     }
 
     /// <summary>

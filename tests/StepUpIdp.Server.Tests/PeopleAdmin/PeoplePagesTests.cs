@@ -1,4 +1,5 @@
 using System.Net;
+using AngleSharp.Html.Dom;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
 using StepUpIdp.Server.Tests.Fixtures;
@@ -81,6 +82,34 @@ public sealed class PeoplePagesTests(SharedIdpHost shared) : IClassFixture<Share
         Assert.Contains("deactivated", deactivated.Text("#outcome"));
         Assert.Contains("deactivated", deactivated.Text("#summary"));
         Assert.Empty(deactivated.Document.QuerySelectorAll("#sessions tbody tr"));
+    }
+
+    [Fact]
+    public async Task An_admin_is_shown_why_they_cannot_lower_leave_or_delete_the_group_that_makes_them_admin()
+    {
+        var groups = await _alice.OpenAsync(Url($"admin/{_org.Id}/groups"));
+        var created = await _alice.SubmitAsync(groups, new Dictionary<string, string> { ["Name"] = "Admins", [$"role-{_portal}"] = "admin" }, "#create-group");
+        var section = $"section.group[data-id='{created.Document.QuerySelector("section.group")!.GetAttribute("data-id")}']";
+        var added = await _alice.SubmitAsync(created, new Dictionary<string, string> { ["Emails"] = _org.Admin }, $"{section} form.add-members");
+        Assert.Equal($"Added {_org.Admin}.", added.Text("#outcome"));
+
+        var lowered = await _alice.SubmitAsync(added, new Dictionary<string, string> { [$"role-{_portal}"] = "user" }, $"{section} form.change-group");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, lowered.Status);
+        Assert.Equal($"You cannot change the roles of this group to take away your own role on {_portal}; ask another administrator.",
+            lowered.Text($"{section} form.change-group .error"));
+        var left = await _alice.SubmitAsync(lowered, new Dictionary<string, string>(), $"{section} form.remove-member");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, left.Status);
+        Assert.Equal($"You cannot leave a group that gives you your own role on {_portal}; ask another administrator.", left.Text("#remove-member-error"));
+        var deleted = await _alice.SubmitAsync(left, new Dictionary<string, string>(), $"{section} form.delete-group");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, deleted.Status);
+        Assert.Equal($"You cannot delete a group that gives you your own role on {_portal}; ask another administrator.", deleted.Text("#delete-error"));
+
+        var person = await _alice.OpenAsync(Url(deleted.Document.QuerySelector($"{section} ul.members a")!.GetAttribute("href")!.TrimStart('/')));
+        ((IHtmlInputElement)person.Document.QuerySelector("#assignments input[name=Groups]")!).IsChecked = false;
+        var dropped = await _alice.SubmitAsync(person, new Dictionary<string, string>(), "#assignments");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, dropped.Status);
+        Assert.Equal($"You cannot leave a group that gives you your own role on {_portal}; ask another administrator.", dropped.Text("#groups-error"));
+        Assert.Equal("admin", dropped.Document.QuerySelector($"#roles tr[data-app='{_portal}'] td:nth-child(2)")!.TextContent);
     }
 
     [Fact]

@@ -32,10 +32,10 @@ public sealed class GroupsModel(GroupEditor editor, IOptions<IdpOptions> idp) : 
     }
 
     public async Task<IActionResult> OnPostChangeAsync(string group) =>
-        await AnswerAsync(await editor.ChangeAsync(Org, AdminId, group, Name, ReadRoles(), HttpContext.RequestAborted), group, "The group was saved.");
+        await AnswerAsync(await editor.ChangeAsync(Org, AdminId, group, Name, ReadRoles(), callingApp: null, HttpContext.RequestAborted), group, "The group was saved.");
 
     public async Task<IActionResult> OnPostDeleteAsync(string group) =>
-        await AnswerAsync(await editor.DeleteAsync(Org, AdminId, group, HttpContext.RequestAborted), group, "The group was deleted.");
+        await AnswerAsync(await editor.DeleteAsync(Org, AdminId, group, callingApp: null, HttpContext.RequestAborted), group, "The group was deleted.");
 
     public async Task<IActionResult> OnPostAddMembersAsync(string group)
     {
@@ -45,7 +45,7 @@ public sealed class GroupsModel(GroupEditor editor, IOptions<IdpOptions> idp) : 
     }
 
     public async Task<IActionResult> OnPostRemoveMemberAsync(string group, string member) =>
-        await AnswerAsync(await editor.RemoveMemberAsync(Org, AdminId, group, member, HttpContext.RequestAborted), group, "The member was removed.");
+        await AnswerAsync(await editor.RemoveMemberAsync(Org, AdminId, group, member, callingApp: null, HttpContext.RequestAborted), group, "The member was removed.");
 
     public string? ErrorFor(string? group, string prefix) =>
         ErrorsOf != group ? null
