@@ -52,7 +52,7 @@ public sealed record SignInFacts
 
     /// <summary>
     /// The IdP's own floor, whatever <c>acr_values</c> says: a request for scope <c>stepup.admin</c>, or the admin
-    /// pages, need at least a one-time passcode (docs/security.md, "Admins").
+    /// pages, need at least a one-time passcode (docs/security.md, "Recent strong sign-in").
     /// </summary>
     public AcrLevel? MinimumAcr { get; init; }
 

@@ -7,7 +7,7 @@ namespace StepUpIdp.Infrastructure.Redis.Sessions;
 
 /// <summary>
 /// An HMAC-SHA256 over each verification a session records, so that whoever can write to Redis but does not hold the
-/// server's key cannot make a verification count (docs/redis.md, "Redis is not a trust anchor"). The stored value is
+/// server's key cannot make a verification count (docs/security.md, "Redis is not a trust anchor"). The stored value is
 /// <c>{unix ms}.{mac}</c>; the MAC binds the account, the session, the organisation and the method, so a value copied
 /// from another field or session does not count either. The key is derived (HKDF) from <c>Passcodes:HmacKey</c> for
 /// this purpose alone.

@@ -15,7 +15,7 @@ namespace StepUpIdp.Server.Pages.Admin;
 /// the 403 page, and so does anyone asking for an org that does not exist, so the pages do not reveal which do.
 /// Forms carry Razor Pages' antiforgery token. The pages need a one-time passcode or the authenticator app in this
 /// session, and a change also a sign-in in the last 15 minutes: <see cref="PortalStepUp"/> asks for them as an app's
-/// <c>acr_values</c> and <c>max_age</c> would (docs/security.md, "Admins"). A change refused for that is not lost
+/// <c>acr_values</c> and <c>max_age</c> would (docs/security.md, "Recent strong sign-in"). A change refused for that is not lost
 /// silently: the person comes back to the page after the step-up and makes it again.
 /// </summary>
 [Authorize(AuthenticationSchemes = SessionDefaults.Scheme)]
