@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace StepUpIdp.RelyingParty;
@@ -28,9 +29,10 @@ public sealed class BackChannelLogout(
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     /// <summary>
-    /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c>,
-    /// <c>iss</c>, <c>aud</c> = this app's client id, lifetime, the logout event, a <c>sid</c> or <c>sub</c>, no
-    /// <c>nonce</c>, and a <c>jti</c> not seen before. On success the session it names counts as ended.
+    /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c> when present,
+    /// <c>iss</c>, <c>aud</c> = this app's client id, <c>iat</c> and <c>exp</c>, an <c>events</c> object with the
+    /// logout event, a <c>sid</c> or <c>sub</c>, no <c>nonce</c>, and a <c>jti</c> not seen before. On success the
+    /// session it names counts as ended.
     /// </summary>
     /// <returns>Null on success; otherwise why the token was refused (for the log, never shown to the caller).</returns>
     public async Task<string?> ReceiveAsync(string? logoutToken, CancellationToken cancellationToken)
@@ -47,37 +49,30 @@ public sealed class BackChannelLogout(
         }
 
         var configuration = await scheme.ConfigurationManager.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
-        var result = await Handler.ValidateTokenAsync(logoutToken, new TokenValidationParameters
+        var result = await ValidateAsync(logoutToken, configuration, scheme.ClientId).ConfigureAwait(false);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            ValidIssuer = configuration.Issuer,
-            ValidAudience = scheme.ClientId,
-            IssuerSigningKeys = configuration.SigningKeys,
-            ValidTypes = ["logout+jwt"],
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
-            ClockSkew = TimeSpan.FromMinutes(2),
-            LifetimeValidator = (notBefore, expires, _, parameters) => expires is { } exp
-                && exp.ToUniversalTime() > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew,
-        }).ConfigureAwait(false);
-        if (!result.IsValid)
+            // The IdP may have rolled its signing key since the configuration was read: read it again once, as
+            // JwtBearer does (RefreshOnIssuerKeyNotFound), or no logout would be accepted until the next refresh.
+            scheme.ConfigurationManager.RequestRefresh();
+            configuration = await scheme.ConfigurationManager.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            result = await ValidateAsync(logoutToken, configuration, scheme.ClientId).ConfigureAwait(false);
+        }
+
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             return "invalid token: " + result.Exception?.GetType().Name;
+        }
+
+        if (Refusal(token) is { } refusal)
+        {
+            return refusal;
         }
 
         var claims = result.ClaimsIdentity;
         var sid = claims.FindFirst("sid")?.Value;
         var sub = claims.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         var jti = claims.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
-        if (claims.FindFirst("nonce") is not null)
-        {
-            return "a logout token must not carry a nonce";
-        }
-
-        if (!HasLogoutEvent(claims.FindFirst("events")?.Value))
-        {
-            return "the logout event is missing";
-        }
-
         if ((sid is null && sub is null) || jti is null)
         {
             return "sid or sub, and jti, are required";
@@ -119,23 +114,60 @@ public sealed class BackChannelLogout(
         return false;
     }
 
-    private static bool HasLogoutEvent(string? events)
-    {
-        if (events is null)
+    private Task<TokenValidationResult> ValidateAsync(string logoutToken, OpenIdConnectConfiguration configuration, string? clientId) =>
+        Handler.ValidateTokenAsync(logoutToken, new TokenValidationParameters
         {
-            return false;
+            ValidIssuer = configuration.Issuer,
+            ValidAudience = clientId,
+            IssuerSigningKeys = configuration.SigningKeys,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = StepUpDecision.ClockSkew,
+            LifetimeValidator = (_, expires, _, parameters) => expires is { } exp
+                && exp.ToUniversalTime() > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew,
+
+            // typ is checked below: section 2.4 lets an OP leave it out.
+            TypeValidator = (type, _, _) => type,
+        });
+
+    /// <summary>The checks of section 2.6 that token validation does not make, or null when the token passes them.</summary>
+    private string? Refusal(JsonWebToken token)
+    {
+        // Section 2.4: explicitly typed logout+jwt, and a typ of anything else (an ID or access token) is refused.
+        if (!string.IsNullOrEmpty(token.Typ)
+            && !string.Equals(token.Typ, "logout+jwt", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(token.Typ, "application/logout+jwt", StringComparison.OrdinalIgnoreCase))
+        {
+            return "typ is not logout+jwt";
         }
 
-        try
+        // Step 4: iat is validated as in ID tokens (OIDC Core 3.1.3.7): required, and not issued after now.
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var iat))
         {
-            using var document = JsonDocument.Parse(events);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty(LogoutEvent, out var value)
-                && value.ValueKind == JsonValueKind.Object;
+            return "iat is missing";
         }
-        catch (JsonException)
+
+        if (iat > (clock.GetUtcNow() + StepUpDecision.ClockSkew).ToUnixTimeSeconds())
         {
-            return false;
+            return "iat is in the future";
         }
+
+        // Step 6: events is a JSON object (not a string that reads as one, nor an array) whose logout member is an object.
+        if (!token.TryGetPayloadValue<JsonElement>("events", out var events)
+            || events.ValueKind != JsonValueKind.Object
+            || !events.TryGetProperty(LogoutEvent, out var logoutEvent)
+            || logoutEvent.ValueKind != JsonValueKind.Object)
+        {
+            return "the logout event is missing";
+        }
+
+        // Step 7: a nonce would make it an ID token.
+        if (token.Claims.Any(c => c.Type == "nonce"))
+        {
+            return "a logout token must not carry a nonce";
+        }
+
+        return null;
     }
 }

@@ -19,6 +19,12 @@ namespace StepUpIdp.RelyingParty;
 /// </example>
 public sealed class StepUpDecision
 {
+    /// <summary>
+    /// How far the IdP's clock may be from this app's when times it wrote (<c>iat</c>, <c>exp</c>) are compared with
+    /// this app's clock: two minutes.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
     private static readonly StepUpDecision SatisfiedDecision = new(null);
 
     private StepUpDecision(StepUpChallenge? challenge) => Challenge = challenge;
