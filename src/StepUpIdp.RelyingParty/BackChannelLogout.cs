@@ -27,6 +27,7 @@ public sealed class BackChannelLogout(
 
     private const string KeyPrefix = "stepupidp:bcl:";
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+    private readonly SemaphoreSlim _replayCheck = new(1, 1);
 
     /// <summary>
     /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c> when present,
@@ -78,15 +79,30 @@ public sealed class BackChannelLogout(
             return "sid or sub, and jti, are required";
         }
 
-        // A replayed token is refused; it could only end the same session again.
+        // Step 8: a replayed token is refused for as long as it could be accepted (exp and the clock skew). The
+        // check and the write are one step on this node; IDistributedCache has no add-if-absent, so two nodes
+        // sharing a cache may each accept a token posted to both at once, which can only end the same session twice.
         var replayKey = KeyPrefix + "jti:" + jti;
-        if (await cache.GetAsync(replayKey, cancellationToken).ConfigureAwait(false) is not null)
+        var acceptableFor = new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + StepUpDecision.ClockSkew - clock.GetUtcNow();
+        await _replayCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return "the token was already used";
+            if (await cache.GetAsync(replayKey, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return "the token was already used";
+            }
+
+            await cache.SetAsync(replayKey, [1], new DistributedCacheEntryOptions
+            {
+                AbsoluteExpirationRelativeToNow = acceptableFor > TimeSpan.FromSeconds(1) ? acceptableFor : TimeSpan.FromSeconds(1),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _replayCheck.Release();
         }
 
         var remember = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.EndedSessionMemory };
-        await cache.SetAsync(replayKey, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) }, cancellationToken).ConfigureAwait(false);
         var endedAt = BitConverter.GetBytes(clock.GetUtcNow().ToUnixTimeSeconds());
         await cache.SetAsync(sid is not null ? KeyPrefix + "sid:" + sid : KeyPrefix + "sub:" + sub, endedAt, remember, cancellationToken).ConfigureAwait(false);
         logger.BackChannelLogoutReceived(sid, sub);

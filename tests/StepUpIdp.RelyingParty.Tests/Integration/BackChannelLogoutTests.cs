@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -157,6 +158,29 @@ public sealed class BackChannelLogoutTests : IAsyncDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await _web.PostLogoutAsync(token)).StatusCode);
         await AssertRefusedAsync(await _web.PostLogoutAsync(token));
+    }
+
+    [Fact]
+    public async Task A_token_is_remembered_for_its_whole_lifetime_so_a_late_replay_is_refused()
+    {
+        await using var web = new StepUpWebAppHost(services => services.AddSingleton<IDistributedCache>(sp => new ClockedCache(sp.GetRequiredService<TimeProvider>())));
+        var token = web.LogoutToken(lifetime: TimeSpan.FromMinutes(30));
+        Assert.Equal(HttpStatusCode.OK, (await web.PostLogoutAsync(token)).StatusCode);
+
+        web.Time.Advance(TimeSpan.FromMinutes(20));
+
+        await AssertRefusedAsync(await web.PostLogoutAsync(token));
+    }
+
+    [Fact]
+    public async Task The_same_token_posted_twice_at_once_is_accepted_once()
+    {
+        await using var web = new StepUpWebAppHost(services => services.AddSingleton<IDistributedCache>(sp => new ReadersMeetCache(sp.GetRequiredService<TimeProvider>(), "stepupidp:bcl:jti:")));
+        var token = web.LogoutToken();
+
+        var answers = await Task.WhenAll(web.PostLogoutAsync(token), web.PostLogoutAsync(token));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.BadRequest], answers.Select(a => a.StatusCode).Order());
     }
 
     [Fact]
