@@ -119,12 +119,12 @@ public sealed class BackChannelLogout(
             return true;
         }
 
-        // A logout token with only sub ends every session of that person signed in before it arrived.
-        if (principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } sub
-            && await cache.GetAsync(KeyPrefix + "sub:" + sub, cancellationToken).ConfigureAwait(false) is { Length: 8 } ended
-            && StepUpClaims.AuthTime(principal) is { } authTime)
+        // A logout token with only sub ends every session of that person signed in before it arrived. A session
+        // without auth_time cannot show that it began later, so it ends too (fail closed).
+        if (StepUpClaims.Subject(principal) is { } sub
+            && await cache.GetAsync(KeyPrefix + "sub:" + sub, cancellationToken).ConfigureAwait(false) is { Length: 8 } ended)
         {
-            return authTime.ToUnixTimeSeconds() <= BitConverter.ToInt64(ended);
+            return StepUpClaims.AuthTime(principal) is not { } authTime || authTime.ToUnixTimeSeconds() <= BitConverter.ToInt64(ended);
         }
 
         return false;

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols;
@@ -41,6 +43,34 @@ public sealed class BackChannelLogoutTests : IAsyncDisposable
         Assert.True(response.Headers.CacheControl?.NoStore);
         Assert.True(await SessionEndedAsync(cookie));
         Assert.False(await SessionEndedAsync(other));
+    }
+
+    [Fact]
+    public async Task The_endpoint_answers_the_idp_when_the_app_requires_a_signed_in_user_everywhere()
+    {
+        // A fallback policy is the usual way to protect a whole app; the IdP posts without any session.
+        await using var web = new StepUpWebAppHost(services => services.AddAuthorization(o =>
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()));
+
+        Assert.Equal(HttpStatusCode.OK, (await web.PostLogoutAsync(web.LogoutToken())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_with_only_sub_ends_that_persons_sessions_signed_in_before_it()
+    {
+        var before = await _web.SignInAsync(("acr", StepUpAcr.Basic), ("auth_time", DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()));
+        var without = await _web.SignInAsync(("acr", StepUpAcr.Basic));
+        var mapped = await _web.SignInAsync((ClaimTypes.NameIdentifier, "acct-1"), ("auth_time", DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()));
+        var someoneElse = await _web.SignInAsync(("sub", "acct-2"), ("auth_time", DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()));
+
+        Assert.Equal(HttpStatusCode.OK, (await _web.PostLogoutAsync(_web.LogoutToken(c => c.Remove("sid")))).StatusCode);
+
+        Assert.True(await SessionEndedAsync(before));
+        Assert.True(await SessionEndedAsync(without), "A session without auth_time cannot show it began after the logout.");
+        Assert.True(await SessionEndedAsync(mapped), "sub under ASP.NET Core's default claim mapping is the same person.");
+        Assert.False(await SessionEndedAsync(someoneElse));
+        var after = await _web.SignInAsync(("acr", StepUpAcr.Basic), ("auth_time", DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds()));
+        Assert.False(await SessionEndedAsync(after));
     }
 
     [Theory]

@@ -84,7 +84,12 @@ public sealed class StepUpWebAppHost : IAsyncDisposable
         _app.UseAuthorization();
         _app.MapGet("/test/sign-in", async (HttpContext http) =>
         {
-            var claims = http.Request.Query.Select(q => new Claim(q.Key, q.Value.ToString())).Prepend(new Claim("sub", "acct-1"));
+            var claims = http.Request.Query.Select(q => new Claim(q.Key, q.Value.ToString())).ToList();
+            if (!claims.Any(c => c.Type is "sub" or ClaimTypes.NameIdentifier))
+            {
+                claims.Insert(0, new Claim("sub", "acct-1"));
+            }
+
             await http.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, "test", "sub", "role")));
         }).AllowAnonymous();
         _app.MapGet("/page", () => "page").RequireAuthorization();
@@ -106,7 +111,7 @@ public sealed class StepUpWebAppHost : IAsyncDisposable
     /// <summary>Signs in with the given claims; answers the session cookie (<c>name=value</c>).</summary>
     public async Task<string> SignInAsync(params (string Type, object Value)[] claims)
     {
-        var query = string.Join("&", claims.Select(c => $"{c.Type}={WebUtility.UrlEncode(Convert.ToString(c.Value, System.Globalization.CultureInfo.InvariantCulture))}"));
+        var query = string.Join("&", claims.Select(c => $"{WebUtility.UrlEncode(c.Type)}={WebUtility.UrlEncode(Convert.ToString(c.Value, System.Globalization.CultureInfo.InvariantCulture))}"));
         var response = await Client.GetAsync("/test/sign-in?" + query);
         response.EnsureSuccessStatusCode();
         return SessionCookie(response) ?? throw new InvalidOperationException("No session cookie was issued.");
