@@ -53,10 +53,8 @@ public static class StepUpIdpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         AddStepUpAuthorization(services);
-        services.AddOptions<StepUpIdpWebAppOptions>()
-            .Validate(o => !string.IsNullOrEmpty(o.CookieScheme) && !string.IsNullOrEmpty(o.OpenIdConnectScheme),
-                "StepUpIdpWebAppOptions: CookieScheme and OpenIdConnectScheme must name the app's cookie and OpenIdConnect schemes.")
-            .ValidateOnStart();
+        services.AddOptions<StepUpIdpWebAppOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StepUpIdpWebAppOptions>, StepUpIdpWebAppOptionsValidation>());
         if (configure is not null)
         {
             services.Configure(configure);

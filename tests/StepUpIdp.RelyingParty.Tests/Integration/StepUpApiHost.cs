@@ -25,6 +25,12 @@ public sealed class StepUpApiHost : IAsyncDisposable
     private readonly WebApplication _app;
 
     public StepUpApiHost()
+        : this(null)
+    {
+    }
+
+    /// <param name="configureServices">Runs after the host's own registrations.</param>
+    internal StepUpApiHost(Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -49,6 +55,7 @@ public sealed class StepUpApiHost : IAsyncDisposable
             o.AddPolicy("admin-otp", p => p.RequireAuthenticatedUser().RequireRole("admin").RequireAcr(StepUpAcr.Otp));
         });
 
+        configureServices?.Invoke(builder.Services);
         _app = builder.Build();
         _app.UseAuthentication();
         _app.UseAuthorization();
