@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace StepUpIdp.RelyingParty;
 
@@ -77,12 +78,13 @@ internal sealed class StepUpIdpWebAppConfiguration(
         oidc.Events.OnRedirectToIdentityProvider = context =>
         {
             var challenge = context.Properties.GetParameter<StepUpChallenge>(StepUpAuthorizationResultHandler.ChallengeParameter);
-            if (context.HttpContext.Items[ReverificationItem] is StepUpChallenge reverification)
+            var reverification = context.HttpContext.Items[ReverificationItem] as StepUpChallenge;
+            if (reverification is not null)
             {
                 challenge = challenge is null ? reverification : challenge.Combine(reverification);
             }
 
-            if (challenge is not null && context.ProtocolMessage.RequestType == Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectRequestType.Authentication)
+            if (challenge is not null && context.ProtocolMessage.RequestType == OpenIdConnectRequestType.Authentication)
             {
                 if (challenge.AcrValues is { } acr)
                 {
@@ -93,9 +95,57 @@ internal sealed class StepUpIdpWebAppConfiguration(
                 {
                     context.ProtocolMessage.MaxAge = ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                 }
+
+                // The properties become the protected state, so the answer can be judged against what was asked.
+                StepUpRoundTrip.Record(context.Properties, challenge, reverification is not null);
             }
 
             return appHandler(context);
+        };
+
+        var appTokenValidated = oidc.Events.OnTokenValidated;
+        oidc.Events.OnTokenValidated = context =>
+        {
+            if (context.Properties is { } properties && StepUpRoundTrip.WasAsked(properties))
+            {
+                if (context.Principal is { } principal && StepUpRoundTrip.Shortfall(principal, properties, timeProvider.GetUtcNow()) is { } reason)
+                {
+                    // Asking again would bring the same answer back: say so instead (OnRemoteFailure below).
+                    context.Fail(new StepUpNotReachedException(reason));
+                    return Task.CompletedTask;
+                }
+
+                StepUpRoundTrip.Forget(properties);
+            }
+
+            return appTokenValidated(context);
+        };
+
+        // The app's own handler goes first here, so that it can answer with a page of its own.
+        var appRemoteFailure = oidc.Events.OnRemoteFailure;
+        oidc.Events.OnRemoteFailure = async context =>
+        {
+            await appRemoteFailure(context);
+            if (context.Result is not null)
+            {
+                return;
+            }
+
+            // Ours, from OnTokenValidated (which drops the properties), or the IdP's OAuth error to a step-up.
+            var reason = context.Failure switch
+            {
+                StepUpNotReachedException notReached => notReached.Message,
+                OpenIdConnectProtocolException { Data: var data } when data["error"] is string error
+                    && context.Properties is { } properties && StepUpRoundTrip.WasAsked(properties) =>
+                    StepUpRoundTrip.Refused(properties, error, data["error_description"] as string),
+                _ => null,
+            };
+            if (reason is not null)
+            {
+                logger.StepUpNotReached(reason);
+                context.HandleResponse();
+                await StepUpRefusedPage.WriteAsync(context.HttpContext, reason);
+            }
         };
     }
 }
