@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,31 @@ internal sealed class StepUpIdpWebAppConfiguration(
         };
     }
 
+    /// <summary>
+    /// Where the callback sends the person after signing in: <paramref name="returnUrl"/> when it is in this app, else
+    /// the app's start page. The handler takes it from the request's path (a step-up at <c>//evil.example/x</c>, which
+    /// a catch-all route serves, would come back to <c>//evil.example/x</c>: another host), or the app from a query.
+    /// </summary>
+    internal static string? LocalReturnUrl(HttpRequest request, string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl))
+        {
+            return returnUrl;
+        }
+
+        // A path, but not "//host" or "/\host", which browsers read as another host (as Url.IsLocalUrl has it).
+        if (returnUrl[0] == '/')
+        {
+            return returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\') ? returnUrl : request.PathBase + "/";
+        }
+
+        return Uri.TryCreate(returnUrl, UriKind.Absolute, out var absolute)
+            && string.Equals(absolute.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(absolute.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+                ? returnUrl
+                : request.PathBase + "/";
+    }
+
     public void PostConfigure(string? name, OpenIdConnectOptions oidc)
     {
         if (name != options.Value.OpenIdConnectScheme)
@@ -77,6 +103,7 @@ internal sealed class StepUpIdpWebAppConfiguration(
         var appHandler = oidc.Events.OnRedirectToIdentityProvider;
         oidc.Events.OnRedirectToIdentityProvider = context =>
         {
+            context.Properties.RedirectUri = LocalReturnUrl(context.Request, context.Properties.RedirectUri);
             var challenge = context.Properties.GetParameter<StepUpChallenge>(StepUpAuthorizationResultHandler.ChallengeParameter);
             var reverification = context.HttpContext.Items[ReverificationItem] as StepUpChallenge;
             if (reverification is not null)

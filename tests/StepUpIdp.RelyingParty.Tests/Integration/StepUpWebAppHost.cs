@@ -95,6 +95,9 @@ public sealed class StepUpWebAppHost : IAsyncDisposable
         _app.MapGet("/page", () => "page").RequireAuthorization();
         _app.MapGet("/otp-page", () => "otp page").RequireAuthorization("otp");
         _app.MapGet("/recent-page", () => "recent page").RequireAuthorization("recent");
+        _app.MapGet("/sign-in", (string? returnUrl) => Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [OpenIdConnectDefaults.AuthenticationScheme]))
+            .AllowAnonymous();
+        _app.MapGet("/{**anything}", (string anything) => "page " + anything).RequireAuthorization("otp");
         _app.MapGet("/public", (HttpContext http) => http.User.Identity?.IsAuthenticated == true ? "signed in" : "anonymous").AllowAnonymous();
         _app.MapStepUpIdpBackChannelLogout("/backchannel-logout");
         _app.StartAsync().GetAwaiter().GetResult();
