@@ -17,9 +17,21 @@ internal static class StepUpRoundTrip
 
     public static void Record(AuthenticationProperties properties, StepUpChallenge challenge, bool reverification)
     {
-        properties.Items[AcrItem] = challenge.AcrValues;
-        properties.Items[MaxAgeItem] = challenge.MaxAge is { } age ? ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null;
-        properties.Items[ReverificationItem] = reverification ? "true" : null;
+        Forget(properties);
+        if (challenge.AcrValues is { } acr)
+        {
+            properties.Items[AcrItem] = acr;
+        }
+
+        if (challenge.MaxAge is { } age)
+        {
+            properties.Items[MaxAgeItem] = ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (reverification)
+        {
+            properties.Items[ReverificationItem] = "true";
+        }
     }
 
     public static bool WasAsked(AuthenticationProperties properties) =>
@@ -52,7 +64,8 @@ internal static class StepUpRoundTrip
                 + "The clocks of this app and the identity provider may differ.";
         }
 
-        if (properties.Items.ContainsKey(ReverificationItem) && !StepUpDecision.EvaluateReverification(principal, now).IsSatisfied)
+        if (properties.Items.TryGetValue(ReverificationItem, out var reverification) && reverification == "true"
+            && !StepUpDecision.EvaluateReverification(principal, now).IsSatisfied)
         {
             return $"Your verification was due again and the identity provider did not renew it (it ended at {StepUpClaims.ReverifyAt(principal):u}; "
                 + $"this app's clock reads {now:u}). The clocks of this app and the identity provider may differ.";

@@ -94,6 +94,21 @@ public sealed class StepUpRoundTripTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_step_up_that_was_no_re_verification_is_not_judged_as_one()
+    {
+        // An external user whose verification is past reverify_at but within the clock skew steps up to otp: the
+        // IdP's answer meets what was asked, and re-verification was not asked.
+        var reverifyAt = (Now - TimeSpan.FromMinutes(1)).ToUnixTimeSeconds();
+        var basic = await _web.SignInAsync(("acr", StepUpAcr.Basic), ("reverify_at", reverifyAt));
+        var challenge = await _web.GetAsync("/otp-page", basic);
+        _web.Time.Advance(StepUpDecision.ClockSkew);
+
+        var callback = await _web.CompleteSignInAsync(challenge, ("acr", StepUpAcr.Otp), ("reverify_at", reverifyAt));
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+    }
+
+    [Fact]
     public async Task A_plain_sign_in_is_not_judged_against_step_up()
     {
         var callback = await _web.CompleteSignInAsync(await _web.GetAsync("/page", cookie: null), ("acr", StepUpAcr.Basic));
