@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace StepUpIdp.RelyingParty;
@@ -26,11 +27,13 @@ public sealed class BackChannelLogout(
 
     private const string KeyPrefix = "stepupidp:bcl:";
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+    private readonly SemaphoreSlim _replayCheck = new(1, 1);
 
     /// <summary>
-    /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c>,
-    /// <c>iss</c>, <c>aud</c> = this app's client id, lifetime, the logout event, a <c>sid</c> or <c>sub</c>, no
-    /// <c>nonce</c>, and a <c>jti</c> not seen before. On success the session it names counts as ended.
+    /// Validates a logout token (section 2.6): signature by the IdP's keys, <c>typ</c> <c>logout+jwt</c> when present,
+    /// <c>iss</c>, <c>aud</c> = this app's client id, <c>iat</c> and <c>exp</c>, an <c>events</c> object with the
+    /// logout event, a <c>sid</c> or <c>sub</c>, no <c>nonce</c>, and a <c>jti</c> not seen before. On success the
+    /// session it names counts as ended.
     /// </summary>
     /// <returns>Null on success; otherwise why the token was refused (for the log, never shown to the caller).</returns>
     public async Task<string?> ReceiveAsync(string? logoutToken, CancellationToken cancellationToken)
@@ -47,51 +50,59 @@ public sealed class BackChannelLogout(
         }
 
         var configuration = await scheme.ConfigurationManager.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
-        var result = await Handler.ValidateTokenAsync(logoutToken, new TokenValidationParameters
+        var result = await ValidateAsync(logoutToken, configuration, scheme.ClientId).ConfigureAwait(false);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            ValidIssuer = configuration.Issuer,
-            ValidAudience = scheme.ClientId,
-            IssuerSigningKeys = configuration.SigningKeys,
-            ValidTypes = ["logout+jwt"],
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
-            ClockSkew = TimeSpan.FromMinutes(2),
-            LifetimeValidator = (notBefore, expires, _, parameters) => expires is { } exp
-                && exp.ToUniversalTime() > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew,
-        }).ConfigureAwait(false);
-        if (!result.IsValid)
+            // The IdP may have rolled its signing key since the configuration was read: read it again once, as
+            // JwtBearer does (RefreshOnIssuerKeyNotFound), or no logout would be accepted until the next refresh.
+            scheme.ConfigurationManager.RequestRefresh();
+            configuration = await scheme.ConfigurationManager.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            result = await ValidateAsync(logoutToken, configuration, scheme.ClientId).ConfigureAwait(false);
+        }
+
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             return "invalid token: " + result.Exception?.GetType().Name;
+        }
+
+        if (Refusal(token) is { } refusal)
+        {
+            return refusal;
         }
 
         var claims = result.ClaimsIdentity;
         var sid = claims.FindFirst("sid")?.Value;
         var sub = claims.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         var jti = claims.FindFirst(JwtRegisteredClaimNames.Jti)?.Value;
-        if (claims.FindFirst("nonce") is not null)
-        {
-            return "a logout token must not carry a nonce";
-        }
-
-        if (!HasLogoutEvent(claims.FindFirst("events")?.Value))
-        {
-            return "the logout event is missing";
-        }
-
         if ((sid is null && sub is null) || jti is null)
         {
             return "sid or sub, and jti, are required";
         }
 
-        // A replayed token is refused; it could only end the same session again.
+        // Step 8: a replayed token is refused for as long as it could be accepted (exp and the clock skew). The
+        // check and the write are one step on this node; IDistributedCache has no add-if-absent, so two nodes
+        // sharing a cache may each accept a token posted to both at once, which can only end the same session twice.
         var replayKey = KeyPrefix + "jti:" + jti;
-        if (await cache.GetAsync(replayKey, cancellationToken).ConfigureAwait(false) is not null)
+        var acceptableFor = new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + StepUpDecision.ClockSkew - clock.GetUtcNow();
+        await _replayCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return "the token was already used";
+            if (await cache.GetAsync(replayKey, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return "the token was already used";
+            }
+
+            await cache.SetAsync(replayKey, [1], new DistributedCacheEntryOptions
+            {
+                AbsoluteExpirationRelativeToNow = acceptableFor > TimeSpan.FromSeconds(1) ? acceptableFor : TimeSpan.FromSeconds(1),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _replayCheck.Release();
         }
 
         var remember = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.EndedSessionMemory };
-        await cache.SetAsync(replayKey, [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) }, cancellationToken).ConfigureAwait(false);
         var endedAt = BitConverter.GetBytes(clock.GetUtcNow().ToUnixTimeSeconds());
         await cache.SetAsync(sid is not null ? KeyPrefix + "sid:" + sid : KeyPrefix + "sub:" + sub, endedAt, remember, cancellationToken).ConfigureAwait(false);
         logger.BackChannelLogoutReceived(sid, sub);
@@ -108,34 +119,71 @@ public sealed class BackChannelLogout(
             return true;
         }
 
-        // A logout token with only sub ends every session of that person signed in before it arrived.
-        if (principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } sub
-            && await cache.GetAsync(KeyPrefix + "sub:" + sub, cancellationToken).ConfigureAwait(false) is { Length: 8 } ended
-            && StepUpClaims.AuthTime(principal) is { } authTime)
+        // A logout token with only sub ends every session of that person signed in before it arrived. A session
+        // without auth_time cannot show that it began later, so it ends too (fail closed).
+        if (StepUpClaims.Subject(principal) is { } sub
+            && await cache.GetAsync(KeyPrefix + "sub:" + sub, cancellationToken).ConfigureAwait(false) is { Length: 8 } ended)
         {
-            return authTime.ToUnixTimeSeconds() <= BitConverter.ToInt64(ended);
+            return StepUpClaims.AuthTime(principal) is not { } authTime || authTime.ToUnixTimeSeconds() <= BitConverter.ToInt64(ended);
         }
 
         return false;
     }
 
-    private static bool HasLogoutEvent(string? events)
-    {
-        if (events is null)
+    private Task<TokenValidationResult> ValidateAsync(string logoutToken, OpenIdConnectConfiguration configuration, string? clientId) =>
+        Handler.ValidateTokenAsync(logoutToken, new TokenValidationParameters
         {
-            return false;
+            ValidIssuer = configuration.Issuer,
+            ValidAudience = clientId,
+            IssuerSigningKeys = configuration.SigningKeys,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = StepUpDecision.ClockSkew,
+            LifetimeValidator = (_, expires, _, parameters) => expires is { } exp
+                && exp.ToUniversalTime() > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew,
+
+            // typ is checked below: section 2.4 lets an OP leave it out.
+            TypeValidator = (type, _, _) => type,
+        });
+
+    /// <summary>The checks of section 2.6 that token validation does not make, or null when the token passes them.</summary>
+    private string? Refusal(JsonWebToken token)
+    {
+        // Section 2.4: explicitly typed logout+jwt, and a typ of anything else (an ID or access token) is refused.
+        if (!string.IsNullOrEmpty(token.Typ)
+            && !string.Equals(token.Typ, "logout+jwt", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(token.Typ, "application/logout+jwt", StringComparison.OrdinalIgnoreCase))
+        {
+            return "typ is not logout+jwt";
         }
 
-        try
+        // Step 4: iat is validated as in ID tokens (OIDC Core 3.1.3.7): required, and not issued after now.
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var iat))
         {
-            using var document = JsonDocument.Parse(events);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty(LogoutEvent, out var value)
-                && value.ValueKind == JsonValueKind.Object;
+            return "iat is missing";
         }
-        catch (JsonException)
+
+        if (iat > (clock.GetUtcNow() + StepUpDecision.ClockSkew).ToUnixTimeSeconds())
         {
-            return false;
+            return "iat is in the future";
         }
+
+        // Step 6: events is a JSON object (not a string that reads as one, nor an array) whose logout member is an object.
+        if (!token.TryGetPayloadValue<JsonElement>("events", out var events)
+            || events.ValueKind != JsonValueKind.Object
+            || !events.TryGetProperty(LogoutEvent, out var logoutEvent)
+            || logoutEvent.ValueKind != JsonValueKind.Object)
+        {
+            return "the logout event is missing";
+        }
+
+        // Step 7: a nonce would make it an ID token.
+        if (token.Claims.Any(c => c.Type == "nonce"))
+        {
+            return "a logout token must not carry a nonce";
+        }
+
+        return null;
     }
 }

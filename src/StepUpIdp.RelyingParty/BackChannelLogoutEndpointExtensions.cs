@@ -12,7 +12,8 @@ public static class BackChannelLogoutEndpointExtensions
     /// <summary>
     /// <c>POST {pattern}</c> with a form field <c>logout_token</c>: answers 200 when the token is valid (the session
     /// it names ends on the next request of that browser), 400 otherwise, with <c>Cache-Control: no-store</c>
-    /// (OIDC Back-Channel Logout 1.0 section 2.8). Needs <see cref="StepUpIdpServiceCollectionExtensions.AddStepUpIdpWebApp"/>.
+    /// (OIDC Back-Channel Logout 1.0 section 2.8). The endpoint allows anonymous callers, whatever the app's fallback
+    /// policy. Needs <see cref="StepUpIdpServiceCollectionExtensions.AddStepUpIdpWebApp"/>.
     /// </summary>
     /// <example>
     /// <code>
@@ -22,7 +23,7 @@ public static class BackChannelLogoutEndpointExtensions
     public static IEndpointConventionBuilder MapStepUpIdpBackChannelLogout(this IEndpointRouteBuilder endpoints, string pattern = "/backchannel-logout")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapPost(pattern, async (HttpContext http, BackChannelLogout logout, ILogger<BackChannelLogout> logger) =>
+        var endpoint = endpoints.MapPost(pattern, async (HttpContext http, BackChannelLogout logout, ILogger<BackChannelLogout> logger) =>
         {
             http.Response.Headers.CacheControl = "no-store";
             string? token = null;
@@ -38,6 +39,10 @@ public static class BackChannelLogoutEndpointExtensions
             }
 
             return Results.Ok();
-        }).DisableAntiforgery();
+        });
+
+        // The IdP posts without a session or an antiforgery token; a fallback policy (RequireAuthenticatedUser on
+        // the whole app) must not turn its call into a sign-in redirect.
+        return endpoint.AllowAnonymous().DisableAntiforgery();
     }
 }

@@ -18,17 +18,18 @@ public static class BearerChallengeHeader
 
     /// <summary>
     /// The header value, in RFC 9470 section 3's form: <c>error</c>, <c>error_description</c>, then
-    /// <c>acr_values</c> and/or <c>max_age</c> (quoted, as in the RFC's examples), on one line.
+    /// <c>acr_values</c> and/or <c>max_age</c> (quoted, as in the RFC's examples), on one line. The description keeps
+    /// only the characters RFC 6750 allows it; <c>acr_values</c> escapes <c>"</c> and <c>\</c> as quoted-pairs.
     /// </summary>
     public static string Format(StepUpChallenge challenge)
     {
         ArgumentNullException.ThrowIfNull(challenge);
 
         var header = new StringBuilder("Bearer error=\"").Append(InsufficientUserAuthentication).Append('"');
-        header.Append(", error_description=\"").Append(Sanitize(challenge.Description)).Append('"');
+        header.Append(", error_description=\"").Append(Description(challenge.Description)).Append('"');
         if (challenge.AcrValues is { } acr)
         {
-            header.Append(", acr_values=\"").Append(Sanitize(acr)).Append('"');
+            header.Append(", acr_values=").Append(QuotedString(acr));
         }
 
         if (challenge.MaxAge is { } maxAge)
@@ -41,7 +42,7 @@ public static class BearerChallengeHeader
 
     // RFC 6750 section 3: error_description is limited to %x20-21 / %x23-5B / %x5D-7E, so no quote or
     // backslash can break out of the quoted string and no CR/LF can split the header.
-    private static string Sanitize(string value)
+    private static string Description(string value)
     {
         var builder = new StringBuilder(value.Length);
         foreach (var c in value)
@@ -53,5 +54,25 @@ public static class BearerChallengeHeader
         }
 
         return builder.ToString();
+    }
+
+    // RFC 9110 section 5.6.4: a quoted-string, with '"' and '\' as quoted-pairs so that the value reads back as it
+    // was; control characters (CR, LF) and non-ASCII, which have no place in a header, are left out.
+    private static string QuotedString(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\').Append(c);
+            }
+            else if (c is >= '\x20' and <= '\x7E')
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.Append('"').ToString();
     }
 }

@@ -28,4 +28,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, EventName = "SessionEndedByIdp", Level = LogLevel.Information,
         Message = "The IdP ended this user's session (back-channel logout); the local session ends now.")]
     public static partial void SessionEndedByIdp(this ILogger logger);
+
+    [LoggerMessage(EventId = 7, EventName = "StepUpNotReached", Level = LogLevel.Warning,
+        Message = "The IdP's answer to a step-up request does not meet it; answering 403 with a page instead of asking again: {Reason}")]
+    public static partial void StepUpNotReached(this ILogger logger, string reason);
 }

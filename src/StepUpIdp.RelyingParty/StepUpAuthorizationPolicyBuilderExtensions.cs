@@ -35,7 +35,7 @@ public static class StepUpAuthorizationPolicyBuilderExtensions
     /// <paramref name="maxAge"/> ago. Falling short sends a web app's user to the IdP with <c>max_age</c>;
     /// an API answers 401 with <c>error="insufficient_user_authentication"</c> and <c>max_age</c>.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="maxAge"/> is negative or not whole seconds.</exception>
+    /// <exception cref="ArgumentException"><paramref name="maxAge"/> is not a positive number of whole seconds.</exception>
     public static AuthorizationPolicyBuilder RequireRecentAuthentication(this AuthorizationPolicyBuilder builder, TimeSpan maxAge)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -37,6 +37,10 @@ internal static class StepUpClaims
     public static string? Acr(ClaimsPrincipal principal) =>
         principal.FindFirst(StepUpClaimTypes.Acr)?.Value ?? principal.FindFirst(StepUpClaimTypes.MappedAcr)?.Value;
 
+    /// <summary><c>sub</c>, or where ASP.NET Core's default inbound claim mapping puts it.</summary>
+    public static string? Subject(ClaimsPrincipal principal) =>
+        principal.FindFirst("sub")?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+
     public static DateTimeOffset? AuthTime(ClaimsPrincipal principal) => UnixTime(principal, StepUpClaimTypes.AuthTime);
 
     public static DateTimeOffset? ReverifyAt(ClaimsPrincipal principal) => UnixTime(principal, StepUpClaimTypes.ReverifyAt);

@@ -19,6 +19,13 @@ namespace StepUpIdp.RelyingParty;
 /// </example>
 public sealed class StepUpDecision
 {
+    /// <summary>
+    /// How far the IdP's clock may be from this app's when times it wrote are compared with this app's clock: two
+    /// minutes. An <c>auth_time</c> up to this far ahead counts as just now (further ahead, as missing); a session is
+    /// due for re-verification this long after <c>reverify_at</c>; a logout token's <c>iat</c> and <c>exp</c> get it too.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
     private static readonly StepUpDecision SatisfiedDecision = new(null);
 
     private StepUpDecision(StepUpChallenge? challenge) => Challenge = challenge;
@@ -32,9 +39,9 @@ public sealed class StepUpDecision
 
     /// <summary>Decides whether <paramref name="principal"/> meets <paramref name="requirement"/> at <paramref name="now"/>.</summary>
     /// <remarks>
-    /// Fails closed: a missing or unknown <c>acr</c> meets no acr requirement, a missing <c>auth_time</c>
-    /// meets no age requirement, and a principal carrying <c>api_token_id</c> meets no requirement at
-    /// all (an API token never satisfies a step-up requirement).
+    /// Fails closed: a missing or unknown <c>acr</c> meets no acr requirement, a missing <c>auth_time</c>, or one
+    /// more than <see cref="ClockSkew"/> ahead of <paramref name="now"/>, meets no age requirement, and a principal
+    /// carrying <c>api_token_id</c> meets no requirement at all (an API token never satisfies a step-up requirement).
     /// </remarks>
     public static StepUpDecision Evaluate(ClaimsPrincipal principal, StepUpRequirement requirement, DateTimeOffset now)
     {
@@ -62,9 +69,10 @@ public sealed class StepUpDecision
         TimeSpan? maxAge = null;
         if (requirement.MaxAge is { } age)
         {
-            // "More than max_age seconds ago" is too old (OIDC Core 3.1.2.1); exactly max_age still counts.
+            // "More than max_age seconds ago" is too old (OIDC Core 3.1.2.1); exactly max_age still counts. An
+            // auth_time further ahead than the IdP's clock can be is as good as missing, or it would count for ever.
             var authTime = StepUpClaims.AuthTime(principal);
-            if (authTime is null || now - authTime.Value > age)
+            if (authTime is null || authTime.Value > now + ClockSkew || now - authTime.Value > age)
             {
                 maxAge = age;
                 reasons.Add("More recent authentication is required.");
@@ -78,9 +86,14 @@ public sealed class StepUpDecision
 
     /// <summary>
     /// Decides whether the verification a signed-in external user's token vouches for is due again:
-    /// <c>reverify_at</c> is at or before <paramref name="now"/>. A principal without <c>reverify_at</c>
-    /// (internal users) is never due; one with a malformed value always is.
+    /// <c>reverify_at</c> is at or before <paramref name="now"/> less <see cref="ClockSkew"/>. A principal without
+    /// <c>reverify_at</c> (internal users) is never due; one with a malformed value always is.
     /// </summary>
+    /// <remarks>
+    /// The allowance is for an IdP whose clock is behind this app's: asked too early, it still counts the
+    /// verification and sends the same <c>reverify_at</c> back, and the person would go round between the app and
+    /// the IdP until its clock caught up.
+    /// </remarks>
     public static StepUpDecision EvaluateReverification(ClaimsPrincipal principal, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
@@ -92,7 +105,7 @@ public sealed class StepUpDecision
         }
 
         var reverifyAt = StepUpClaims.ReverifyAt(principal);
-        if (reverifyAt is { } due && now < due)
+        if (reverifyAt is { } due && now < due + ClockSkew)
         {
             return SatisfiedDecision;
         }

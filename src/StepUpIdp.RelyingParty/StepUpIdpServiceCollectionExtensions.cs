@@ -20,9 +20,13 @@ public static class StepUpIdpServiceCollectionExtensions
     /// <item>a failed <see cref="StepUpAuthorizationPolicyBuilderExtensions.RequireAcr"/> or
     /// <see cref="StepUpAuthorizationPolicyBuilderExtensions.RequireRecentAuthentication"/> sends the person to
     /// the IdP with <c>acr_values</c> / <c>max_age</c> instead of answering 403;</item>
+    /// <item>a step-up the IdP cannot meet (an OAuth error such as <c>unmet_authentication_requirements</c>, or an
+    /// answer below what was asked) ends on a 403 page that says why, not in another trip to the IdP;</item>
+    /// <item>after a sign-in or step-up the person returns to this app only, never to another host;</item>
     /// <item>a session the IdP ended (OIDC Back-Channel Logout, received by
     /// <see cref="BackChannelLogoutEndpointExtensions.MapStepUpIdpBackChannelLogout"/>) ends at its next request.</item>
     /// </list>
+    /// The app stops at start-up when <see cref="StepUpIdpWebAppOptions"/> names no cookie or OpenIdConnect scheme of it.
     /// Keep <c>SaveTokens</c> as you like; set <c>MapInboundClaims = false</c> on the OIDC options so the
     /// claims keep their issued names (the library reads a mapped <c>acr</c> too).
     /// </summary>
@@ -53,10 +57,8 @@ public static class StepUpIdpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         AddStepUpAuthorization(services);
-        services.AddOptions<StepUpIdpWebAppOptions>()
-            .Validate(o => !string.IsNullOrEmpty(o.CookieScheme) && !string.IsNullOrEmpty(o.OpenIdConnectScheme),
-                "StepUpIdpWebAppOptions: CookieScheme and OpenIdConnectScheme must name the app's cookie and OpenIdConnect schemes.")
-            .ValidateOnStart();
+        services.AddOptions<StepUpIdpWebAppOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StepUpIdpWebAppOptions>, StepUpIdpWebAppOptionsValidation>());
         if (configure is not null)
         {
             services.Configure(configure);

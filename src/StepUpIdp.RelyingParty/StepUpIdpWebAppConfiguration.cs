@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace StepUpIdp.RelyingParty;
 
@@ -61,6 +63,31 @@ internal sealed class StepUpIdpWebAppConfiguration(
         };
     }
 
+    /// <summary>
+    /// Where the callback sends the person after signing in: <paramref name="returnUrl"/> when it is in this app, else
+    /// the app's start page. The handler takes it from the request's path (a step-up at <c>//evil.example/x</c>, which
+    /// a catch-all route serves, would come back to <c>//evil.example/x</c>: another host), or the app from a query.
+    /// </summary>
+    internal static string? LocalReturnUrl(HttpRequest request, string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl))
+        {
+            return returnUrl;
+        }
+
+        // A path, but not "//host" or "/\host", which browsers read as another host (as Url.IsLocalUrl has it).
+        if (returnUrl[0] == '/')
+        {
+            return returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\') ? returnUrl : request.PathBase + "/";
+        }
+
+        return Uri.TryCreate(returnUrl, UriKind.Absolute, out var absolute)
+            && string.Equals(absolute.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(absolute.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+                ? returnUrl
+                : request.PathBase + "/";
+    }
+
     public void PostConfigure(string? name, OpenIdConnectOptions oidc)
     {
         if (name != options.Value.OpenIdConnectScheme)
@@ -76,13 +103,15 @@ internal sealed class StepUpIdpWebAppConfiguration(
         var appHandler = oidc.Events.OnRedirectToIdentityProvider;
         oidc.Events.OnRedirectToIdentityProvider = context =>
         {
+            context.Properties.RedirectUri = LocalReturnUrl(context.Request, context.Properties.RedirectUri);
             var challenge = context.Properties.GetParameter<StepUpChallenge>(StepUpAuthorizationResultHandler.ChallengeParameter);
-            if (context.HttpContext.Items[ReverificationItem] is StepUpChallenge reverification)
+            var reverification = context.HttpContext.Items[ReverificationItem] as StepUpChallenge;
+            if (reverification is not null)
             {
                 challenge = challenge is null ? reverification : challenge.Combine(reverification);
             }
 
-            if (challenge is not null && context.ProtocolMessage.RequestType == Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectRequestType.Authentication)
+            if (challenge is not null && context.ProtocolMessage.RequestType == OpenIdConnectRequestType.Authentication)
             {
                 if (challenge.AcrValues is { } acr)
                 {
@@ -93,9 +122,57 @@ internal sealed class StepUpIdpWebAppConfiguration(
                 {
                     context.ProtocolMessage.MaxAge = ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                 }
+
+                // The properties become the protected state, so the answer can be judged against what was asked.
+                StepUpRoundTrip.Record(context.Properties, challenge, reverification is not null);
             }
 
             return appHandler(context);
+        };
+
+        var appTokenValidated = oidc.Events.OnTokenValidated;
+        oidc.Events.OnTokenValidated = context =>
+        {
+            if (context.Properties is { } properties && StepUpRoundTrip.WasAsked(properties))
+            {
+                if (context.Principal is { } principal && StepUpRoundTrip.Shortfall(principal, properties, timeProvider.GetUtcNow()) is { } reason)
+                {
+                    // Asking again would bring the same answer back: say so instead (OnRemoteFailure below).
+                    context.Fail(new StepUpNotReachedException(reason));
+                    return Task.CompletedTask;
+                }
+
+                StepUpRoundTrip.Forget(properties);
+            }
+
+            return appTokenValidated(context);
+        };
+
+        // The app's own handler goes first here, so that it can answer with a page of its own.
+        var appRemoteFailure = oidc.Events.OnRemoteFailure;
+        oidc.Events.OnRemoteFailure = async context =>
+        {
+            await appRemoteFailure(context);
+            if (context.Result is not null)
+            {
+                return;
+            }
+
+            // Ours, from OnTokenValidated (which drops the properties), or the IdP's OAuth error to a step-up.
+            var reason = context.Failure switch
+            {
+                StepUpNotReachedException notReached => notReached.Message,
+                OpenIdConnectProtocolException { Data: var data } when data["error"] is string error
+                    && context.Properties is { } properties && StepUpRoundTrip.WasAsked(properties) =>
+                    StepUpRoundTrip.Refused(properties, error, data["error_description"] as string),
+                _ => null,
+            };
+            if (reason is not null)
+            {
+                logger.StepUpNotReached(reason);
+                context.HandleResponse();
+                await StepUpRefusedPage.WriteAsync(context.HttpContext, reason);
+            }
         };
     }
 }

@@ -17,8 +17,8 @@ public sealed class StepUpRequirement : IAuthorizationRequirement
 {
     /// <summary>Creates a requirement; at least one of the two conditions must be given.</summary>
     /// <param name="minimumAcr">The weakest acceptable <see cref="StepUpAcr"/> value, or null for any.</param>
-    /// <param name="maxAge">The longest acceptable time since <c>auth_time</c>, in whole seconds, or null for any.</param>
-    /// <exception cref="ArgumentException">Neither condition is given, the acr is unknown, or the age is negative or not whole seconds.</exception>
+    /// <param name="maxAge">The longest acceptable time since <c>auth_time</c>, in whole seconds (at least one), or null for any.</param>
+    /// <exception cref="ArgumentException">Neither condition is given, the acr is unknown, or the age is not a positive number of whole seconds.</exception>
     public StepUpRequirement(string? minimumAcr, TimeSpan? maxAge)
     {
         if (minimumAcr is null && maxAge is null)
@@ -31,10 +31,14 @@ public sealed class StepUpRequirement : IAuthorizationRequirement
             throw new ArgumentException($"'{minimumAcr}' is not a StepUpIdp acr value; use one of {string.Join(", ", StepUpAcr.All)}.", nameof(minimumAcr));
         }
 
-        // max_age is whole seconds on the wire (OIDC Core 3.1.2.1, RFC 9470 section 3).
-        if (maxAge is { } age && (age < TimeSpan.Zero || age.Ticks % TimeSpan.TicksPerSecond != 0))
+        // max_age is whole seconds on the wire (OIDC Core 3.1.2.1, RFC 9470 section 3). Zero can never be met: the
+        // page or API call that checks it comes after the sign-in it asked for, so the person would be sent to sign
+        // in again and again (an app that wants a fresh sign-in each time sends prompt=login itself).
+        if (maxAge is { } age && (age <= TimeSpan.Zero || age.Ticks % TimeSpan.TicksPerSecond != 0))
         {
-            throw new ArgumentException("The maximum authentication age must be zero or more whole seconds.", nameof(maxAge));
+            throw new ArgumentException(
+                $"The maximum authentication age must be a positive number of whole seconds, not {age}: zero could never be met by the request that follows the sign-in.",
+                nameof(maxAge));
         }
 
         MinimumAcr = minimumAcr;

@@ -21,6 +21,12 @@ public sealed class BearerChallengeHeaderTests
             BearerChallengeHeader.Format(new StepUpChallenge(StepUpAcr.TwoStep, TimeSpan.Zero, "x")));
 
     [Fact]
+    public void Acr_values_are_a_quoted_string_with_quote_and_backslash_escaped() =>
+        Assert.Equal(
+            "Bearer error=\"insufficient_user_authentication\", error_description=\"x\", acr_values=\"urn:x:\\\"gold\\\" a\\\\b\"",
+            BearerChallengeHeader.Format(new StepUpChallenge("urn:x:\"gold\" a\\b\r\n", null, "x")));
+
+    [Fact]
     public void Description_cannot_break_out_of_its_quotes_or_the_header() =>
         Assert.Equal(
             "Bearer error=\"insufficient_user_authentication\", error_description=\"bad, error=x injected\"",

@@ -56,6 +56,19 @@ public sealed class StepUpDecisionTests
         Assert.Equal(FiveMinutes, Evaluate(With(("acr", StepUpAcr.TwoStep)), null, FiveMinutes).Challenge?.MaxAge);
 
     [Fact]
+    public void Auth_time_far_in_the_future_never_counts_as_recent()
+    {
+        // No clock of the IdP's could have written it: as good as missing, so the check fails closed.
+        var principal = With(("acr", StepUpAcr.Otp), ("auth_time", Unix(_time.GetUtcNow().AddHours(1))));
+
+        Assert.Equal(FiveMinutes, Evaluate(principal, null, FiveMinutes).Challenge?.MaxAge);
+    }
+
+    [Fact]
+    public void Auth_time_a_little_ahead_of_the_apps_clock_counts_as_just_now() =>
+        Assert.True(Evaluate(With(("auth_time", Unix(_time.GetUtcNow() + StepUpDecision.ClockSkew))), null, FiveMinutes).IsSatisfied);
+
+    [Fact]
     public void Weak_and_old_token_is_asked_for_both()
     {
         var principal = With(("acr", StepUpAcr.Basic), ("auth_time", Unix(_time.GetUtcNow().AddHours(-1))));
@@ -91,11 +104,13 @@ public sealed class StepUpDecisionTests
         Assert.True(StepUpDecision.EvaluateReverification(With(("acr", StepUpAcr.Basic)), _time.GetUtcNow()).IsSatisfied);
 
     [Fact]
-    public void External_user_is_due_from_the_second_reverify_at_is_reached()
+    public void External_user_is_due_from_the_second_reverify_at_is_a_clock_skew_behind()
     {
+        // Due a clock skew late: an IdP whose clock is that much behind would still count the verification and send
+        // the same reverify_at back, and the person would go round between app and IdP until its clock caught up.
         var principal = With(("acr", StepUpAcr.Otp), ("reverify_at", Unix(_time.GetUtcNow().AddDays(1))));
 
-        _time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromDays(1) + StepUpDecision.ClockSkew - TimeSpan.FromSeconds(1));
         Assert.True(StepUpDecision.EvaluateReverification(principal, _time.GetUtcNow()).IsSatisfied);
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -107,7 +122,7 @@ public sealed class StepUpDecisionTests
     [Fact]
     public void Reverification_keeps_a_2sv_user_at_2sv() =>
         Assert.Equal(StepUpAcr.TwoStep, StepUpDecision.EvaluateReverification(
-            With(("acr", StepUpAcr.TwoStep), ("reverify_at", Unix(_time.GetUtcNow()))), _time.GetUtcNow()).Challenge?.AcrValues);
+            With(("acr", StepUpAcr.TwoStep), ("reverify_at", Unix(_time.GetUtcNow() - StepUpDecision.ClockSkew))), _time.GetUtcNow()).Challenge?.AcrValues);
 
     [Theory]
     [InlineData("soon")]
@@ -130,6 +145,8 @@ public sealed class StepUpDecisionTests
     [InlineData("urn:other:acr:gold", null)]
     [InlineData(null, -1.0)]
     [InlineData(null, 1.5)]
+    [InlineData(null, 0.0)]
+    [InlineData(StepUpAcr.Otp, 0.0)]
     public void Requirement_refuses_meaningless_settings(string? acr, double? maxAgeSeconds) =>
         Assert.Throws<ArgumentException>(() => new StepUpRequirement(acr, maxAgeSeconds is { } s ? TimeSpan.FromSeconds(s) : null));
 }

@@ -25,6 +25,12 @@ public sealed class StepUpApiHost : IAsyncDisposable
     private readonly WebApplication _app;
 
     public StepUpApiHost()
+        : this(null)
+    {
+    }
+
+    /// <param name="configureServices">Runs after the host's own registrations.</param>
+    internal StepUpApiHost(Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -49,6 +55,7 @@ public sealed class StepUpApiHost : IAsyncDisposable
             o.AddPolicy("admin-otp", p => p.RequireAuthenticatedUser().RequireRole("admin").RequireAcr(StepUpAcr.Otp));
         });
 
+        configureServices?.Invoke(builder.Services);
         _app = builder.Build();
         _app.UseAuthentication();
         _app.UseAuthorization();
@@ -67,7 +74,7 @@ public sealed class StepUpApiHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>An access token as StepUpIdp issues it; <paramref name="apiTokenId"/> makes it one from API-token exchange.</summary>
-    public string Token(string acr, TimeSpan authenticatedAgo, string role = "user", string? apiTokenId = null, string type = "at+jwt", string audience = Audience)
+    public string Token(string? acr, TimeSpan authenticatedAgo, string role = "user", string? apiTokenId = null, string type = "at+jwt", string audience = Audience, TimeSpan? lifetime = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -75,9 +82,13 @@ public sealed class StepUpApiHost : IAsyncDisposable
             ["org"] = "acme",
             ["user_type"] = "external",
             ["role"] = role,
-            ["acr"] = acr,
             ["auth_time"] = (Time.GetUtcNow() - authenticatedAgo).ToUnixTimeSeconds(),
         };
+        if (acr is not null)
+        {
+            claims["acr"] = acr;
+        }
+
         if (apiTokenId is not null)
         {
             claims["api_token_id"] = apiTokenId;
@@ -89,7 +100,9 @@ public sealed class StepUpApiHost : IAsyncDisposable
             Audience = audience,
             TokenType = type,
             Claims = claims,
-            Expires = DateTime.UtcNow.AddMinutes(15),
+            NotBefore = DateTime.UtcNow.AddHours(-1),
+            IssuedAt = DateTime.UtcNow.AddHours(-1),
+            Expires = DateTime.UtcNow + (lifetime ?? TimeSpan.FromMinutes(15)),
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256),
         });
     }

@@ -100,6 +100,41 @@ public sealed class StepUpApiTests(StepUpApiHost api) : IClassFixture<StepUpApiH
         Assert.Equal("Bearer", Challenge(response));
     }
 
+    [Theory]
+    [InlineData("not-a-jwt")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhY2N0LTEifQ.")]
+    public async Task Garbage_token_gets_invalid_token_and_no_step_up_challenge(string token)
+    {
+        var response = await api.GetAsync("/otp", token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", Challenge(response));
+    }
+
+    [Fact]
+    public async Task Expired_token_gets_invalid_token_and_no_step_up_challenge()
+    {
+        var response = await api.GetAsync("/otp", api.Token(StepUpAcr.TwoStep, TimeSpan.Zero, lifetime: TimeSpan.FromMinutes(-10)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", Challenge(response));
+        Assert.DoesNotContain("insufficient_user_authentication", Challenge(response));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("urn:other:acr:gold")]
+    [InlineData("urn:stepupidp:acr:OTP")]
+    public async Task Token_without_a_known_acr_is_asked_for_the_level(string? acr)
+    {
+        var response = await api.GetAsync("/otp", api.Token(acr, TimeSpan.Zero));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(
+            "Bearer error=\"insufficient_user_authentication\", error_description=\"A stronger authentication level is required.\", acr_values=\"urn:stepupidp:acr:otp\"",
+            Challenge(response));
+    }
+
     [Fact]
     public async Task Missing_role_stays_a_403_because_stepping_up_would_not_help()
     {

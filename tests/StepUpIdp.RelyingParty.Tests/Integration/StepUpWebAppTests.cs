@@ -28,7 +28,7 @@ public sealed class StepUpWebAppTests : IAsyncDisposable
     public async Task Session_past_reverify_at_is_sent_back_to_the_idp_to_verify_again()
     {
         var cookie = await _web.SignInAsync(("acr", StepUpAcr.Otp), ("user_type", "external"), ("reverify_at", Now.AddDays(1).ToUnixTimeSeconds()));
-        _web.Time.Advance(TimeSpan.FromDays(1));
+        _web.Time.Advance(TimeSpan.FromDays(1) + StepUpDecision.ClockSkew);
 
         var response = await _web.GetAsync("/page", cookie);
 
@@ -56,11 +56,20 @@ public sealed class StepUpWebAppTests : IAsyncDisposable
     [Fact]
     public async Task Past_reverify_at_ends_the_session_on_public_pages_too()
     {
-        var cookie = await _web.SignInAsync(("acr", StepUpAcr.Otp), ("reverify_at", Now.ToUnixTimeSeconds()));
+        var cookie = await _web.SignInAsync(("acr", StepUpAcr.Otp), ("reverify_at", (Now - StepUpDecision.ClockSkew).ToUnixTimeSeconds()));
 
         var response = await _web.GetAsync("/public", cookie);
 
         Assert.Equal("anonymous", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Session_just_past_reverify_at_is_kept_while_the_idps_clock_may_still_count_it()
+    {
+        var cookie = await _web.SignInAsync(("acr", StepUpAcr.Otp), ("reverify_at", Now.ToUnixTimeSeconds()));
+        _web.Time.Advance(StepUpDecision.ClockSkew - TimeSpan.FromSeconds(1));
+
+        Assert.Equal("page", await (await _web.GetAsync("/page", cookie)).Content.ReadAsStringAsync());
     }
 
     [Fact]
