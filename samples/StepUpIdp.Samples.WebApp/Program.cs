@@ -2,7 +2,7 @@ using StepUpIdp.RelyingParty;
 using StepUpIdp.Samples.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSampleAuthentication(builder.Configuration);
+builder.Services.AddSampleAuthentication(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 app.UseAuthentication();

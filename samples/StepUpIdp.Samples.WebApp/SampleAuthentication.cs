@@ -14,20 +14,42 @@ public static class SampleAuthentication
     public const string RecentPages = "recent-pages";
     public const string ReportApi = "report-api";
 
-    public static IServiceCollection AddSampleAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSampleAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var authority = configuration["Sample:Authority"] ?? throw new InvalidOperationException("Sample:Authority is required.");
-        var clientId = configuration["Sample:ClientId"] ?? throw new InvalidOperationException("Sample:ClientId is required.");
+        var authority = configuration["Sample:Authority"];
+        var clientId = configuration["Sample:ClientId"];
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new InvalidOperationException("Sample:ClientId is required.");
+        }
 
-        // The demo IdP runs on plain HTTP on loopback; a real deployment uses HTTPS everywhere.
-        var plainHttp = authority.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var authorityUri)
+            || (authorityUri.Scheme != Uri.UriSchemeHttps && authorityUri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new InvalidOperationException("Sample:Authority is required: the IdP's absolute https URL.");
+        }
+
+        // The demo IdP runs on plain HTTP on loopback, and only that is let through, only in Development:
+        // anywhere else metadata, keys and tokens over plain HTTP could be read or replaced on the way.
+        var plainHttp = authorityUri.Scheme == Uri.UriSchemeHttp;
+        if (plainHttp && !(environment.IsDevelopment() && authorityUri.IsLoopback))
+        {
+            throw new InvalidOperationException(
+                $"Sample:Authority {authorityUri} is plain HTTP: allowed only for a loopback IdP in Development; use https.");
+        }
 
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
             })
-            .AddCookie(o => o.Cookie.Name = "sample.session")
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "sample.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;    // Strict would drop it on the IdP's redirect back
+                o.Cookie.SecurePolicy = plainHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            })
             .AddOpenIdConnect(o =>
             {
                 o.Authority = authority;
@@ -37,7 +59,9 @@ public static class SampleAuthentication
                 o.ResponseType = OpenIdConnectResponseType.Code;
                 o.ResponseMode = OpenIdConnectResponseMode.Query;
                 o.UsePkce = true;
-                o.SaveTokens = true;                        // the home page shows the access token for the API
+                // Keeps the tokens in the (encrypted) session cookie so the home page can show the access token for
+                // the API, in Development only. An app that does not call an API with it should leave this off.
+                o.SaveTokens = true;
                 o.MapInboundClaims = false;                 // keep acr, auth_time, reverify_at as issued
                 o.GetClaimsFromUserInfoEndpoint = false;
                 o.TokenValidationParameters.NameClaimType = "name";

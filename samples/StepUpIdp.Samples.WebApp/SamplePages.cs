@@ -12,7 +12,7 @@ public static class SamplePages
 
     public static IEndpointRouteBuilder MapSamplePages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/", (Func<HttpContext, Task<IResult>>)Home).RequireAuthorization();
+        routes.MapGet("/", (Func<HttpContext, IHostEnvironment, Task<IResult>>)Home).RequireAuthorization();
         routes.MapGet("/otp", (HttpContext http) => Page(http, "Needs acr otp", "You reached a page that needs urn:stepupidp:acr:otp or stronger."))
             .RequireAuthorization(SampleAuthentication.OtpPages);
         routes.MapGet("/2sv", (HttpContext http) => Page(http, "Needs acr 2sv", "You reached a page that needs an authenticator app (urn:stepupidp:acr:2sv)."))
@@ -28,15 +28,22 @@ public static class SamplePages
         return routes;
     }
 
-    private static async Task<IResult> Home(HttpContext http)
+    private static async Task<IResult> Home(HttpContext http, IHostEnvironment environment)
     {
-        var accessToken = await http.GetTokenAsync("access_token");
         var body = new StringBuilder()
             .Append("<p>Try <a href=\"/otp\">a page that needs otp</a>, <a href=\"/2sv\">one that needs 2sv</a>, ")
-            .Append("<a href=\"/recent\">one that needs a sign-in in the last 2 minutes</a>.</p>")
-            .Append("<p>The API needs otp and a sign-in in the last 10 minutes; call it with this page's access token:</p><pre>curl -i -H \"Authorization: Bearer ")
-            .Append(WebUtility.HtmlEncode(accessToken ?? "(none)"))
-            .Append("\" http://127.0.0.1:8765/api/report</pre>");
+            .Append("<a href=\"/recent\">one that needs a sign-in in the last 2 minutes</a>.</p>");
+
+        // A bearer token in a page is a demo aid: whoever sees the page can call the API as the person.
+        // Real apps call their APIs from the server and never render the token.
+        if (environment.IsDevelopment())
+        {
+            var accessToken = await http.GetTokenAsync("access_token");
+            body.Append("<p>The API needs otp and a sign-in in the last 10 minutes; call it with this page's access token:</p><pre>curl -i -H \"Authorization: Bearer ")
+                .Append(WebUtility.HtmlEncode(accessToken ?? "(none)"))
+                .Append("\" ").Append(WebUtility.HtmlEncode($"{http.Request.Scheme}://{http.Request.Host}/api/report")).Append("</pre>");
+        }
+
         return Page(http, "Signed in", body.ToString(), raw: true);
     }
 
