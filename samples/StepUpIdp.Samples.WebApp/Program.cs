@@ -3,6 +3,7 @@ using StepUpIdp.Samples.WebApp;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSampleAuthentication(builder.Configuration, builder.Environment);
+builder.Services.AddAntiforgery(o => o.Cookie.Name = "sample.antiforgery");
 
 var app = builder.Build();
 app.UseAuthentication();

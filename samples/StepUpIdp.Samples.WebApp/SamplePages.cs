@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -19,8 +20,14 @@ public static class SamplePages
             .RequireAuthorization(SampleAuthentication.TwoStepPages);
         routes.MapGet("/recent", (HttpContext http) => Page(http, "Needs a recent sign-in", "You signed in less than 2 minutes ago."))
             .RequireAuthorization(SampleAuthentication.RecentPages);
-        routes.MapPost("/signout", async (HttpContext http) =>
+        routes.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            // Another site must not be able to sign the person out with a form of its own.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
+
             // Ends this app's session only; the IdP's SSO session stays.
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Content("<!doctype html><title>Signed out</title><p>Signed out of the sample. <a href=\"/\">Sign in again</a></p>", "text/html");
@@ -64,7 +71,10 @@ public static class SamplePages
             }
         }
 
-        html.Append("</table><p><a href=\"/\">Home</a></p><form method=\"post\" action=\"/signout\"><button>Sign out of the sample</button></form></body></html>");
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        html.Append("</table><p><a href=\"/\">Home</a></p><form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"")
+            .Append(WebUtility.HtmlEncode(antiforgery.FormFieldName)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgery.RequestToken))
+            .Append("\"><button>Sign out of the sample</button></form></body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }
 }
