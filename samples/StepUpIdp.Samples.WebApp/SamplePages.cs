@@ -71,6 +71,10 @@ public static class SamplePages
             }
         }
 
+        // The pages show claims (and in Development a token): keep them out of caches and out of other sites' frames.
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
         var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         html.Append("</table><p><a href=\"/\">Home</a></p><form method=\"post\" action=\"/signout\"><input type=\"hidden\" name=\"")
             .Append(WebUtility.HtmlEncode(antiforgery.FormFieldName)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgery.RequestToken))
