@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Tests.Fixtures;
 using static StepUpIdp.Server.Tests.ApiTokens.ApiTokenTestDirectory;
@@ -189,6 +190,47 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("30", problem.RootElement.GetProperty("errors").GetProperty("lifetimeDays")[0].GetString());
+    }
+
+    [Fact]
+    public async Task The_number_of_live_tokens_is_limited_with_a_problem_and_revoked_or_expired_ones_do_not_count()
+    {
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var memberId = await db.Accounts.Where(a => a.Email == _org.Member).Select(a => a.Id).SingleAsync();
+            var now = DateTimeOffset.UtcNow;
+            ApiToken Row(int i, DateTimeOffset expiresAt, DateTimeOffset? revokedAt = null)
+            {
+                var secret = ApiTokenSecret.Create();
+                return new ApiToken
+                {
+                    Id = secret.Id, OrganisationId = _org.Id, AccountId = memberId, Name = $"seeded-{i}", SecretHash = secret.Hash(),
+                    CreatedAt = now, ExpiresAt = expiresAt, RevokedAt = revokedAt,
+                };
+            }
+
+            // One short of the limit, and a revoked and an expired one that no longer count.
+            db.ApiTokens.AddRange(Enumerable.Range(0, 49).Select(i => Row(i, now.AddDays(30))));
+            db.ApiTokens.Add(Row(49, now.AddDays(30), revokedAt: now));
+            db.ApiTokens.Add(Row(50, now.AddSeconds(-1)));
+            await db.SaveChangesAsync();
+        }
+
+        var (fiftieth, _) = await CreateTokenAsync(member, name: "fiftieth");
+
+        var refused = await member.PostAsJsonAsync("api/me/api-tokens", new { name = "one-too-many", lifetimeDays = 30 });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("https://stepupidp.dev/problems/too-many-api-tokens", problem.RootElement.GetProperty("type").GetString());
+            Assert.Contains("50", problem.RootElement.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await member.DeleteAsync($"api/me/api-tokens/{fiftieth}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("api/me/api-tokens", new { name = "after-revoking", lifetimeDays = 30 })).StatusCode);
     }
 
     [Fact]
