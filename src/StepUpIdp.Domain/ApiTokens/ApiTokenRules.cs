@@ -18,6 +18,13 @@ public static class ApiTokenRules
             return Refuse(ApiTokenRuleCodes.Unknown, "The API token is not valid.");
         }
 
+        // Right after the secret: another org's client learns nothing of the token's state or its owner (revoked,
+        // expired, locked, guest, blocked) in an org that is not its own.
+        if (!string.Equals(facts.TokenOrg, facts.ClientOrg, StringComparison.Ordinal))
+        {
+            return Refuse(ApiTokenRuleCodes.OrgMismatch, "The API token belongs to another organisation.");
+        }
+
         if (facts.Revoked)
         {
             return Refuse(ApiTokenRuleCodes.Revoked, "The API token has been revoked.");
@@ -41,11 +48,6 @@ public static class ApiTokenRules
         if (facts.UserType == UserType.External && facts.Policy.ApiTokens == ApiTokenAccess.Block)
         {
             return Refuse(ApiTokenRuleCodes.ExternalBlocked, "The organisation blocks API tokens for external users.");
-        }
-
-        if (!string.Equals(facts.TokenOrg, facts.ClientOrg, StringComparison.Ordinal))
-        {
-            return Refuse(ApiTokenRuleCodes.OrgMismatch, "The API token belongs to another organisation.");
         }
 
         return new ApiTokenDecision.Allowed();

@@ -108,6 +108,8 @@ public class ApiTokenRulesTests
         };
 
         Assert.Equal(ApiTokenRuleCodes.Unknown, RefusedRule(everythingWrong with { TokenFound = false }));
+        Assert.Equal(ApiTokenRuleCodes.OrgMismatch, RefusedRule(everythingWrong));
+        everythingWrong = everythingWrong with { ClientOrg = everythingWrong.TokenOrg };
         Assert.Equal(ApiTokenRuleCodes.Revoked, RefusedRule(everythingWrong));
         Assert.Equal(ApiTokenRuleCodes.Expired, RefusedRule(everythingWrong with { Revoked = false }));
         Assert.Equal(ApiTokenRuleCodes.AccountLocked, RefusedRule(everythingWrong with { Revoked = false, ExpiresAt = Usable.ExpiresAt }));

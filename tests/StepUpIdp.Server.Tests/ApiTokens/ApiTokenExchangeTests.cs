@@ -234,6 +234,27 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_deactivated_owners_token_answers_as_an_unknown_one()
+    {
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        var (_, token) = await CreateTokenAsync(member);
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
+
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var account = await db.Accounts.SingleAsync(a => a.Email == _org.Member);
+            account.DeactivatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        var (status, body) = await ExchangeAsync(token);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.Error());
+        Assert.Equal("The API token is not valid.", body.Description());
+    }
+
+    [Fact]
     public async Task Any_member_reads_the_rules_in_force()
     {
         await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Block, maxLifetimeDays: 90);
@@ -318,6 +339,12 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", body.Error());
         Assert.Equal("The API token belongs to another organisation.", body.Description());
+
+        // Revoked, it tells its own org's API so, and another org's API no more than before.
+        var (id, revoked) = await CreateTokenAsync(member, name: "revoked");
+        Assert.Equal(HttpStatusCode.NoContent, (await member.DeleteAsync($"api/me/api-tokens/{id}")).StatusCode);
+        Assert.Equal("The API token has been revoked.", (await ExchangeAsync(revoked)).Body.Description());
+        Assert.Equal("The API token belongs to another organisation.", (await ExchangeAsync(revoked, otherApi)).Body.Description());
     }
 
     private static async Task<byte[]> ReadSharedAsync(string path)
