@@ -133,6 +133,14 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal(400, status);
         Assert.Equal("The API token has been revoked.", body.Description());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.DeleteAsync("api/me/api-tokens/0123456789abcdef0123456789abcdef")).StatusCode);
+
+        // Another person's token answers as one that does not exist, and stays as it was.
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        var (memberId, memberToken) = await CreateTokenAsync(member);
+        var foreign = await alice.DeleteAsync($"api/me/api-tokens/{memberId}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal("application/problem+json", foreign.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(200, (await ExchangeAsync(memberToken)).Status);
     }
 
     [Fact]
@@ -168,6 +176,12 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
     [InlineData("""{"name":"x","lifetimeDays":999999999999}""", "lifetimeDays")]
     [InlineData("""{"name":"x","lifetimeDays":"soon"}""", "lifetimeDays")]
     [InlineData("""{"name":""", "$")]
+    [InlineData("""{"name":"","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"   ","lifetimeDays":30}""", "name")]
+    [InlineData("""{"lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"ci\u0007","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"ci\u202egol","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","lifetimeDays":30}""", "name")]
     public async Task A_malformed_creation_body_is_a_problem_naming_the_field_not_a_crash(string body, string field)
     {
         using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
@@ -313,6 +327,29 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         await Expect("invalid_client", ExchangeAsync(token, clientSecret: "wrong"));
         await Expect("invalid_client", ExchangeAsync(token, clientSecret: null));
         await Expect("unauthorized_client", ExchangeAsync(token, clientId: "demo-spa", clientSecret: null));
+
+        // A confidential client of the org that is not permitted the grant.
+        var clientCredentialsOnly = $"{_org.Id}-cc-only";
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>().CreateAsync(
+                new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+                {
+                    ClientId = clientCredentialsOnly,
+                    ClientSecret = ApiSecret,
+                    ClientType = OpenIddict.Abstractions.OpenIddictConstants.ClientTypes.Confidential,
+                    Permissions =
+                    {
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.Endpoints.Token,
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.GrantTypes.ClientCredentials,
+                    },
+                });
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            db.Apps.Add(new App { ClientId = clientCredentialsOnly, OrganisationId = _org.Id, Name = clientCredentialsOnly, Enforcement = AppEnforcement.Enforced });
+            await db.SaveChangesAsync();
+        }
+
+        await Expect("unauthorized_client", ExchangeAsync(token, clientId: clientCredentialsOnly));
         await Expect("invalid_client", ExchangeAsync(token, clientId: "nobody", clientSecret: "x"));
     }
 
