@@ -35,6 +35,13 @@ public static class ApiTokenRules
             return Refuse(ApiTokenRuleCodes.Expired, "The API token has expired.");
         }
 
+        // A maximum lowered after creation applies to tokens already made, like every other rule.
+        if (facts.Now >= facts.CreatedAt.AddDays(facts.Policy.ApiTokenMaxLifetimeDays))
+        {
+            return Refuse(ApiTokenRuleCodes.Lifetime,
+                $"The API token is older than the {facts.Policy.ApiTokenMaxLifetimeDays} days this organisation now allows.");
+        }
+
         if (facts.AccountLocked)
         {
             return Refuse(ApiTokenRuleCodes.AccountLocked, "The account that owns the API token is locked.");
@@ -51,6 +58,13 @@ public static class ApiTokenRules
         }
 
         return new ApiTokenDecision.Allowed();
+    }
+
+    /// <summary>When a token stops working under <paramref name="policy"/>: its own expiry, or sooner under a lowered maximum.</summary>
+    public static DateTimeOffset EndOf(DateTimeOffset createdAt, DateTimeOffset expiresAt, ExternalUserPolicy policy)
+    {
+        var byPolicy = createdAt.AddDays(policy.ApiTokenMaxLifetimeDays);
+        return byPolicy < expiresAt ? byPolicy : expiresAt;
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed partial class ApiTokenExchange(
 
         // Never past the API token's own expiry: a token exchanged in its last minutes must not outlive it.
         var lifetime = TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes);
-        var remaining = token.ExpiresAt - now;
+        var remaining = ApiTokenRules.EndOf(token.CreatedAt, token.ExpiresAt, policy!.Policy) - now;
         var principal = tokens.ForApiToken(subject!, app, token.Id, remaining < lifetime ? remaining : lifetime);
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -125,6 +125,7 @@ public sealed partial class ApiTokenExchange(
             TokenFound = true,
             Revoked = token.RevokedAt is not null,
             ExpiresAt = token.ExpiresAt,
+            CreatedAt = token.CreatedAt,
             AccountLocked = subject.IsLocked,
             IsGuest = subject.IsGuest,
             // The owner's type for the token's org, decided now: its domains may have changed since creation.

@@ -269,6 +269,30 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_maximum_lifetime_lowered_later_ends_older_tokens_at_the_next_exchange()
+    {
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
+        var (id, token) = await CreateTokenAsync(alice, days: 90);
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            // Made 40 days ago.
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var row = await db.ApiTokens.SingleAsync(t => t.Id == id);
+            row.CreatedAt = row.CreatedAt.AddDays(-40);
+            row.ExpiresAt = row.ExpiresAt.AddDays(-40);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
+
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Allow, maxLifetimeDays: 30);
+        var (status, body) = await ExchangeAsync(token);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.Error());
+        Assert.Equal("The API token is older than the 30 days this organisation now allows.", body.Description());
+    }
+
+    [Fact]
     public async Task Any_member_reads_the_rules_in_force()
     {
         await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Block, maxLifetimeDays: 90);
