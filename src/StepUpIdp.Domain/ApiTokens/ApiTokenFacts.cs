@@ -18,6 +18,9 @@ public sealed record ApiTokenFacts
 
     public DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>When the token was made: with the policy's <c>apiTokenMaxLifetimeDays</c> in force now, a second end.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>The owner's account is locked or disabled.</summary>
     public bool AccountLocked { get; init; }
 

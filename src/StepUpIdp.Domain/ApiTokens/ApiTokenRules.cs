@@ -18,6 +18,13 @@ public static class ApiTokenRules
             return Refuse(ApiTokenRuleCodes.Unknown, "The API token is not valid.");
         }
 
+        // Right after the secret: another org's client learns nothing of the token's state or its owner (revoked,
+        // expired, locked, guest, blocked) in an org that is not its own.
+        if (!string.Equals(facts.TokenOrg, facts.ClientOrg, StringComparison.Ordinal))
+        {
+            return Refuse(ApiTokenRuleCodes.OrgMismatch, "The API token belongs to another organisation.");
+        }
+
         if (facts.Revoked)
         {
             return Refuse(ApiTokenRuleCodes.Revoked, "The API token has been revoked.");
@@ -26,6 +33,13 @@ public static class ApiTokenRules
         if (facts.Now >= facts.ExpiresAt)
         {
             return Refuse(ApiTokenRuleCodes.Expired, "The API token has expired.");
+        }
+
+        // A maximum lowered after creation applies to tokens already made, like every other rule.
+        if (facts.Now >= facts.CreatedAt.AddDays(facts.Policy.ApiTokenMaxLifetimeDays))
+        {
+            return Refuse(ApiTokenRuleCodes.Lifetime,
+                $"The API token is older than the {facts.Policy.ApiTokenMaxLifetimeDays} days this organisation now allows.");
         }
 
         if (facts.AccountLocked)
@@ -43,12 +57,14 @@ public static class ApiTokenRules
             return Refuse(ApiTokenRuleCodes.ExternalBlocked, "The organisation blocks API tokens for external users.");
         }
 
-        if (!string.Equals(facts.TokenOrg, facts.ClientOrg, StringComparison.Ordinal))
-        {
-            return Refuse(ApiTokenRuleCodes.OrgMismatch, "The API token belongs to another organisation.");
-        }
-
         return new ApiTokenDecision.Allowed();
+    }
+
+    /// <summary>When a token stops working under <paramref name="policy"/>: its own expiry, or sooner under a lowered maximum.</summary>
+    public static DateTimeOffset EndOf(DateTimeOffset createdAt, DateTimeOffset expiresAt, ExternalUserPolicy policy)
+    {
+        var byPolicy = createdAt.AddDays(policy.ApiTokenMaxLifetimeDays);
+        return byPolicy < expiresAt ? byPolicy : expiresAt;
     }
 
     /// <summary>

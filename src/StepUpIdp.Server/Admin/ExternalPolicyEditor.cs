@@ -1,3 +1,4 @@
+using StepUpIdp.Domain.ApiTokens;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Audit;
@@ -245,7 +246,7 @@ public sealed class ExternalPolicyEditor(
 
         var mustVerifyAgain = new List<OrganisationPerson>();
         var moves = new List<PolicyMove>();
-        var maybeLoseApiTokens = new List<OrganisationPerson>();
+        var maybeLoseApiTokens = new List<(OrganisationPerson Person, ExternalUserPolicy Before, ExternalUserPolicy After)>();
         foreach (var person in externals)
         {
             var subject = new PolicySubject(person.AccountId, person.Email, person.UserType);
@@ -264,24 +265,29 @@ public sealed class ExternalPolicyEditor(
                 moves.Add(new PolicyMove(person, before, after));
             }
 
-            if (before.Policy.ApiTokens == ApiTokenAccess.Allow && after.Policy.ApiTokens == ApiTokenAccess.Block)
+            // Blocked, or a lower maximum lifetime that ends tokens already made (checked at every exchange).
+            if (before.Policy.ApiTokens == ApiTokenAccess.Allow
+                && (after.Policy.ApiTokens == ApiTokenAccess.Block || after.Policy.ApiTokenMaxLifetimeDays < before.Policy.ApiTokenMaxLifetimeDays))
             {
-                maybeLoseApiTokens.Add(person);
+                maybeLoseApiTokens.Add((person, before.Policy, after.Policy));
             }
         }
 
         IReadOnlyList<OrganisationPerson> loseApiTokens = [];
         if (maybeLoseApiTokens.Count > 0)
         {
-            // Those holding a live token of this org: it would be refused at its next exchange.
-            var holders = (await db.ApiTokens.AsNoTracking()
+            // Those holding a token of this org that works now and would be refused at its next exchange.
+            var held = (await db.ApiTokens.AsNoTracking()
                     .Where(t => t.OrganisationId == organisationId && t.RevokedAt == null)
-                    .Select(t => new { t.AccountId, t.ExpiresAt })
+                    .Select(t => new { t.AccountId, t.CreatedAt, t.ExpiresAt })
                     .ToListAsync(cancellationToken))
-                .Where(t => t.ExpiresAt > now)
-                .Select(t => t.AccountId)
-                .ToHashSet(StringComparer.Ordinal);
-            loseApiTokens = maybeLoseApiTokens.Where(p => holders.Contains(p.AccountId)).ToList();
+                .ToLookup(t => t.AccountId, StringComparer.Ordinal);
+            loseApiTokens = maybeLoseApiTokens
+                .Where(p => held[p.Person.AccountId].Any(t =>
+                    now < ApiTokenRules.EndOf(t.CreatedAt, t.ExpiresAt, p.Before)
+                    && (p.After.ApiTokens == ApiTokenAccess.Block || now >= ApiTokenRules.EndOf(t.CreatedAt, t.ExpiresAt, p.After))))
+                .Select(p => p.Person)
+                .ToList();
         }
 
         return new PolicyPreviewOutcome.Ready(new PolicyPreview(candidatePolicy, mustVerifyAgain, loseApiTokens) { Moves = moves });

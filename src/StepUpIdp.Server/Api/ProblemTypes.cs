@@ -24,6 +24,7 @@ public static class ProblemTypes
     public const string DomainUnverifiable = Base + "domain-unverifiable";
     public const string DnsUnavailable = Base + "dns-unavailable";
     public const string TooManySecrets = Base + "too-many-secrets";
+    public const string TooManyApiTokens = Base + "too-many-api-tokens";
     public const string InsufficientUserAuthentication = Base + "insufficient-user-authentication";
     public const string DatabaseUnavailable = Base + "database-unavailable";
 

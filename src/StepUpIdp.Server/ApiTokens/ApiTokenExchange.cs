@@ -63,7 +63,8 @@ public sealed partial class ApiTokenExchange(
             return OidcResults.Error(Errors.UnauthorizedClient, "Only a confidential client may exchange API tokens.");
         }
 
-        var (decision, token, subject, policy) = await DecideAsync(request.SubjectToken, app, cancellationToken);
+        var now = clock.GetUtcNow();
+        var (decision, token, subject, policy) = await DecideAsync(request.SubjectToken, app, now, cancellationToken);
         var auditOrg = token?.OrganisationId ?? app.OrganisationId;
         if (decision is ApiTokenDecision.Refused refused)
         {
@@ -73,11 +74,14 @@ public sealed partial class ApiTokenExchange(
             return OidcResults.Error(Errors.InvalidGrant, refused.Description);
         }
 
-        usage.Record(token!.Id, clock.GetUtcNow());
+        usage.Record(token!.Id, now);
         await audit.WriteAsync(new AuditEvent(auditOrg, AuditActions.ApiTokenExchanged, AuditOutcomes.Success,
             ActorId: app.ClientId, SubjectId: token.Id, Detail: $"account {token.AccountId}{Under(policy)}"), cancellationToken);
 
-        var principal = tokens.ForApiToken(subject!, app, token.Id, TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes));
+        // Never past the API token's own expiry: a token exchanged in its last minutes must not outlive it.
+        var lifetime = TimeSpan.FromMinutes(options.Value.AccessTokenLifetimeMinutes);
+        var remaining = ApiTokenRules.EndOf(token.CreatedAt, token.ExpiresAt, policy!.Policy) - now;
+        var principal = tokens.ForApiToken(subject!, app, token.Id, remaining < lifetime ? remaining : lifetime);
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -88,9 +92,8 @@ public sealed partial class ApiTokenExchange(
         new(() => EF.CompileAsyncQuery((StepUpDbContext db, string id, CancellationToken _) => db.ApiTokens.AsNoTracking().SingleOrDefault(t => t.Id == id)));
 
     private async Task<(ApiTokenDecision Decision, ApiToken? Token, SubjectFacts? Subject, ScopedExternalPolicy? Policy)> DecideAsync(
-        string? presented, OrganisationApp app, CancellationToken cancellationToken)
+        string? presented, OrganisationApp app, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var notFound = new ApiTokenFacts { Now = now, Policy = app.DefaultPolicy, TokenOrg = app.OrganisationId, ClientOrg = app.OrganisationId };
 
         var secret = ApiTokenSecret.TryParse(presented);
@@ -122,6 +125,7 @@ public sealed partial class ApiTokenExchange(
             TokenFound = true,
             Revoked = token.RevokedAt is not null,
             ExpiresAt = token.ExpiresAt,
+            CreatedAt = token.CreatedAt,
             AccountLocked = subject.IsLocked,
             IsGuest = subject.IsGuest,
             // The owner's type for the token's org, decided now: its domains may have changed since creation.

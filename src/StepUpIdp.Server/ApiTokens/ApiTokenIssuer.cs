@@ -37,6 +37,12 @@ public sealed record ApiTokenSummary(
 /// </summary>
 public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicyStore policies, AuditLog audit, ApiTokenUsage usage, GuestMailQueue mail, TimeProvider clock)
 {
+    /// <summary>Live (neither revoked nor expired) tokens an account may hold in one org.</summary>
+    public const int MaxLive = 50;
+
+    /// <summary>The refusal's rule when the account already holds <see cref="MaxLive"/> live tokens in the org.</summary>
+    public const string TooManyRule = "too_many";
+
     public async Task<ApiTokenCreation> CreateAsync(string accountId, string organisationId, string? name, int lifetimeDays, CancellationToken cancellationToken)
     {
         name = name?.Trim();
@@ -62,6 +68,17 @@ public sealed class ApiTokenIssuer(StepUpDbContext db, Tenancy.ExternalPolicySto
             if (ApiTokenRules.CheckCreation(lifetimeDays, policy.Policy, userType, isGuest) is ApiTokenDecision.Refused refused)
             {
                 return new CreationDecided(refused, policy.Describe(), null, account.Email, org.Name);
+            }
+
+            // Counted in the same transaction as the insert: creations at the same moment cannot together pass the limit.
+            var live = await db.ApiTokens.AsNoTracking()
+                .Where(t => t.AccountId == accountId && t.OrganisationId == organisationId && t.RevokedAt == null && t.ExpiresAt > now)
+                .CountAsync(ct);
+            if (live >= MaxLive)
+            {
+                return new CreationDecided(new ApiTokenDecision.Refused(TooManyRule,
+                    $"You have {live} live API tokens in this organisation, the most allowed; revoke one before creating another."),
+                    policy.Describe(), null, account.Email, org.Name);
             }
 
             var token = new ApiToken

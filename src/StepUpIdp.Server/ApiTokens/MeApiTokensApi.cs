@@ -56,6 +56,8 @@ public static class MeApiTokensApi
                     http.Response.Headers.CacheControl = "no-store";
                     return Results.Created($"/api/me/api-tokens/{created.Id}",
                         new { id = created.Id, token = created.Token, expiresAt = created.ExpiresAt });
+                case ApiTokenCreation.Refused { Rule: ApiTokenIssuer.TooManyRule } refused:
+                    return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.TooManyApiTokens, "No token was created.", refused.Description);
                 case ApiTokenCreation.Refused { Field: { } field } refused:
                     return ProblemTypes.ValidationFailed(new Dictionary<string, string[]> { [field] = [refused.Description] });
                 case ApiTokenCreation.Refused refused:

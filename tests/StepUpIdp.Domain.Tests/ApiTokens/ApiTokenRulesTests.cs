@@ -15,6 +15,7 @@ public class ApiTokenRulesTests
         Now = _time.GetUtcNow(),
         TokenFound = true,
         ExpiresAt = _time.GetUtcNow().AddDays(30),
+        CreatedAt = _time.GetUtcNow(),
         UserType = UserType.External,
         Policy = ExternalUserPolicy.Default with { ApiTokens = ApiTokenAccess.Allow },
         TokenOrg = "acme",
@@ -108,11 +109,24 @@ public class ApiTokenRulesTests
         };
 
         Assert.Equal(ApiTokenRuleCodes.Unknown, RefusedRule(everythingWrong with { TokenFound = false }));
+        Assert.Equal(ApiTokenRuleCodes.OrgMismatch, RefusedRule(everythingWrong));
+        everythingWrong = everythingWrong with { ClientOrg = everythingWrong.TokenOrg };
         Assert.Equal(ApiTokenRuleCodes.Revoked, RefusedRule(everythingWrong));
         Assert.Equal(ApiTokenRuleCodes.Expired, RefusedRule(everythingWrong with { Revoked = false }));
         Assert.Equal(ApiTokenRuleCodes.AccountLocked, RefusedRule(everythingWrong with { Revoked = false, ExpiresAt = Usable.ExpiresAt }));
         Assert.Equal(ApiTokenRuleCodes.Guest, RefusedRule(everythingWrong with { Revoked = false, ExpiresAt = Usable.ExpiresAt, AccountLocked = false }));
         Assert.Equal(ApiTokenRuleCodes.ExternalBlocked, RefusedRule(everythingWrong with { Revoked = false, ExpiresAt = Usable.ExpiresAt, AccountLocked = false, IsGuest = false }));
+    }
+
+    [Fact]
+    public void A_maximum_lowered_after_creation_ends_older_tokens()
+    {
+        var lowered = Usable with { CreatedAt = Usable.Now.AddDays(-31), Policy = Usable.Policy with { ApiTokenMaxLifetimeDays = 30 } };
+
+        Assert.Equal(ApiTokenRuleCodes.Lifetime, RefusedRule(lowered));
+        Assert.IsType<ApiTokenDecision.Allowed>(ApiTokenRules.CheckExchange(lowered with { CreatedAt = Usable.Now.AddDays(-29) }));
+        Assert.Equal(lowered.CreatedAt.AddDays(30), ApiTokenRules.EndOf(lowered.CreatedAt, lowered.CreatedAt.AddDays(365), lowered.Policy));
+        Assert.Equal(lowered.CreatedAt.AddDays(7), ApiTokenRules.EndOf(lowered.CreatedAt, lowered.CreatedAt.AddDays(7), lowered.Policy));
     }
 
     [Fact]

@@ -130,6 +130,39 @@ public sealed class ExternalPolicyApiTests(SharedIdpHost shared) : IClassFixture
     }
 
     [Fact]
+    public async Task Preview_names_who_would_lose_api_tokens_to_a_lower_maximum_lifetime()
+    {
+        var (org, admin) = await OwnOrgAsync();
+        await _idp.AddApiTokenAsync(org.External, org.Id, createdDaysAgo: 40);
+        var response = await admin.PostAsJsonAsync($"api/orgs/{org.Id}/external-policy/preview", new
+        {
+            verification = "required",
+            reverifyEvery = "P1D",
+            methods = new[] { "email_otp" },
+            requireTwoStepVerification = false,
+            apiTokens = "allow",
+            apiTokenMaxLifetimeDays = 30,
+        });
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.External);
+
+        // A maximum the token's age still fits loses nobody.
+        var (other, otherAdmin) = await OwnOrgAsync();
+        await _idp.AddApiTokenAsync(other.External, other.Id, createdDaysAgo: 10);
+        var fits = await (await otherAdmin.PostAsJsonAsync($"api/orgs/{other.Id}/external-policy/preview", new
+        {
+            verification = "required",
+            reverifyEvery = "P1D",
+            methods = new[] { "email_otp" },
+            requireTwoStepVerification = false,
+            apiTokens = "allow",
+            apiTokenMaxLifetimeDays = 30,
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(fits.GetProperty("loseApiTokenAccess").EnumerateArray());
+    }
+
+    [Fact]
     public async Task External_users_lists_bob_as_due_and_not_alice()
     {
         var listing = await _alice.GetFromJsonAsync<JsonElement>("api/orgs/acme/external-users");

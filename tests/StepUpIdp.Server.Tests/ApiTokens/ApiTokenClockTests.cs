@@ -52,13 +52,22 @@ public sealed class ApiTokenClockTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Expired_token_is_refused_and_no_secret_reaches_a_log()
+    public async Task Access_token_never_outlives_the_api_token_expired_token_is_refused_and_no_secret_reaches_a_log()
     {
         using var bob = Bearer(_address, await AccessTokenAsync(_portal, "bob@partner.test", _idp));
         var (_, token) = await CreateTokenAsync(bob, days: 1);
-        Assert.Equal(200, (await ExchangeAsync(_address, token)).Status);
 
-        _clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(1));
+        var (fresh, freshBody) = await ExchangeAsync(_address, token);
+        Assert.Equal(200, fresh);
+        Assert.InRange(freshBody.GetProperty("expires_in").GetInt32(), 590, 600);
+
+        // In the API token's last 90 seconds the access token lasts only as long as the API token.
+        _clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(90));
+        var (late, lateBody) = await ExchangeAsync(_address, token);
+        Assert.Equal(200, late);
+        Assert.InRange(lateBody.GetProperty("expires_in").GetInt32(), 1, 90);
+
+        _clock.Advance(TimeSpan.FromSeconds(89));
         Assert.Equal(200, (await ExchangeAsync(_address, token)).Status);
 
         _clock.Advance(TimeSpan.FromSeconds(1));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.ApiTokens;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Server.Tests.Fixtures;
 using static StepUpIdp.Server.Tests.ApiTokens.ApiTokenTestDirectory;
@@ -132,6 +133,14 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal(400, status);
         Assert.Equal("The API token has been revoked.", body.Description());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.DeleteAsync("api/me/api-tokens/0123456789abcdef0123456789abcdef")).StatusCode);
+
+        // Another person's token answers as one that does not exist, and stays as it was.
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        var (memberId, memberToken) = await CreateTokenAsync(member);
+        var foreign = await alice.DeleteAsync($"api/me/api-tokens/{memberId}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal("application/problem+json", foreign.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(200, (await ExchangeAsync(memberToken)).Status);
     }
 
     [Fact]
@@ -167,6 +176,12 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
     [InlineData("""{"name":"x","lifetimeDays":999999999999}""", "lifetimeDays")]
     [InlineData("""{"name":"x","lifetimeDays":"soon"}""", "lifetimeDays")]
     [InlineData("""{"name":""", "$")]
+    [InlineData("""{"name":"","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"   ","lifetimeDays":30}""", "name")]
+    [InlineData("""{"lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"ci\u0007","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"ci\u202egol","lifetimeDays":30}""", "name")]
+    [InlineData("""{"name":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","lifetimeDays":30}""", "name")]
     public async Task A_malformed_creation_body_is_a_problem_naming_the_field_not_a_crash(string body, string field)
     {
         using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
@@ -189,6 +204,92 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("30", problem.RootElement.GetProperty("errors").GetProperty("lifetimeDays")[0].GetString());
+    }
+
+    [Fact]
+    public async Task The_number_of_live_tokens_is_limited_with_a_problem_and_revoked_or_expired_ones_do_not_count()
+    {
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var memberId = await db.Accounts.Where(a => a.Email == _org.Member).Select(a => a.Id).SingleAsync();
+            var now = DateTimeOffset.UtcNow;
+            ApiToken Row(int i, DateTimeOffset expiresAt, DateTimeOffset? revokedAt = null)
+            {
+                var secret = ApiTokenSecret.Create();
+                return new ApiToken
+                {
+                    Id = secret.Id, OrganisationId = _org.Id, AccountId = memberId, Name = $"seeded-{i}", SecretHash = secret.Hash(),
+                    CreatedAt = now, ExpiresAt = expiresAt, RevokedAt = revokedAt,
+                };
+            }
+
+            // One short of the limit, and a revoked and an expired one that no longer count.
+            db.ApiTokens.AddRange(Enumerable.Range(0, 49).Select(i => Row(i, now.AddDays(30))));
+            db.ApiTokens.Add(Row(49, now.AddDays(30), revokedAt: now));
+            db.ApiTokens.Add(Row(50, now.AddSeconds(-1)));
+            await db.SaveChangesAsync();
+        }
+
+        var (fiftieth, _) = await CreateTokenAsync(member, name: "fiftieth");
+
+        var refused = await member.PostAsJsonAsync("api/me/api-tokens", new { name = "one-too-many", lifetimeDays = 30 });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("https://stepupidp.dev/problems/too-many-api-tokens", problem.RootElement.GetProperty("type").GetString());
+            Assert.Contains("50", problem.RootElement.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await member.DeleteAsync($"api/me/api-tokens/{fiftieth}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await member.PostAsJsonAsync("api/me/api-tokens", new { name = "after-revoking", lifetimeDays = 30 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deactivated_owners_token_answers_as_an_unknown_one()
+    {
+        using var member = Bearer(_idp.Address, await SignInAsync(_org.Member, verified: true));
+        var (_, token) = await CreateTokenAsync(member);
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
+
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var account = await db.Accounts.SingleAsync(a => a.Email == _org.Member);
+            account.DeactivatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        var (status, body) = await ExchangeAsync(token);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.Error());
+        Assert.Equal("The API token is not valid.", body.Description());
+    }
+
+    [Fact]
+    public async Task A_maximum_lifetime_lowered_later_ends_older_tokens_at_the_next_exchange()
+    {
+        using var alice = Bearer(_idp.Address, await SignInAsync(_org.Admin));
+        var (id, token) = await CreateTokenAsync(alice, days: 90);
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            // Made 40 days ago.
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            var row = await db.ApiTokens.SingleAsync(t => t.Id == id);
+            row.CreatedAt = row.CreatedAt.AddDays(-40);
+            row.ExpiresAt = row.ExpiresAt.AddDays(-40);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(200, (await ExchangeAsync(token)).Status);
+
+        await _idp.SetApiTokenAccessAsync(_org.Id, ApiTokenAccess.Allow, maxLifetimeDays: 30);
+        var (status, body) = await ExchangeAsync(token);
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.Error());
+        Assert.Equal("The API token is older than the 30 days this organisation now allows.", body.Description());
     }
 
     [Fact]
@@ -250,6 +351,29 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         await Expect("invalid_client", ExchangeAsync(token, clientSecret: "wrong"));
         await Expect("invalid_client", ExchangeAsync(token, clientSecret: null));
         await Expect("unauthorized_client", ExchangeAsync(token, clientId: "demo-spa", clientSecret: null));
+
+        // A confidential client of the org that is not permitted the grant.
+        var clientCredentialsOnly = $"{_org.Id}-cc-only";
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>().CreateAsync(
+                new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+                {
+                    ClientId = clientCredentialsOnly,
+                    ClientSecret = ApiSecret,
+                    ClientType = OpenIddict.Abstractions.OpenIddictConstants.ClientTypes.Confidential,
+                    Permissions =
+                    {
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.Endpoints.Token,
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.GrantTypes.ClientCredentials,
+                    },
+                });
+            var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
+            db.Apps.Add(new App { ClientId = clientCredentialsOnly, OrganisationId = _org.Id, Name = clientCredentialsOnly, Enforcement = AppEnforcement.Enforced });
+            await db.SaveChangesAsync();
+        }
+
+        await Expect("unauthorized_client", ExchangeAsync(token, clientId: clientCredentialsOnly));
         await Expect("invalid_client", ExchangeAsync(token, clientId: "nobody", clientSecret: "x"));
     }
 
@@ -276,6 +400,12 @@ public sealed class ApiTokenExchangeTests(SharedIdpHost shared) : IClassFixture<
         Assert.Equal(400, status);
         Assert.Equal("invalid_grant", body.Error());
         Assert.Equal("The API token belongs to another organisation.", body.Description());
+
+        // Revoked, it tells its own org's API so, and another org's API no more than before.
+        var (id, revoked) = await CreateTokenAsync(member, name: "revoked");
+        Assert.Equal(HttpStatusCode.NoContent, (await member.DeleteAsync($"api/me/api-tokens/{id}")).StatusCode);
+        Assert.Equal("The API token has been revoked.", (await ExchangeAsync(revoked)).Body.Description());
+        Assert.Equal("The API token belongs to another organisation.", (await ExchangeAsync(revoked, otherApi)).Body.Description());
     }
 
     private static async Task<byte[]> ReadSharedAsync(string path)

@@ -161,8 +161,9 @@ public static class TestDirectory
     }
 
     /// <summary>Gives an account a live API token of an org (its secret unknown: for tests that only need one to exist).</summary>
-    public static async Task AddApiTokenAsync(this IdpHost idp, string email, string organisationId)
+    public static async Task AddApiTokenAsync(this IdpHost idp, string email, string organisationId, int createdDaysAgo = 0)
     {
+        var created = DateTimeOffset.UtcNow.AddDays(-createdDaysAgo);
         await using var scope = idp.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StepUpDbContext>();
         var account = await db.Accounts.SingleAsync(a => a.Email == email);
@@ -173,8 +174,8 @@ public static class TestDirectory
             AccountId = account.Id,
             Name = "ci",
             SecretHash = new byte[32],
-            CreatedAt = DateTimeOffset.UtcNow,
-            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+            CreatedAt = created,
+            ExpiresAt = created.AddDays(createdDaysAgo + 30),
         });
         await db.SaveChangesAsync();
     }
