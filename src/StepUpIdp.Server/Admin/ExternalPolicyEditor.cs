@@ -1,6 +1,6 @@
-using StepUpIdp.Domain.ApiTokens;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using StepUpIdp.Domain.ApiTokens;
 using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Verification;

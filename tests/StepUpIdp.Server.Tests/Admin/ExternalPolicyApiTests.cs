@@ -112,16 +112,7 @@ public sealed class ExternalPolicyApiTests(SharedIdpHost shared) : IClassFixture
     {
         var (org, admin) = await OwnOrgAsync();
         await _idp.AddApiTokenAsync(org.External, org.Id);
-        var response = await admin.PostAsJsonAsync($"api/orgs/{org.Id}/external-policy/preview", new
-        {
-            verification = "required",
-            reverifyEvery = "P1D",
-            methods = new[] { "email_otp" },
-            requireTwoStepVerification = false,
-            apiTokens = "block",
-            apiTokenMaxLifetimeDays = 365,
-        });
-        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var preview = await PreviewApiTokensAsync(admin, org.Id, "block", 365);
 
         Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.External);
         Assert.DoesNotContain(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.Admin);
@@ -134,32 +125,30 @@ public sealed class ExternalPolicyApiTests(SharedIdpHost shared) : IClassFixture
     {
         var (org, admin) = await OwnOrgAsync();
         await _idp.AddApiTokenAsync(org.External, org.Id, createdDaysAgo: 40);
-        var response = await admin.PostAsJsonAsync($"api/orgs/{org.Id}/external-policy/preview", new
-        {
-            verification = "required",
-            reverifyEvery = "P1D",
-            methods = new[] { "email_otp" },
-            requireTwoStepVerification = false,
-            apiTokens = "allow",
-            apiTokenMaxLifetimeDays = 30,
-        });
-        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var preview = await PreviewApiTokensAsync(admin, org.Id, "allow", 30);
 
         Assert.Contains(preview.GetProperty("loseApiTokenAccess").EnumerateArray(), p => p.GetProperty("email").GetString() == org.External);
 
         // A maximum the token's age still fits loses nobody.
         var (other, otherAdmin) = await OwnOrgAsync();
         await _idp.AddApiTokenAsync(other.External, other.Id, createdDaysAgo: 10);
-        var fits = await (await otherAdmin.PostAsJsonAsync($"api/orgs/{other.Id}/external-policy/preview", new
+        var fits = await PreviewApiTokensAsync(otherAdmin, other.Id, "allow", 30);
+        Assert.Empty(fits.GetProperty("loseApiTokenAccess").EnumerateArray());
+    }
+
+    /// <summary>Previews the default policy (email passcode, daily) with the given API-token rules.</summary>
+    private static async Task<JsonElement> PreviewApiTokensAsync(HttpClient admin, string orgId, string apiTokens, int maxLifetimeDays)
+    {
+        var response = await admin.PostAsJsonAsync($"api/orgs/{orgId}/external-policy/preview", new
         {
             verification = "required",
             reverifyEvery = "P1D",
             methods = new[] { "email_otp" },
             requireTwoStepVerification = false,
-            apiTokens = "allow",
-            apiTokenMaxLifetimeDays = 30,
-        })).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Empty(fits.GetProperty("loseApiTokenAccess").EnumerateArray());
+            apiTokens,
+            apiTokenMaxLifetimeDays = maxLifetimeDays,
+        });
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
