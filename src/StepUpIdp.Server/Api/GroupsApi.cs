@@ -8,7 +8,8 @@ using StepUpIdp.Server.Users;
 namespace StepUpIdp.Server.Api;
 
 /// <summary>
-/// <c>/api/orgs/{org}/groups</c>: create, rename (and change roles), delete; add and remove members
+/// <c>/api/orgs/{org}/groups</c>: create, rename (and change roles), delete; add members (by address, or one of the
+/// org's people by id) and remove them
 /// (docs/admin-guide.md, "Groups"). Through <see cref="GroupEditor"/>, as the admin pages.
 /// </summary>
 public static class GroupsApi
@@ -75,6 +76,13 @@ public static class GroupsApi
             return outcome is PersonOutcome.Done
                 ? Results.Ok(new { added = added.Select(m => new { id = m.AccountId, email = m.Email, name = m.Name }) })
                 : UsersApi.Answer(outcome, "Nobody was added.");
+        });
+
+        groups.MapPut("/{id}/members/{accountId}", async (HttpContext http, string id, string accountId, GroupEditor editor, IOptions<IdpOptions> idp) =>
+        {
+            var caller = OrgCaller.From(http);
+            return UsersApi.Answer(await editor.AddMemberAsync(caller.OrganisationId, caller.AccountId, id, accountId, IdpAddress.Root(http.Request, idp.Value),
+                http.RequestAborted), "Nobody was added.");
         });
 
         groups.MapDelete("/{id}/members/{accountId}", async (HttpContext http, string id, string accountId, GroupEditor editor) =>

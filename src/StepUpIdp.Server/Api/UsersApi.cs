@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.People;
@@ -9,8 +11,8 @@ using StepUpIdp.Server.Users;
 namespace StepUpIdp.Server.Api;
 
 /// <summary>
-/// <c>/api/orgs/{org}/users</c>: list, filter and page the org's people; invite up to ten; change roles and groups;
-/// deactivate and reactivate a managed account; remove a person (docs/admin-guide.md, "People"). Through
+/// <c>/api/orgs/{org}/users</c>: list, filter and page the org's people; invite up to ten; change roles, groups and
+/// status (deactivate or reactivate a managed account); remove a person (docs/admin-guide.md, "People"). Through
 /// <see cref="UserRoster"/>, <see cref="UserInvitations"/> and <see cref="UserAdministration"/>, as the admin pages.
 /// </summary>
 public static class UsersApi
@@ -66,17 +68,23 @@ public static class UsersApi
                 ? Results.Ok(Describe(person, OrgCaller.From(http).OrganisationId))
                 : NotFound());
 
-        users.MapPut("/{id}", async (HttpContext http, string id, UserAdministration admin) =>
+        // PATCH changes what the body names and leaves the rest; PUT, the first release's verb, does the same.
+        users.MapMethods("/{id}", [HttpMethods.Patch, HttpMethods.Put], async (HttpContext http, string id, UserAdministration admin) =>
         {
-            var (body, problem) = await JsonBody.ReadAsync<AssignmentsBody>(http);
+            var (body, problem) = await JsonBody.ReadAsync<ChangeBody>(http);
             if (problem is not null)
             {
                 return problem;
             }
 
+            var (change, errors) = body!.ToChange();
+            if (change is null)
+            {
+                return ProblemTypes.ValidationFailed(errors, "The request has invalid fields. Nothing was changed.");
+            }
+
             var caller = OrgCaller.From(http);
-            return Answer(await admin.ChangeAssignmentsAsync(caller.OrganisationId, caller.AccountId, id, body!.Roles, body.Groups,
-                caller.CallingApp, http.RequestAborted), "Nothing was changed.");
+            return Answer(await admin.ChangeAsync(caller.OrganisationId, caller.AccountId, id, change, caller.CallingApp, http.RequestAborted), "Nothing was changed.");
         });
 
         users.MapPost("/{id}/deactivate", async (HttpContext http, string id, UserAdministration admin) =>
@@ -117,6 +125,9 @@ public static class UsersApi
         _ => throw new InvalidOperationException("Unknown outcome."),
     };
 
+    private const string Active = "active";
+    private const string Deactivated = "deactivated";
+
     private static IResult NotFound() => ProblemTypes.NotFoundProblem(PersonOutcome.NotFound.Person);
 
     private static object Describe(UserSummary user) => new
@@ -125,7 +136,7 @@ public static class UsersApi
         email = user.Email,
         name = user.Name,
         type = user.TypeName,
-        status = user.Deactivated ? "deactivated" : "active",
+        status = user.Deactivated ? Deactivated : Active,
         managed = user.Managed,
         member = user.Member,
         admin = user.Admin,
@@ -156,9 +167,26 @@ public static class UsersApi
         public List<string?>? Groups { get; set; }
     }
 
-    private sealed class AssignmentsBody
+    /// <summary>A change of one person: any of roles, groups and status; a field it does not know is an error, not ignored.</summary>
+    private sealed class ChangeBody
     {
         public Dictionary<string, string?>? Roles { get; set; }
         public List<string?>? Groups { get; set; }
+        public string? Status { get; set; }
+
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Unknown { get; set; }
+
+        public (PersonChange? Change, Dictionary<string, string[]> Errors) ToChange()
+        {
+            var errors = (Unknown ?? []).Keys.ToDictionary(field => field, _ => new[] { "Unknown field: a change takes roles, groups and status." });
+            bool? deactivated = Status is Active or Deactivated ? Status == Deactivated : null;
+            if (Status is not null && deactivated is null)
+            {
+                errors["status"] = [$"The status is {Active} or {Deactivated}."];
+            }
+
+            return (errors.Count > 0 ? null : new PersonChange(Roles, Groups, deactivated), errors);
+        }
     }
 }

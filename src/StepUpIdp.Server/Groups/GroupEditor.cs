@@ -237,6 +237,23 @@ public sealed class GroupEditor(
         return (new PersonOutcome.Done(), added.Select(a => a.Member).ToList());
     }
 
+    /// <summary>
+    /// Makes one of the org's people a member of the group, by account id; one who is already a member stays one, and
+    /// nothing is written. Otherwise as <see cref="AddMembersAsync"/> (the guest allowance, a new guest's email).
+    /// </summary>
+    public async Task<PersonOutcome> AddMemberAsync(string organisationId, string adminId, string groupId, string accountId, Uri root,
+        CancellationToken cancellationToken)
+    {
+        if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken))
+        {
+            return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
+        }
+
+        return await people.FindAsync(organisationId, accountId, cancellationToken) is { } person
+            ? (await AddMembersAsync(organisationId, adminId, groupId, [person.Email], root, cancellationToken)).Outcome
+            : new PersonOutcome.NotFound();
+    }
+
     public async Task<PersonOutcome> RemoveMemberAsync(string organisationId, string adminId, string groupId, string accountId, string? callingApp,
         CancellationToken cancellationToken)
     {

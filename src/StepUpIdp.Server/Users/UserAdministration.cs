@@ -32,17 +32,33 @@ public sealed class UserAdministration(
     /// (<see cref="OwnRoles"/>).
     /// </summary>
     /// <param name="callingApp">The client id the caller's token was issued to; null for the admin pages.</param>
-    public async Task<PersonOutcome> ChangeAssignmentsAsync(string organisationId, string adminId, string accountId,
-        IReadOnlyDictionary<string, string?>? roles, IReadOnlyList<string?>? groups, string? callingApp, CancellationToken cancellationToken)
+    public Task<PersonOutcome> ChangeAssignmentsAsync(string organisationId, string adminId, string accountId,
+        IReadOnlyDictionary<string, string?>? roles, IReadOnlyList<string?>? groups, string? callingApp, CancellationToken cancellationToken) =>
+        ChangeAsync(organisationId, adminId, accountId, new PersonChange(roles, groups, Deactivated: null), callingApp, cancellationToken);
+
+    /// <summary>
+    /// Makes the <paramref name="change"/> (docs/admin-guide.md, "People"): roles and groups as
+    /// <see cref="ChangeAssignmentsAsync"/> says, and deactivation or reactivation as <see cref="DeactivateAsync"/> says,
+    /// all or nothing. A status the account already has is no change: it needs no authority and writes nothing.
+    /// </summary>
+    public async Task<PersonOutcome> ChangeAsync(string organisationId, string adminId, string accountId, PersonChange change, string? callingApp,
+        CancellationToken cancellationToken)
     {
+        if (change.Roles is null && change.Groups is null)
+        {
+            return change.Deactivated is { } deactivate
+                ? await SetDeactivatedAsync(organisationId, adminId, accountId, deactivate, cancellationToken)
+                : await people.FindAsync(organisationId, accountId, cancellationToken) is null ? new PersonOutcome.NotFound() : new PersonOutcome.Done();
+        }
+
         if (await people.FindAsync(organisationId, accountId, cancellationToken) is null)
         {
             return new PersonOutcome.NotFound();
         }
 
         var current = await AssignmentWriter.CurrentAsync(db, organisationId, accountId, cancellationToken);
-        roles ??= current.Roles.ToDictionary(r => r.Key, r => (string?)r.Value.ToClaimValue(), StringComparer.Ordinal);
-        groups ??= [.. current.Groups];
+        var roles = change.Roles ?? current.Roles.ToDictionary(r => r.Key, r => (string?)r.Value.ToClaimValue(), StringComparer.Ordinal);
+        IReadOnlyList<string?> groups = change.Groups ?? [.. current.Groups];
         var errors = new FieldErrors();
         var assignments = await AssignmentWriter.ValidateAsync(db, organisationId, roles, groups, errors, cancellationToken);
         if (errors.Count > 0)
@@ -50,25 +66,52 @@ public sealed class UserAdministration(
             return new PersonOutcome.Invalid(errors.ToDictionary());
         }
 
-        var (stale, refused) = await guard.RunAsync(organisationId, async ct =>
+        var statusChanged = false;
+        var (refusal, overAllowance) = await guard.RunAsync(organisationId, async ct =>
         {
+            // Every check before any write, in the one transaction: a refusal leaves nothing half-done.
+            if (change.Deactivated is { } deactivate)
+            {
+                var (refused, changes) = await StatusChangeAsync(organisationId, adminId, accountId, deactivate, ct);
+                if (refused is not null)
+                {
+                    return refused;
+                }
+
+                statusChanged = changes;
+            }
+
             if (await AssignmentWriter.StillValidAsync(db, organisationId, roles, groups, ct) is { } gone)
             {
-                return gone;
+                return new PersonOutcome.Invalid(gone.ToDictionary());
             }
 
             if (accountId == adminId && await OwnRolesKeptAsync(organisationId, adminId, assignments, callingApp, ct) is { } lowered)
             {
-                return lowered;
+                return new PersonOutcome.Invalid(lowered.ToDictionary());
             }
 
             await AssignmentWriter.ReplaceAsync(db, organisationId, accountId, assignments, ct);
             audit.Stage(new AuditEvent(organisationId, AuditActions.UserAssignmentsChanged, AuditOutcomes.Success, adminId, accountId, AssignmentWriter.Describe(assignments)));
+            if (statusChanged)
+            {
+                await WriteStatusAsync(organisationId, adminId, accountId, change.Deactivated!.Value, ct);
+            }
+
             return null;
         }, cancellationToken);
-        return refused is not null ? new PersonOutcome.OverAllowance(refused)
-            : stale is not null ? new PersonOutcome.Invalid(stale.ToDictionary())
-            : new PersonOutcome.Done();
+        if (overAllowance is not null)
+        {
+            return new PersonOutcome.OverAllowance(overAllowance);
+        }
+
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        await EndSessionsIfDeactivatedAsync(accountId, statusChanged && change.Deactivated == true);
+        return new PersonOutcome.Done();
     }
 
     /// <summary>The refusal when the admin's own change of roles and groups lowers their effective role; null when it may go ahead.</summary>
@@ -103,32 +146,23 @@ public sealed class UserAdministration(
 
     private async Task<PersonOutcome> SetDeactivatedAsync(string organisationId, string adminId, string accountId, bool deactivate, CancellationToken cancellationToken)
     {
-        var action = deactivate ? AuditActions.UserDeactivated : AuditActions.UserReactivated;
+        var changed = false;
         // Decided and written in one serializable transaction (retried on a conflict): a domain removed at the same
         // moment comes wholly before the decision or wholly after the change.
         var outcome = await db.RunSerializableAsync<PersonOutcome>(async ct =>
         {
-            var decision = await people.DecideWholeAccountAsync(organisationId, accountId, ct);
-            if (decision is null)
+            var (refused, changes) = await StatusChangeAsync(organisationId, adminId, accountId, deactivate, ct);
+            if (refused is not null)
             {
-                return new PersonOutcome.NotFound();
+                return refused;
             }
 
-            if (decision is not AccountActionDecision.Allowed)
+            changed = changes;
+            if (changed)
             {
-                audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Denied, adminId, accountId,
-                    "refused: the account is not on one of the organisation's verified domains"));
-                return new PersonOutcome.NotManaged();
+                await WriteStatusAsync(organisationId, adminId, accountId, deactivate, ct);
             }
 
-            if (deactivate && accountId == adminId)
-            {
-                return new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot deactivate your own account."] });
-            }
-
-            var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
-            account.DeactivatedAt = deactivate ? account.DeactivatedAt ?? clock.GetUtcNow() : null;
-            audit.Stage(new AuditEvent(organisationId, action, AuditOutcomes.Success, adminId, accountId, deactivate ? "account deactivated" : "account reactivated"));
             return new PersonOutcome.Done();
         }, cancellationToken);
         if (outcome is not PersonOutcome.Done)
@@ -136,12 +170,55 @@ public sealed class UserAdministration(
             return outcome;
         }
 
-        if (deactivate)
+        await EndSessionsIfDeactivatedAsync(accountId, changed && deactivate);
+        return new PersonOutcome.Done();
+    }
+
+    /// <summary>
+    /// Whether the org may give the account the status, and whether that changes anything: an account already in it
+    /// is left alone, whoever manages it. A refusal for want of authority is audited.
+    /// </summary>
+    private async Task<(PersonOutcome? Refused, bool Changes)> StatusChangeAsync(string organisationId, string adminId, string accountId, bool deactivate,
+        CancellationToken ct)
+    {
+        var decision = await people.DecideWholeAccountAsync(organisationId, accountId, ct);
+        if (decision is null)
+        {
+            return (new PersonOutcome.NotFound(), false);
+        }
+
+        var deactivated = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.DeactivatedAt != null).SingleAsync(ct);
+        if (deactivated == deactivate)
+        {
+            return (null, false);
+        }
+
+        if (decision is not AccountActionDecision.Allowed)
+        {
+            audit.Stage(new AuditEvent(organisationId, deactivate ? AuditActions.UserDeactivated : AuditActions.UserReactivated, AuditOutcomes.Denied,
+                adminId, accountId, "refused: the account is not on one of the organisation's verified domains"));
+            return (new PersonOutcome.NotManaged(), false);
+        }
+
+        return deactivate && accountId == adminId
+            ? (new PersonOutcome.Invalid(new Dictionary<string, string[]> { ["id"] = ["You cannot deactivate your own account."] }), false)
+            : (null, true);
+    }
+
+    private async Task WriteStatusAsync(string organisationId, string adminId, string accountId, bool deactivate, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleAsync(a => a.Id == accountId, ct);
+        account.DeactivatedAt = deactivate ? clock.GetUtcNow() : null;
+        audit.Stage(new AuditEvent(organisationId, deactivate ? AuditActions.UserDeactivated : AuditActions.UserReactivated, AuditOutcomes.Success,
+            adminId, accountId, deactivate ? "account deactivated" : "account reactivated"));
+    }
+
+    private async Task EndSessionsIfDeactivatedAsync(string accountId, bool deactivated)
+    {
+        if (deactivated)
         {
             await TryAsync(() => sessions.EndAllAsync(accountId, keepSessionId: null));
         }
-
-        return new PersonOutcome.Done();
     }
 
     /// <summary>

@@ -155,7 +155,7 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
         var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
         var bob = await IdOfAsync(_org.External);
-        var changed = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" }, groups = new[] { group } });
+        var changed = await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" }, groups = new[] { group } });
         Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
         var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}");
         var portal = person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal);
@@ -177,8 +177,8 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
         var bob = await IdOfAsync(_org.External);
         Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "admin" }, groups = new[] { group } })).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" } })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "user" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { })).StatusCode);
         var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{bob}");
         Assert.Equal("Kept", person.GetProperty("groups")[0].GetProperty("name").GetString());
         Assert.Equal(["direct", "Kept"], person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal)
@@ -186,11 +186,76 @@ public sealed class UsersApiTests(SharedIdpHost shared) : IClassFixture<SharedId
 
         var self = await IdOfAsync(_org.Admin);
         var before = await RolesOfAsync(self);
-        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { })).StatusCode);
-        var refused = await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { roles = new Dictionary<string, string>() });
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { })).StatusCode);
+        var refused = await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{self}", new { roles = new Dictionary<string, string>() });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("your own role", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("roles")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await RolesOfAsync(self));
+    }
+
+    [Fact]
+    public async Task A_patch_changes_roles_and_status_together_or_not_at_all_and_names_a_field_it_does_not_know()
+    {
+        var dave = await IdOfAsync(_org.Member);
+        var portalRole = new Dictionary<string, string> { [_portal] = "user" };
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{dave}", new { roles = portalRole, status = "deactivated" })).StatusCode);
+        var person = await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{dave}");
+        Assert.Equal("deactivated", person.GetProperty("user").GetProperty("status").GetString());
+        Assert.Equal("user", person.GetProperty("roles").EnumerateArray().Single(r => r.GetProperty("app").GetString() == _portal).GetProperty("role").GetString());
+        using (var browser = new Browser(_from))
+        {
+            var signIn = await browser.OpenAsync(new Uri(_idp.Address, "account/signin"));
+            Assert.Equal(SignInModel.DeactivatedMessage, (await browser.SignInAsync(signIn, _org.Member)).Text("#signin-error"));
+        }
+
+        // PUT, the first release's verb, is the same change.
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsJsonAsync($"api/orgs/{_org.Id}/users/{dave}", new { status = "active" })).StatusCode);
+        Assert.Equal("active", (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{dave}")).GetProperty("user").GetProperty("status").GetString());
+
+        // An account the org does not manage keeps its status, and the roles of the same request are not changed either.
+        var bob = await IdOfAsync(_org.External);
+        var before = await RolesOfAsync(bob);
+        var refused = await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { roles = new Dictionary<string, string> { [_portal] = "admin" }, status = "deactivated" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(before, await RolesOfAsync(bob));
+        // Asking for the status it has is no change, and needs no say over the account.
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{bob}", new { status = "active" })).StatusCode);
+
+        var unknown = await _alice.PatchAsJsonAsync($"api/orgs/{_org.Id}/users/{dave}", new { active = false, status = "disabled" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var errors = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("roles, groups and status", errors.GetProperty("active")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("active or deactivated", errors.GetProperty("status")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("active", (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{dave}")).GetProperty("user").GetProperty("status").GetString());
+
+        var entries = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit?pageSize=200")).GetProperty("entries").EnumerateArray()
+            .Where(e => e.GetProperty("action").GetString() is "user.deactivated" or "user.reactivated")
+            .Select(e => (e.GetProperty("action").GetString(), e.GetProperty("outcome").GetString(), e.GetProperty("subject").GetString())).ToList();
+        Assert.Equal([("user.deactivated", "denied", bob), ("user.reactivated", "success", dave), ("user.deactivated", "success", dave)], entries);
+    }
+
+    [Fact]
+    public async Task One_of_the_orgs_people_is_put_into_a_group_by_id_once_and_an_unknown_id_is_not_found()
+    {
+        var created = await _alice.PostAsJsonAsync($"api/orgs/{_org.Id}/groups", new { name = "Support", roles = new[] { new { app = _portal, role = "user" } } });
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var dave = await IdOfAsync(_org.Member);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsync($"api/orgs/{_org.Id}/groups/{group}/members/{dave}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.PutAsync($"api/orgs/{_org.Id}/groups/{group}/members/{dave}", null)).StatusCode);
+        var members = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/groups/{group}")).GetProperty("members").EnumerateArray();
+        Assert.Equal([dave], members.Select(m => m.GetProperty("id").GetString()));
+        Assert.Equal("user", (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/users/{dave}")).GetProperty("roles").EnumerateArray()
+            .Single(r => r.GetProperty("app").GetString() == _portal).GetProperty("role").GetString());
+        Assert.Equal(1, (await AuditActionsAsync()).Count(a => a == "group.member_added"));
+
+        var stranger = await _alice.PutAsync($"api/orgs/{_org.Id}/groups/{group}/members/{Guid.NewGuid():N}", null);
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Equal("application/problem+json", stranger.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PutAsync($"api/orgs/{_org.Id}/groups/nope/members/{dave}", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _alice.DeleteAsync($"api/orgs/{_org.Id}/groups/{group}/members/{dave}")).StatusCode);
+        Assert.Empty((await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/groups/{group}")).GetProperty("members").EnumerateArray());
     }
 
     [Fact]
