@@ -49,6 +49,13 @@ public static class AppsApi
         apps.MapDelete("/{app}", async (HttpContext http, string app, AppRegistry registry) =>
         {
             var caller = OrgCaller.From(http);
+            if (string.Equals(app, caller.CallingApp, StringComparison.Ordinal))
+            {
+                // As with the caller's own roles on it (docs/admin-guide.md, "Apps"): the token would delete its own app.
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Nothing was deleted.",
+                    "This is the app your admin token was issued to. Delete it on the admin pages, or with a token from another of the organisation's apps.");
+            }
+
             var outcome = await registry.DeleteAsync(caller.OrganisationId, caller.AccountId, app, http.RequestAborted);
             return outcome is AppOutcome.Done ? Results.NoContent() : Answer(outcome);
         });

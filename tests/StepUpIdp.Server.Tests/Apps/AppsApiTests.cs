@@ -114,6 +114,15 @@ public sealed class AppsApiTests(SharedIdpHost shared) : IClassFixture<SharedIdp
     }
 
     [Fact]
+    public async Task The_app_an_admin_token_was_issued_to_is_not_deleted_with_that_token()
+    {
+        var refused = await _alice.DeleteAsync("api/orgs/acme/apps/acme-admin-console");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("your admin token was issued to", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _alice.GetAsync("api/orgs/acme/apps/acme-admin-console")).StatusCode);
+    }
+
+    [Fact]
     public async Task Protocol_endpoints_answer_cors_for_registered_origins_only()
     {
         var created = await _alice.PostAsJsonAsync("api/orgs/acme/apps", new
