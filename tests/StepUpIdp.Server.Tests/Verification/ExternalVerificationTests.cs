@@ -97,6 +97,22 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
     }
 
     [Fact]
+    public async Task The_passcode_page_says_the_app_asks_when_the_org_policy_does_not_apply()
+    {
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
+        using var browser = new Browser(_from);
+
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri("acr_values=urn:stepupidp:acr:otp")), email);
+
+        // The exempt app asked with acr_values; Acme's every-day rule for external users is not why the code is asked.
+        Assert.Equal("/account/verify", verifyPage.Url.AbsolutePath);
+        var why = verifyPage.Text("#why");
+        Assert.Contains("Acme", why);
+        Assert.DoesNotContain("every day", why);
+        Assert.DoesNotContain("outside the organisation", why);
+    }
+
+    [Fact]
     public async Task Wrong_codes_say_how_many_tries_are_left_until_the_code_is_discarded()
     {
         var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");

@@ -141,13 +141,13 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         OrganisationName = _app.OrganisationName;
         MaskedEmail = Mask(_subject.Email);
         var reverifyEvery = _subject.ExternalPolicy.Policy.ReverifyEvery;
-        Why = reverifyEvery == TimeSpan.Zero
-            ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
-            : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(reverifyEvery)} before using {_app.AppName}.";
-        if (_subject.UserType == Domain.Accounts.UserType.Internal)
-        {
-            Why = $"{_app.AppName} asks for a one-time code to confirm it's you before you continue.";
-        }
+        // The org's policy is the reason only where it applies (an external user on an enforced app, while it requires
+        // verification); otherwise the app asked for more with acr_values, and the page says so.
+        Why = !_subject.PolicyAppliesOn(_app.Enforcement)
+            ? $"{_app.AppName} of {_app.OrganisationName} asks for a one-time code to confirm it's you before you continue."
+            : reverifyEvery == TimeSpan.Zero
+                ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
+                : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(reverifyEvery)} before using {_app.AppName}.";
 
         if (_app.ClientId == AccountDirectory.PortalClientId)
         {
