@@ -27,6 +27,9 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
     public string? MaskedEmail { get; private set; }
     public string? Notice { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>Verification is locked: neither form is shown, this says why and for how long.</summary>
+    public string? LockedNotice { get; private set; }
     public bool CodeSent { get; private set; }
     public bool CanSend { get; private set; } = true;
 
@@ -61,7 +64,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
                     Error = $"Too many codes were sent. Try again in {Minutes(limited.RetryAfter)}.";
                     break;
                 case PasscodeIssueResult.Locked locked:
-                    Locked(locked.Until);
+                    await LockedAsync(locked.Until);
                     break;
             }
         }
@@ -109,7 +112,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
                     Error = "Too many wrong tries for this code. Ask for a new code.";
                     break;
                 case PasscodeVerifyResult.Locked locked:
-                    Locked(locked.Until);
+                    await LockedAsync(locked.Until);
                     break;
             }
         }
@@ -159,12 +162,13 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         return null;
     }
 
-    private void Locked(DateTimeOffset until)
+    private async Task LockedAsync(DateTimeOffset until)
     {
         CanSend = false;
         CodeSent = false;
-        var minutes = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow()).TotalMinutes));
-        Error = $"Verification is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {OrganisationName} to unlock it.";
+        Error = null;
+        LockedNotice = VerificationLockNotice.For(until, clock.GetUtcNow(),
+            await directory.ManagingOrganisationNameAsync(_subject!.Email, HttpContext.RequestAborted));
     }
 
     private IActionResult Unavailable() => RedirectToPage("/Account/VerificationUnavailable", new { returnUrl = ReturnUrl });

@@ -69,8 +69,8 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
                 // Recorded in this session only; the authorization request now finds it.
                 return LocalRedirect(ReturnUrl!);
             case TotpCheckResult.Locked locked:
-                var minutes = Math.Max(1, (int)Math.Ceiling((locked.Until - clock.GetUtcNow()).TotalMinutes));
-                error = $"Verification is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {_context.App!.OrganisationName} to unlock it.";
+                error = VerificationLockNotice.For(locked.Until, clock.GetUtcNow(),
+                    await directory.ManagingOrganisationNameAsync(_context.Subject!.Email, HttpContext.RequestAborted));
                 break;
             case TotpCheckResult.Replayed:
                 error = "That code was already used. Wait for your app to show a new one and enter that.";
