@@ -73,7 +73,12 @@ internal static class TokenEndpoint
                 case SessionTokenCheck.Result.Refused refused:
                     return OidcResults.Error(Errors.InvalidGrant, refused.Description);
                 case SessionTokenCheck.Result.Valid { Verification: VerificationStatus.Counting counting }:
-                    authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                    authentication = authentication with
+                    {
+                        Acr = ReverificationSchedule.AcrAtRefresh(authentication.Acr, counting),
+                        VerifiedAt = counting.VerifiedAt,
+                        ReverifyAt = counting.ReverifyAt,
+                    };
                     break;
             }
 
