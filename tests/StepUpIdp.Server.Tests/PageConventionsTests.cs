@@ -64,6 +64,24 @@ public sealed class PageConventionsTests(PageConventionsTests.Idp fixture) : ICl
     }
 
     [Fact]
+    public async Task A_missing_email_or_password_is_said_next_to_that_field()
+    {
+        using var browser = new Browser(LoopbackAddresses.Next());
+        var signIn = await browser.OpenAsync(new Uri(fixture.Host.Address, "account/signin?returnUrl=" + Uri.EscapeDataString(Authorize)));
+
+        var noEmail = await browser.SubmitAsync(signIn, new Dictionary<string, string> { ["Email"] = "", ["Password"] = "demo-Passw0rd" });
+        Assert.Contains("email address", noEmail.Text("#email-error"));
+        Assert.Contains("email-error", noEmail.Document.QuerySelector("#email")!.GetAttribute("aria-describedby"));
+        Assert.Null(noEmail.Text("#password-error"));
+
+        var noPassword = await browser.SubmitAsync(noEmail, new Dictionary<string, string> { ["Email"] = "bob@partner.test", ["Password"] = "" });
+        Assert.Contains("password", noPassword.Text("#password-error"));
+        Assert.Contains("password-error", noPassword.Document.QuerySelector("#password")!.GetAttribute("aria-describedby"));
+        Assert.Null(noPassword.Text("#email-error"));
+        Assert.Equal("bob@partner.test", noPassword.Document.QuerySelector("#email")!.GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task An_error_is_read_with_its_field_and_a_page_of_two_forms_has_no_id_twice()
     {
         using var browser = new Browser(LoopbackAddresses.Next()) { StopAt = new Uri("http://127.0.0.1:8765/callback") };

@@ -23,6 +23,12 @@ public abstract record SignInDecision
     /// <summary>Ask for a one-time passcode by one of <paramref name="Methods"/> (never empty, preferred first).</summary>
     public sealed record RequireVerification(IReadOnlyList<VerificationMethod> Methods, string Reason) : SignInDecision;
 
+    /// <summary>
+    /// The person is a guest of the app but the session was signed in some other way (a password): show the guest
+    /// sign-in page, where an emailed passcode signs them in.
+    /// </summary>
+    public sealed record RequireGuestSignIn(string Reason) : SignInDecision;
+
     /// <summary>The user must first enrol an authenticator app (TOTP).</summary>
     public sealed record RequireEnrolment(string Reason) : SignInDecision;
 

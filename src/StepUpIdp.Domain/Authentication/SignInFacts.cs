@@ -63,6 +63,12 @@ public sealed record SignInFacts
 
     public bool IsGuest { get; init; }
 
+    /// <summary>
+    /// The session was signed in with an emailed passcode (a guest's sign-in, <c>amr</c> <c>otp</c>), not with a password.
+    /// A guest signs in that way only (docs/decisions.md, "Guests"); false fails closed.
+    /// </summary>
+    public bool SignedInWithEmailedPasscode { get; init; }
+
     public AppEnforcement App { get; init; } = AppEnforcement.Enforced;
 
     public required ExternalUserPolicy Policy { get; init; }

@@ -54,6 +54,15 @@ public static class SignInRequirements
             return new SignInDecision.RefuseGuest(refusal);
         }
 
+        if (facts.IsGuest && !facts.SignedInWithEmailedPasscode)
+        {
+            // A guest signs in with an emailed passcode only, never with a password, whatever the app's enforcement or
+            // the policy; an account that also has a password (a user elsewhere) is sent to the guest sign-in.
+            return facts.PromptNone
+                ? new SignInDecision.Deny(OAuthErrors.LoginRequired, "A guest signs in with a code sent by email.")
+                : new SignInDecision.RequireGuestSignIn("a guest signs in with an emailed passcode; this session was signed in with a password");
+        }
+
         if (policyApplies && facts.Verification is not VerificationStatus.Counting)
         {
             var why = facts.Verification is VerificationStatus.Due due

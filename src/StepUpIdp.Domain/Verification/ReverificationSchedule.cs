@@ -118,6 +118,17 @@ public static class ReverificationSchedule
     public static AcrLevel WeakestCountingAcr(ExternalUserPolicy policy) =>
         CountingMethods(policy).Select(AcrFor).DefaultIfEmpty(AcrLevel.TwoStep).Min();
 
+    /// <summary>
+    /// The <c>acr</c> of tokens issued at a refresh under the policy: what the sign-in established, but never more than the
+    /// verification that counts now reaches. A refresh never upgrades the level, and a level whose verification the
+    /// policy in force no longer counts (an authenticator app dropped from its methods, say) is not kept either.
+    /// </summary>
+    public static AcrLevel AcrAtRefresh(AcrLevel granted, VerificationStatus.Counting counting)
+    {
+        ArgumentNullException.ThrowIfNull(counting);
+        return counting.Acr < granted ? counting.Acr : granted;
+    }
+
     /// <summary>The ACR level a verification with this method reaches.</summary>
     public static AcrLevel AcrFor(VerificationMethod method) => VerificationMethods.Describe(method).Acr;
 

@@ -109,6 +109,10 @@ internal static class AuthorizeEndpoint
             case SignInDecision.RefuseGuest refuse:
                 return await guests.RefuseAsync(subject!, app, refuse.Reason, request.HasPromptValue(PromptValues.None), ContinueUrl(), cancellationToken);
 
+            case SignInDecision.RequireGuestSignIn guestSignIn:
+                AuthorizeRequestLog.SignInRequired(logger, request.ClientId!, guestSignIn.Reason);
+                return Results.Redirect(GuestSignInLink.ForAuthorization(ContinueUrl()));
+
             case SignInDecision.RequireVerification verify:
                 VerificationLog.VerificationRequired(logger, request.ClientId!, verify.Reason);
                 return Results.Redirect(TwoStepInteraction.VerifyUrl(verify.Methods, ContinueUrl()));

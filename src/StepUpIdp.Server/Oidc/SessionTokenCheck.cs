@@ -11,8 +11,8 @@ namespace StepUpIdp.Server.Oidc;
 /// <summary>
 /// At the token endpoint, judges a code or refresh token by the sign-in session it came from (docs/sessions.md):
 /// the session must still exist (not signed out, ended, or timed out; each use counts as activity), the app's org
-/// must not have ended the person's access since, and for a refresh under the external-user policy, a verification
-/// made in that session must still count under the policy in force now.
+/// must not have ended the person's access since, and under the external-user policy a verification made in that
+/// session must still count under the policy in force now (at a code's redemption as at every refresh).
 /// </summary>
 public sealed class SessionTokenCheck(SignInSessions sessions, IConnectionMultiplexer redis, IOptions<IdpOptions> options, TimeProvider clock)
 {
@@ -31,7 +31,7 @@ public sealed class SessionTokenCheck(SignInSessions sessions, IConnectionMultip
 
     public async Task<Result> CheckAsync(
         string accountId, AuthenticationState authentication, OrganisationApp app, Domain.Policy.ExternalUserPolicy policy, bool policyApplies,
-        bool checkVerification, HttpContext http)
+        bool isRefresh, HttpContext http)
     {
         if (authentication.SessionId is not { } sessionId)
         {
@@ -64,17 +64,25 @@ public sealed class SessionTokenCheck(SignInSessions sessions, IConnectionMultip
             return new Result.Refused($"An administrator of {app.OrganisationName} ended this access. Sign in again to continue.");
         }
 
-        if (!checkVerification || !policyApplies)
+        if (!policyApplies)
         {
             return new Result.Valid(null);
         }
 
-        // An external user's refresh token works only while a verification made in its session counts, judged under
-        // the person's policy in force now.
-        var status = ReverificationSchedule.EvaluateBest(policy, session.VerificationsFor(app.OrganisationId), clock.GetUtcNow());
-        return status is VerificationStatus.Counting
-            ? new Result.Valid(status)
-            : new Result.Refused($"Re-verification is due: {app.OrganisationName} asks external users to verify again. Sign in again to continue.");
+        // An external user's code or refresh token works only while a verification made in its session counts, judged
+        // under the person's policy in force now: an interval shortened (or a verification reset) between the
+        // authorization and the code's redemption takes effect at once too. A code belongs to the sign-in that verified,
+        // so under PT0S its own verification counts (the interaction began no later than it); a refresh has none.
+        var interactionStartedAt = isRefresh ? null : authentication.VerifiedAt;
+        var status = ReverificationSchedule.EvaluateBest(policy, session.VerificationsFor(app.OrganisationId), clock.GetUtcNow(), interactionStartedAt);
+        if (status is not VerificationStatus.Counting)
+        {
+            return new Result.Refused($"Re-verification is due: {app.OrganisationName} asks external users to verify again. Sign in again to continue.");
+        }
+
+        // A code keeps what its authorization decided (acr, verified_at, reverify_at); a refresh takes the verification
+        // that counts now.
+        return new Result.Valid(isRefresh ? status : null);
     }
 
     /// <summary>

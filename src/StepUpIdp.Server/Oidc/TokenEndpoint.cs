@@ -65,7 +65,7 @@ internal static class TokenEndpoint
             var authentication = AuthenticationFrom(granted);
             // The code or refresh token is only as good as the sign-in session it came from (docs/sessions.md).
             var check = await sessions.CheckAsync(accountId, authentication, app, subject.ExternalPolicy.Policy, AuthorizeEndpoint.PolicyApplies(subject, app),
-                checkVerification: request.IsRefreshTokenGrantType(), http);
+                isRefresh: request.IsRefreshTokenGrantType(), http);
             switch (check)
             {
                 case SessionTokenCheck.Result.Unavailable:
@@ -73,7 +73,12 @@ internal static class TokenEndpoint
                 case SessionTokenCheck.Result.Refused refused:
                     return OidcResults.Error(Errors.InvalidGrant, refused.Description);
                 case SessionTokenCheck.Result.Valid { Verification: VerificationStatus.Counting counting }:
-                    authentication = authentication with { VerifiedAt = counting.VerifiedAt, ReverifyAt = counting.ReverifyAt };
+                    authentication = authentication with
+                    {
+                        Acr = ReverificationSchedule.AcrAtRefresh(authentication.Acr, counting),
+                        VerifiedAt = counting.VerifiedAt,
+                        ReverifyAt = counting.ReverifyAt,
+                    };
                     break;
             }
 

@@ -39,6 +39,7 @@ internal static class SessionSignInFacts
             InteractionStartedAt = interactionStartedAt,
             UserType = subject?.UserType ?? UserType.External,
             IsGuest = subject?.IsGuest ?? false,
+            SignedInWithEmailedPasscode = session?.Methods.Contains(AuthenticationMethods.OneTimePasscode) ?? false,
             HasRole = subject?.Role is not null,
             GuestRefusal = subject is null ? null : GuestSignInGate.Refusal(subject, now),
             App = app.Enforcement,

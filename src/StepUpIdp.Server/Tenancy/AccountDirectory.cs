@@ -120,6 +120,20 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
         where grant.AccountId == accountId
         select app.OrganisationId;
 
+    /// <summary>
+    /// The name of the organisation that manages the account (its email domain is one of the org's verified domains;
+    /// docs/security.md, "Across orgs"), or null when none does. Only that organisation may lift a verification lock-out.
+    /// </summary>
+    public async Task<string?> ManagingOrganisationNameAsync(string email, CancellationToken cancellationToken)
+    {
+        var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
+        return await db.Organisations.AsNoTracking()
+            .Where(o => o.VerifiedDomains.Any(d => d.Domain == domain))
+            .OrderBy(o => o.Id)
+            .Select(o => o.Name)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>The client id that stands for the IdP's own pages; it cannot be registered (docs/security.md).</summary>
     public const string PortalClientId = "urn:stepupidp:portal";
 

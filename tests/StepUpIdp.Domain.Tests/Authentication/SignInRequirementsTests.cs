@@ -175,9 +175,35 @@ public class SignInRequirementsTests
     [Fact]
     public void Guest_is_held_to_the_policy_even_when_classified_internal()
     {
-        var decision = SignInRequirements.Evaluate(SignedIn(UserType.Internal) with { IsGuest = true });
+        var decision = SignInRequirements.Evaluate(SignedIn(UserType.Internal) with { IsGuest = true, SignedInWithEmailedPasscode = true });
 
         Assert.IsType<SignInDecision.RequireVerification>(decision);
+    }
+
+    [Theory]
+    [InlineData(AppEnforcement.Enforced)]
+    [InlineData(AppEnforcement.Exempt)]
+    public void Guest_signed_in_with_a_password_is_sent_to_the_guest_sign_in_even_when_verified(AppEnforcement app)
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { IsGuest = true, App = app });
+
+        Assert.IsType<SignInDecision.RequireGuestSignIn>(decision);
+    }
+
+    [Fact]
+    public void Guest_signed_in_with_a_password_gets_login_required_with_prompt_none()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { IsGuest = true, PromptNone = true });
+
+        Assert.Equal(OAuthErrors.LoginRequired, Assert.IsType<SignInDecision.Deny>(decision).Error);
+    }
+
+    [Fact]
+    public void Guest_signed_in_with_an_emailed_passcode_and_verified_proceeds()
+    {
+        var decision = SignInRequirements.Evaluate(SignedIn(verification: CountingSince(Now)) with { IsGuest = true, SignedInWithEmailedPasscode = true });
+
+        Assert.IsType<SignInDecision.Proceed>(decision);
     }
 
     [Fact]

@@ -186,6 +186,18 @@ public class ReverificationScheduleTests
         Assert.Equal(TimeSpan.FromMinutes(5), ReverificationSchedule.CapTokenLifetime(Now, TimeSpan.FromMinutes(5), reverifyAt));
     }
 
+    [Theory]
+    [InlineData(AcrLevel.TwoStep, VerificationMethod.EmailOtp, AcrLevel.Otp)]
+    [InlineData(AcrLevel.Otp, VerificationMethod.Totp, AcrLevel.Otp)]
+    [InlineData(AcrLevel.TwoStep, VerificationMethod.Totp, AcrLevel.TwoStep)]
+    [InlineData(AcrLevel.Basic, VerificationMethod.Totp, AcrLevel.Basic)]
+    public void A_refresh_keeps_the_granted_acr_at_most_and_never_more_than_what_counts_now(AcrLevel granted, VerificationMethod counting, AcrLevel expected)
+    {
+        var status = Assert.IsType<VerificationStatus.Counting>(ReverificationSchedule.Evaluate(Weekly, new VerificationRecord(Now, counting), Now));
+
+        Assert.Equal(expected, ReverificationSchedule.AcrAtRefresh(granted, status));
+    }
+
     [Fact]
     public void Token_lifetime_is_untouched_without_reverify_at()
     {

@@ -230,6 +230,34 @@ public sealed partial class GuestTests(SharedIdpHost shared) : IClassFixture<Sha
         Assert.NotNull(known.Document.QuerySelector("#code-form"));
     }
 
+    [Fact]
+    public async Task A_guest_who_has_a_password_is_sent_to_the_emailed_passcode_sign_in_and_the_tokens_carry_no_pwd()
+    {
+        // The org's external member has a password (demo-Passw0rd); invited as a guest of the portal, that password is
+        // not how they sign in to it.
+        await InviteAsync([_org.External], ["eng"]);
+        using var browser = new Browser(_from);
+
+        var afterPassword = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), _org.External);
+
+        Assert.Equal("/account/guest", afterPassword.Url.AbsolutePath);
+        Assert.Contains(_org.Name, afterPassword.Text("#why"));
+        var before = _mail.Messages.Count;
+        var codePage = await browser.SubmitAsync(afterPassword, new Dictionary<string, string> { ["Email"] = _org.External }, "#email-form");
+        var code = await People.ReadCodeAsync(_mail, _org.External, before);
+        var outcome = SignInOutcome.From(await browser.SubmitAsync(codePage, new Dictionary<string, string> { ["Code"] = code }, "#code-form")).Succeeded();
+
+        var idToken = await Tokens.ValidateIdTokenAsync(_idp.Address, outcome.IdToken!, AppId);
+        Assert.Equal("guest", idToken.GetClaim("role").Value);
+        Assert.Equal(["otp"], idToken.StringArray("amr"));
+
+        // A silent request from the password session of another browser gets no code either.
+        using var other = new Browser(_from);
+        await other.SignInAsync(await other.OpenAsync(_app.LoginUri()), _org.External);
+        var silent = SignInOutcome.From(await other.OpenAsync(_app.LoginUri("prompt=none")));
+        Assert.Equal("login_required", silent.Error);
+    }
+
     private async Task<Page> AnswerForAsync(string email)
     {
         using var browser = new Browser(_from);

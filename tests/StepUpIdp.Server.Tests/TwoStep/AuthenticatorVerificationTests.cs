@@ -57,6 +57,23 @@ public sealed class AuthenticatorVerificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_an_exempt_app_that_asks_for_2sv_the_page_says_the_app_asks_not_the_org_policy()
+    {
+        await _idp.RegisterPublicAppAsync("acme-relay", "acme", Callback, AppEnforcement.Exempt);
+        await _idp.GrantAsync("acme-relay", "bob@partner.test", AppRole.User);
+        await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
+
+        using var browser = new Browser { StopAt = Callback };
+        var flow = new CodeFlow(_idp.Address, "acme-relay", Callback);
+        var page = await browser.SignInAsync(await browser.OpenAsync(flow.AuthorizeUri(extra: "acr_values=urn%3Astepupidp%3Aacr%3A2sv")), "bob@partner.test");
+
+        Assert.Equal("/account/verify-authenticator", page.Url.AbsolutePath);
+        var why = page.Text("#why");
+        Assert.Contains("acme-relay of Acme asks", why);
+        Assert.DoesNotContain("outside the organisation", why);
+    }
+
+    [Fact]
     public async Task Drift_of_one_step_either_way_is_accepted_and_two_steps_are_refused()
     {
         var (app, _) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");

@@ -69,6 +69,34 @@ public sealed class StepUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refresh_after_the_policy_stops_counting_the_authenticator_says_the_acr_that_still_counts()
+    {
+        // One session with both: an emailed passcode (acr otp), then the authenticator for an app asking 2sv.
+        using var browser = new Browser { StopAt = Callback };
+        var first = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(first.AuthorizeUri()), "bob@partner.test");
+        await IdTokenAsync(first, await browser.VerifyWithEmailedCodeAsync(verifyPage, _mail, "bob@partner.test"));
+        _clock.Advance(TimeSpan.FromSeconds(30)); // the enrolment's own emailed code, past the cool-down
+        var (app, _) = await EnrolOnOwnPageAsync(_idp, _clock, "bob@partner.test");
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var flow = new CodeFlow(_idp.Address, "acme-wiki", Callback);
+        var totpPage = await browser.OpenAsync(flow.AuthorizeUri(extra: "acr_values=urn%3Astepupidp%3Aacr%3A2sv"));
+        Assert.Equal("/account/verify-authenticator", totpPage.Url.AbsolutePath);
+        var (status, body) = await flow.RedeemAsync(CodeFrom(await browser.SubmitAsync(totpPage, new Dictionary<string, string> { ["Code"] = app.Code() }, "#totp-form")));
+        Assert.Equal(200, status);
+        Assert.Equal("urn:stepupidp:acr:2sv", Tokens.Read(body.GetProperty("id_token").GetString()!).GetClaim("acr").Value);
+
+        // Acme stops counting authenticator apps: the emailed passcode of this session still counts, the 2sv does not.
+        await _idp.SetAcmePolicyAsync(policy => policy.Methods = "email_otp");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var (refreshed, tokens) = await flow.RefreshAsync(body.GetProperty("refresh_token").GetString()!);
+
+        Assert.Equal(200, refreshed);
+        Assert.Equal("urn:stepupidp:acr:otp", Tokens.Read(tokens.GetProperty("id_token").GetString()!).GetClaim("acr").Value);
+        Assert.Equal("urn:stepupidp:acr:otp", Tokens.Read(tokens.GetProperty("access_token").GetString()!).GetClaim("acr").Value);
+    }
+
+    [Fact]
     public async Task Declining_enrolment_sends_the_app_unmet_authentication_requirements_instead_of_looping()
     {
         await _idp.SetAcmePolicyAsync(policy => policy.RequireTwoStepVerification = true);

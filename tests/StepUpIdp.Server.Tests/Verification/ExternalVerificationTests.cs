@@ -1,7 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using StepUpIdp.Domain.Policy;
 using StepUpIdp.Domain.Roles;
+using StepUpIdp.Infrastructure.Data;
+using StepUpIdp.Infrastructure.TwoStep;
 using StepUpIdp.Server.Tests.Fixtures;
 using StepUpIdp.Testing;
 
@@ -94,6 +98,47 @@ public sealed class ExternalVerificationTests(SharedIdpHost shared) : IClassFixt
         var outcome = SignInOutcome.From(await browser.OpenAsync(_app.LoginUri("prompt=none")));
 
         Assert.Equal("interaction_required", outcome.Error);
+    }
+
+    [Fact]
+    public async Task The_passcode_page_says_the_app_asks_when_the_org_policy_does_not_apply()
+    {
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
+        using var browser = new Browser(_from);
+
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_exemptApp.LoginUri("acr_values=urn:stepupidp:acr:otp")), email);
+
+        // The exempt app asked with acr_values; Acme's every-day rule for external users is not why the code is asked.
+        Assert.Equal("/account/verify", verifyPage.Url.AbsolutePath);
+        var why = verifyPage.Text("#why");
+        Assert.Contains("Acme", why);
+        Assert.DoesNotContain("every day", why);
+        Assert.DoesNotContain("outside the organisation", why);
+    }
+
+    [Fact]
+    public async Task A_locked_external_user_is_told_so_on_the_passcode_page_and_not_sent_to_an_org_that_cannot_unlock_them()
+    {
+        var email = await _idp.AddExternalUserAsync("acme-wiki", "acme-relay");
+        await using (var scope = _idp.Services.CreateAsyncScope())
+        {
+            var id = await scope.ServiceProvider.GetRequiredService<StepUpDbContext>().Accounts.Where(a => a.Email == email).Select(a => a.Id).SingleAsync();
+            var failures = _idp.Services.GetRequiredService<VerificationFailures>();
+            for (var i = 0; i < 10; i++)
+            {
+                await failures.BeginAsync(id, DateTimeOffset.UtcNow);
+            }
+        }
+
+        using var browser = new Browser(_from);
+        var verifyPage = await browser.SignInAsync(await browser.OpenAsync(_app.LoginUri()), email);
+        var page = await browser.SubmitAsync(verifyPage, new Dictionary<string, string>(), "#send-form");
+
+        // Only the organisation that manages partner.test could lift the lock, and none does: Acme's admins cannot.
+        var locked = page.Text("#locked");
+        Assert.NotNull(locked);
+        Assert.Contains("paused for 15 minutes", locked);
+        Assert.DoesNotContain("administrator of Acme", locked);
     }
 
     [Fact]

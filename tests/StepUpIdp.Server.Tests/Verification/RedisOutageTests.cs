@@ -50,6 +50,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal("/account/verification-unavailable", unavailable.Url.AbsolutePath);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.Status);
         Assert.NotNull(unavailable.Text("#unavailable"));
+        // An external user's page says which organisation asks for the code, and for what.
+        Assert.Contains("Acme asks for a one-time code", unavailable.Text("#why"));
+        Assert.Contains("acme-wiki", unavailable.Text("#why"));
 
         using var alice = new Browser { StopAt = Callback };
         var aliceCallback = await alice.SignInAsync(await alice.OpenAsync(new CodeFlow(_idp.Address, "acme-wiki", Callback).AuthorizeUri()), "alice@acme.test");

@@ -63,6 +63,27 @@ public sealed class ReverificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_code_issued_before_the_interval_was_shortened_is_refused_at_the_token_endpoint()
+    {
+        using var browser = new Browser { StopAt = Callback };
+        await SignInAndVerifyAsync(browser);
+        _clock.Advance(TimeSpan.FromHours(2));
+        var flow = _wiki.NewFlow();
+        var code = CodeFlow.ReadCallback(await browser.OpenAsync(flow.AuthorizeUri())).Code;
+        Assert.NotNull(code); // the two-hour-old passcode counts under P1D
+
+        using var admin = await AdminClient.ForAsync(_wiki.Idp, "alice@acme.test");
+        var put = await admin.PutAsJsonAsync("api/orgs/acme/external-policy", Policy(reverifyEvery: "PT1H"));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var (status, body) = await flow.RedeemAsync(code);
+
+        // Under the policy in force at the redemption it no longer counts: no tokens.
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+        Assert.Contains("Re-verification is due", body.GetProperty("error_description").GetString());
+    }
+
+    [Fact]
     public async Task Refresh_works_while_the_verification_counts_and_fails_with_invalid_grant_after()
     {
         using var browser = new Browser { StopAt = Callback };

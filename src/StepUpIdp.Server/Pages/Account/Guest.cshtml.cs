@@ -215,7 +215,9 @@ public sealed class GuestModel(AccountDirectory directory, GuestPasscodeSignIn p
     private void Locked(DateTimeOffset until)
     {
         var minutes = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow()).TotalMinutes));
-        CodeError = $"Sign-in with a code is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {App!.OrganisationName} to unlock it.";
+        // The same words for every address typed (docs/decisions.md, "Guests"), and no promise that the app's organisation
+        // can lift it: only the organisation that manages an account may.
+        CodeError = $"Sign-in with a code is paused for {minutes} {(minutes == 1 ? "minute" : "minutes")} after too many wrong codes. Wait until then and ask for a new code.";
     }
 
     private IActionResult Unavailable() => RedirectToPage("/Account/VerificationUnavailable", new { returnUrl = ReturnUrl });

@@ -24,6 +24,8 @@ public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory direc
     public string? Password { get; set; }
 
     public string? Error { get; private set; }
+    public string? EmailError { get; private set; }
+    public string? PasswordError { get; private set; }
     public string? AppName { get; private set; }
     public string? OrganisationName { get; private set; }
 
@@ -32,13 +34,23 @@ public sealed class SignInModel(PasswordSignIn passwords, AccountDirectory direc
     public async Task<IActionResult> OnPostAsync()
     {
         await DescribeRequesterAsync();
-        if (string.IsNullOrWhiteSpace(Email) || string.IsNullOrEmpty(Password) || Email.Length > 254 || Password.Length > 1024)
+        // A field left empty (or impossibly long) is said next to that field; a wrong pair gets one message for both.
+        if (string.IsNullOrWhiteSpace(Email) || Email.Length > 254)
         {
-            Error = "Enter your email address and password.";
+            EmailError = "Enter your email address, like name@example.com.";
+        }
+
+        if (string.IsNullOrEmpty(Password) || Password.Length > 1024)
+        {
+            PasswordError = "Enter your password.";
+        }
+
+        if (EmailError is not null || PasswordError is not null)
+        {
             return Page();
         }
 
-        var result = await passwords.SignInAsync(Email, Password, HttpContext.RequestAborted);
+        var result = await passwords.SignInAsync(Email!, Password!, HttpContext.RequestAborted);
         if (result is PasswordSignInResult.Deactivated)
         {
             Error = DeactivatedMessage;

@@ -27,6 +27,9 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
     public string? MaskedEmail { get; private set; }
     public string? Notice { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>Verification is locked: neither form is shown, this says why and for how long.</summary>
+    public string? LockedNotice { get; private set; }
     public bool CodeSent { get; private set; }
     public bool CanSend { get; private set; } = true;
 
@@ -61,7 +64,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
                     Error = $"Too many codes were sent. Try again in {Minutes(limited.RetryAfter)}.";
                     break;
                 case PasscodeIssueResult.Locked locked:
-                    Locked(locked.Until);
+                    await LockedAsync(locked.Until);
                     break;
             }
         }
@@ -109,7 +112,7 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
                     Error = "Too many wrong tries for this code. Ask for a new code.";
                     break;
                 case PasscodeVerifyResult.Locked locked:
-                    Locked(locked.Until);
+                    await LockedAsync(locked.Until);
                     break;
             }
         }
@@ -141,13 +144,13 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         OrganisationName = _app.OrganisationName;
         MaskedEmail = Mask(_subject.Email);
         var reverifyEvery = _subject.ExternalPolicy.Policy.ReverifyEvery;
-        Why = reverifyEvery == TimeSpan.Zero
-            ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
-            : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(reverifyEvery)} before using {_app.AppName}.";
-        if (_subject.UserType == Domain.Accounts.UserType.Internal)
-        {
-            Why = $"{_app.AppName} asks for a one-time code to confirm it's you before you continue.";
-        }
+        // The org's policy is the reason only where it applies (an external user on an enforced app, while it requires
+        // verification); otherwise the app asked for more with acr_values, and the page says so.
+        Why = !_subject.PolicyAppliesOn(_app.Enforcement)
+            ? $"{_app.AppName} of {_app.OrganisationName} asks for a one-time code to confirm it's you before you continue."
+            : reverifyEvery == TimeSpan.Zero
+                ? $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code at every sign-in to {_app.AppName}."
+                : $"{_app.OrganisationName} asks people from outside the organisation to confirm their identity with a one-time code every {Describe(reverifyEvery)} before using {_app.AppName}.";
 
         if (_app.ClientId == AccountDirectory.PortalClientId)
         {
@@ -159,12 +162,13 @@ public sealed class VerifyModel(AccountDirectory directory, PasscodeVerification
         return null;
     }
 
-    private void Locked(DateTimeOffset until)
+    private async Task LockedAsync(DateTimeOffset until)
     {
         CanSend = false;
         CodeSent = false;
-        var minutes = Math.Max(1, (int)Math.Ceiling((until - clock.GetUtcNow()).TotalMinutes));
-        Error = $"Verification is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {OrganisationName} to unlock it.";
+        Error = null;
+        LockedNotice = VerificationLockNotice.For(until, clock.GetUtcNow(),
+            await directory.ManagingOrganisationNameAsync(_subject!.Email, HttpContext.RequestAborted));
     }
 
     private IActionResult Unavailable() => RedirectToPage("/Account/VerificationUnavailable", new { returnUrl = ReturnUrl });

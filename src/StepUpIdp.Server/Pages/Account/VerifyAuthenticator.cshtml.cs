@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using StepUpIdp.Domain.Accounts;
 using StepUpIdp.Domain.Verification;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Redis;
@@ -69,8 +68,8 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
                 // Recorded in this session only; the authorization request now finds it.
                 return LocalRedirect(ReturnUrl!);
             case TotpCheckResult.Locked locked:
-                var minutes = Math.Max(1, (int)Math.Ceiling((locked.Until - clock.GetUtcNow()).TotalMinutes));
-                error = $"Verification is paused for {minutes} minutes after too many wrong codes. Wait, or ask an administrator of {_context.App!.OrganisationName} to unlock it.";
+                error = VerificationLockNotice.For(locked.Until, clock.GetUtcNow(),
+                    await directory.ManagingOrganisationNameAsync(_context.Subject!.Email, HttpContext.RequestAborted));
                 break;
             case TotpCheckResult.Replayed:
                 error = "That code was already used. Wait for your app to show a new one and enter that.";
@@ -111,7 +110,8 @@ public sealed class VerifyAuthenticatorModel(StepUpDbContext db, AccountDirector
             return LocalRedirect(ReturnUrl!);
         }
 
-        Why = subject.UserType == UserType.External && subject.ExternalPolicy.Policy.Verification == Domain.Policy.VerificationRequirement.Required
+        // The org's policy is the reason only where it applies (as on the passcode page); otherwise the app asked.
+        Why = subject.PolicyAppliesOn(app.Enforcement)
             ? $"{app.OrganisationName} asks people from outside the organisation to confirm their identity before using {app.AppName}."
             : $"{app.AppName} of {app.OrganisationName} asks you to confirm it's you with your authenticator app before you continue.";
         if (app.ClientId == AccountDirectory.PortalClientId)
