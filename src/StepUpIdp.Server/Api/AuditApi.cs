@@ -34,6 +34,7 @@ public static class AuditApi
                     actor = e.ActorId,
                     subject = e.SubjectId,
                     detail = e.Detail,
+                    clientAddress = e.ClientAddress,
                 }),
             });
         });
