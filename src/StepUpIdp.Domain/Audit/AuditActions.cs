@@ -3,6 +3,8 @@ namespace StepUpIdp.Domain.Audit;
 /// <summary>Stable names of audited actions. Reports and alerts depend on them: never rename.</summary>
 public static class AuditActions
 {
+    /// <summary>A password sign-in of a known account: success, failure (wrong password, locked) or denied (deactivated).</summary>
+    public const string SignedIn = "account.signed_in";
     public const string PasscodeSent = "verification.passcode_sent";
     public const string PasscodeSendRefused = "verification.passcode_send_refused";
     public const string PasscodeDeliveryFailed = "verification.passcode_delivery_failed";

@@ -176,6 +176,24 @@ public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<Sh
         Assert.Contains(audit, e => e is { Action: "app.registered" } && e.Detail!.StartsWith(app, StringComparison.Ordinal) && e.ClientAddress == "203.0.113.7");
     }
 
+    [Fact]
+    public async Task A_password_sign_in_is_audited_in_the_persons_organisation_whether_it_fails_or_succeeds()
+    {
+        using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+        using var browser = new Browser(_from);
+        var wrong = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member, "not-the-Passw0rd-at-all");
+        Assert.Equal("/account/signin", wrong.Url.AbsolutePath);
+        var right = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member);
+        Assert.NotEqual("/account/signin", right.Url.AbsolutePath);
+
+        var audit = await AuditAsync(admin);
+
+        var member = await AccountIdAsync(_org.Member);
+        Assert.Contains(audit, e => e is { Action: "account.signed_in", Outcome: "failure", Detail: "password; wrong password" }
+            && e.Subject == member && e.ClientAddress == _from.ToString());
+        Assert.Contains(audit, e => e is { Action: "account.signed_in", Outcome: "success", Detail: "password" } && e.Subject == member);
+    }
+
     private sealed record Entry(string Action, string Outcome, string? Actor, string? Subject, string? Detail, string? ClientAddress = null);
 
     /// <summary>The org's audit log as its admin reads it (newest first).</summary>
