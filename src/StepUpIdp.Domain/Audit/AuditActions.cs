@@ -26,6 +26,8 @@ public static class AuditActions
     public const string ApiTokenExchanged = "api_token.exchanged";
     public const string ApiTokenRefused = "api_token.refused";
     public const string AccessEnded = "session.access_ended";
+    /// <summary>A sign-in session ended: signed out, ended by the person or an admin, timed out, or replaced.</summary>
+    public const string SessionEnded = "session.ended";
     public const string UserInvited = "user.invited";
     public const string UserAssignmentsChanged = "user.roles_changed";
     public const string UserDeactivated = "user.deactivated";

@@ -194,6 +194,22 @@ public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<Sh
         Assert.Contains(audit, e => e is { Action: "account.signed_in", Outcome: "success", Detail: "password" } && e.Subject == member);
     }
 
+    [Fact]
+    public async Task Signing_out_ends_the_session_and_is_audited()
+    {
+        using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+        using var browser = new Browser(_from);
+        await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member);
+        var signOut = await browser.OpenAsync(new Uri(_idp.Address, "account/signout"));
+        await browser.SubmitAsync(signOut, new Dictionary<string, string>(), "#sign-out-form");
+
+        var audit = await AuditAsync(admin);
+
+        var member = await AccountIdAsync(_org.Member);
+        Assert.Contains(audit, e => e is { Action: "session.ended", Outcome: "success" } && e.Subject == member && e.Actor == member
+            && e.ClientAddress == _from.ToString());
+    }
+
     private sealed record Entry(string Action, string Outcome, string? Actor, string? Subject, string? Detail, string? ClientAddress = null);
 
     /// <summary>The org's audit log as its admin reads it (newest first).</summary>
