@@ -221,8 +221,8 @@ public sealed class SignInSessions(
 
     /// <summary>
     /// Writes <c>session.ended</c> for each ended session to every organisation that had a part in it (docs/sessions.md,
-    /// "Audit"): those the account is a member of, those it verified for in the session, and those whose apps got tokens
-    /// from it (a guest's). The session is named by id and device, never by its cookie.
+    /// "Ending sessions"): those the account is a member of, those it verified for in the session, and those whose apps got tokens
+    /// from it (a guest's).
     /// </summary>
     /// <param name="http">The request that ended them: the person's own (signing out, ending a session, a new password); none for
     /// a timeout or an admin, whose own action is audited beside it.</param>
@@ -245,7 +245,9 @@ public sealed class SignInSessions(
                 .Distinct(StringComparer.Ordinal);
             foreach (var org in orgs)
             {
-                await audit.WriteAsync(new AuditEvent(org, AuditActions.SessionEnded, AuditOutcomes.Success, ActorId: http is null ? null : accountId, SubjectId: accountId,
+                // The id is the session's sid, which its apps already hold; the cookie never appears.
+                await audit.WriteAsync(new AuditEvent(org, AuditActions.SessionEnded, AuditOutcomes.Success,
+                    ActorId: http is null ? null : accountId, SubjectId: accountId,
                     Detail: $"session {session.Id} ({session.Device ?? "unknown device"}, signed in {session.AuthTime:u})"), CancellationToken.None);
             }
         }
