@@ -69,7 +69,7 @@ public sealed class AuditLog(StepUpDbContext db, AuditGroupCommit groupCommit, I
 
     /// <summary>
     /// The address the request came from (after the trusted proxies' <c>X-Forwarded-For</c>), read here once so no
-    /// call site can forget it; null off a request (a background worker), unless the event names one.
+    /// call site can forget it (docs/decisions.md, "Audit log"); null off a request (a background worker), unless the event names one.
     /// </summary>
     private AuditEvent WithClientAddress(AuditEvent e) =>
         e.ClientAddress is null && requests.HttpContext?.Connection.RemoteIpAddress is { } address

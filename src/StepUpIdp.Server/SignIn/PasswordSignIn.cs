@@ -86,7 +86,7 @@ public sealed class PasswordSignIn(
     }
 
     /// <summary>
-    /// A sign-in of a known account is written to the audit log of every organisation it belongs to (docs/security.md,
+    /// A sign-in of a known account is written to the audit log of every organisation it belongs to (docs/decisions.md,
     /// "Audit log"): a sign-in is not yet for one app, and each organisation sees its own people's. An unknown address
     /// belongs to no organisation, so only the log line records it.
     /// </summary>
