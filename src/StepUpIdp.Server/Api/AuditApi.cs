@@ -29,6 +29,7 @@ public static class AuditApi
                 entries = result.Entries.Select(e => new
                 {
                     at = e.At,
+                    org = e.OrganisationId,
                     action = e.Action,
                     outcome = e.Outcome,
                     actor = e.ActorId,

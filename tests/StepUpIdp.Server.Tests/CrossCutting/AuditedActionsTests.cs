@@ -173,6 +173,8 @@ public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<Sh
 
         var actor = await AccountIdAsync(_org.Admin);
         Assert.Contains(audit, e => e is { Action: "verification.verified" } && e.Subject == actor && e.ClientAddress == _from.ToString());
+        var lines = (await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit")).GetProperty("entries").EnumerateArray();
+        Assert.All(lines, line => Assert.Equal(_org.Id, line.GetProperty("org").GetString())); // who, what, when, org, outcome, client address
         Assert.Contains(audit, e => e is { Action: "app.registered" } && e.Detail!.StartsWith(app, StringComparison.Ordinal) && e.ClientAddress == "203.0.113.7");
     }
 
