@@ -3,6 +3,8 @@ namespace StepUpIdp.Domain.Audit;
 /// <summary>Stable names of audited actions. Reports and alerts depend on them: never rename.</summary>
 public static class AuditActions
 {
+    /// <summary>A password sign-in of a known account: success, failure (wrong password, locked) or denied (deactivated).</summary>
+    public const string SignedIn = "account.signed_in";
     public const string PasscodeSent = "verification.passcode_sent";
     public const string PasscodeSendRefused = "verification.passcode_send_refused";
     public const string PasscodeDeliveryFailed = "verification.passcode_delivery_failed";
@@ -24,6 +26,8 @@ public static class AuditActions
     public const string ApiTokenExchanged = "api_token.exchanged";
     public const string ApiTokenRefused = "api_token.refused";
     public const string AccessEnded = "session.access_ended";
+    /// <summary>A sign-in session ended: signed out, ended by the person or an admin, timed out, or replaced.</summary>
+    public const string SessionEnded = "session.ended";
     public const string UserInvited = "user.invited";
     public const string UserAssignmentsChanged = "user.roles_changed";
     public const string UserDeactivated = "user.deactivated";

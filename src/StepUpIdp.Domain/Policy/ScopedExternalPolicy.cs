@@ -25,13 +25,16 @@ public sealed record ScopedExternalPolicy(string Id, string Name, ExternalPolicy
     /// <summary>The id of the default policy, in tokens and in the API.</summary>
     public const string DefaultId = "default";
 
+    /// <summary>The default policy's name, which does not change.</summary>
+    public const string DefaultName = "Default";
+
     /// <summary>Domain policies: lower-case email domains, compared exactly.</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
 
     /// <summary>The pilot: the chosen accounts.</summary>
     public IReadOnlyList<PilotAccount> PilotAccounts { get; init; } = [];
 
-    public static ScopedExternalPolicy ForDefault(ExternalUserPolicy policy) => new(DefaultId, "Default", ExternalPolicyScope.Default, policy);
+    public static ScopedExternalPolicy ForDefault(ExternalUserPolicy policy) => new(DefaultId, DefaultName, ExternalPolicyScope.Default, policy);
 
     /// <summary>A few words for the audit log and pages: <c>pilot "Try 2SV" (pol_…)</c>.</summary>
     public string Describe() => Scope switch

@@ -17,6 +17,8 @@ public sealed class AuditEntry
     public required string Outcome { get; set; }
     /// <summary>A short, human-readable detail (a rule, a reason, a changed field).</summary>
     public string? Detail { get; set; }
+    /// <summary>The address the request came from; null for what no request caused (a background worker).</summary>
+    public string? ClientAddress { get; set; }
 
     /// <summary>The line that records <paramref name="e"/> at <paramref name="at"/>, its detail cut to what the column holds.</summary>
     public static AuditEntry Of(AuditEvent e, DateTimeOffset at) => new()
@@ -28,5 +30,6 @@ public sealed class AuditEntry
         SubjectId = e.SubjectId,
         Outcome = e.Outcome,
         Detail = e.Detail is { Length: > AuditLog.MaxDetailLength } d ? d[..AuditLog.MaxDetailLength] : e.Detail,
+        ClientAddress = e.ClientAddress is { Length: > AuditLog.MaxClientAddressLength } a ? a[..AuditLog.MaxClientAddressLength] : e.ClientAddress,
     };
 }

@@ -131,6 +131,7 @@ public abstract class StepUpDbContext(DbContextOptions options) : DbContext(opti
             entry.Property(e => e.Action).HasMaxLength(64);
             entry.Property(e => e.Outcome).HasMaxLength(16);
             entry.Property(e => e.Detail).HasMaxLength(AuditLog.MaxDetailLength);
+            entry.Property(e => e.ClientAddress).HasMaxLength(AuditLog.MaxClientAddressLength);
             // SQLite cannot order by DateTimeOffset; the id is monotonic, so "newest first" orders by id.
             entry.Property(e => e.At).HasConversion(v => v.ToUnixTimeMilliseconds(), v => DateTimeOffset.FromUnixTimeMilliseconds(v));
         });

@@ -29,11 +29,13 @@ public static class AuditApi
                 entries = result.Entries.Select(e => new
                 {
                     at = e.At,
+                    org = e.OrganisationId,
                     action = e.Action,
                     outcome = e.Outcome,
                     actor = e.ActorId,
                     subject = e.SubjectId,
                     detail = e.Detail,
+                    clientAddress = e.ClientAddress,
                 }),
             });
         });

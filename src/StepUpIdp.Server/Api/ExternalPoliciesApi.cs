@@ -5,8 +5,9 @@ namespace StepUpIdp.Server.Api;
 
 /// <summary>
 /// <c>/api/orgs/{org}/external-policies</c>: the org's named policies, each for a list of email domains or the pilot
-/// (docs/external-policies.md). The list starts with the default policy (<c>id</c> <c>default</c>), which is changed at
-/// <c>/external-policy</c>. The rules live in <see cref="ExternalPolicyEditor"/>, shared with the admin pages.
+/// (docs/external-policies.md). The list starts with the default policy (<c>id</c> <c>default</c>): read, replaced and
+/// previewed here by its id as at <c>/external-policy</c>, but never removed and never given domains or pilot accounts.
+/// The rules live in <see cref="ExternalPolicyEditor"/>, shared with the admin pages.
 /// </summary>
 public static class ExternalPoliciesApi
 {
@@ -41,11 +42,6 @@ public static class ExternalPoliciesApi
 
         org.MapPut("/external-policies/{id}", async (HttpContext http, string id, ExternalPolicyEditor editor) =>
         {
-            if (id == ScopedExternalPolicy.DefaultId)
-            {
-                return DefaultIsElsewhere();
-            }
-
             var (document, problem) = await JsonBody.ReadAsync<ScopedExternalPolicyDocument>(http);
             if (problem is not null)
             {
@@ -53,6 +49,11 @@ public static class ExternalPoliciesApi
             }
 
             var caller = OrgCaller.From(http);
+            if (id == ScopedExternalPolicy.DefaultId)
+            {
+                return await SaveDefaultAsync(http, caller, document!, editor);
+            }
+
             return Answer(await editor.SaveNamedAsync(caller.OrganisationId, caller.AccountId, id, document, http.RequestAborted),
                 saved => Results.Ok(ScopedExternalPolicyDocument.From(saved)));
         });
@@ -61,7 +62,8 @@ public static class ExternalPoliciesApi
         {
             if (id == ScopedExternalPolicy.DefaultId)
             {
-                return DefaultIsElsewhere();
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
+                    "The default policy cannot be removed: it applies to every external user no other policy lists.");
             }
 
             var caller = OrgCaller.From(http);
@@ -72,15 +74,17 @@ public static class ExternalPoliciesApi
 
         org.MapPost("/external-policies/{id}/preview", async (HttpContext http, string id, ExternalPolicyEditor editor) =>
         {
-            if (id == ScopedExternalPolicy.DefaultId)
-            {
-                return DefaultIsElsewhere();
-            }
-
             var (document, problem) = await JsonBody.ReadAsync<ScopedExternalPolicyDocument>(http);
             if (problem is not null)
             {
                 return problem;
+            }
+
+            if (id == ScopedExternalPolicy.DefaultId)
+            {
+                return DefaultScopeErrors(document!) is { Count: > 0 } errors
+                    ? ExternalPolicyApi.Invalid(errors)
+                    : ExternalPolicyApi.Answer(await editor.PreviewAsync(OrgCaller.From(http).OrganisationId, document!.ToPolicyDocument(), http.RequestAborted));
             }
 
             return ExternalPolicyApi.Answer(await editor.PreviewNamedAsync(OrgCaller.From(http).OrganisationId, id, document, http.RequestAborted));
@@ -97,6 +101,45 @@ public static class ExternalPoliciesApi
         _ => throw new InvalidOperationException("Unknown save outcome."),
     };
 
-    private static IResult DefaultIsElsewhere() => ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
-        "The default policy is changed and previewed at /external-policy and cannot be removed.");
+    /// <summary>The default policy by its id: the same change as <c>PUT /external-policy</c>, answered in this list's shape.</summary>
+    private static async Task<IResult> SaveDefaultAsync(HttpContext http, OrgCaller caller, ScopedExternalPolicyDocument document, ExternalPolicyEditor editor)
+    {
+        if (DefaultScopeErrors(document) is { Count: > 0 } errors)
+        {
+            return ExternalPolicyApi.Invalid(errors);
+        }
+
+        return await editor.SaveAsync(caller.OrganisationId, caller.AccountId, document.ToPolicyDocument(), http.RequestAborted) switch
+        {
+            ExternalUserPolicyValidation.Valid => Results.Ok(ScopedExternalPolicyDocument.From(
+                (await editor.ListAsync(caller.OrganisationId, http.RequestAborted)).Find(ScopedExternalPolicy.DefaultId)!)),
+            ExternalUserPolicyValidation.Invalid invalid => ExternalPolicyApi.Invalid(invalid.Errors),
+            _ => throw new InvalidOperationException("Unknown validation outcome."),
+        };
+    }
+
+    /// <summary>
+    /// The default policy covers everyone no other policy lists: it takes no domains or pilot accounts, and keeps its
+    /// name (a document read from this list and sent back unchanged passes).
+    /// </summary>
+    private static Dictionary<string, string[]> DefaultScopeErrors(ScopedExternalPolicyDocument document)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (document.Domains is { Count: > 0 })
+        {
+            errors[ScopedExternalPolicyDocument.Fields.Domains] = ["The default policy applies to every domain no other policy lists; it takes no domains."];
+        }
+
+        if (document.PilotAccounts is { Count: > 0 })
+        {
+            errors[ScopedExternalPolicyDocument.Fields.PilotAccounts] = ["The default policy takes no pilot accounts; add them to the pilot policy."];
+        }
+
+        if (document.Name is { } name && name != ScopedExternalPolicy.DefaultName)
+        {
+            errors[ScopedExternalPolicyDocument.Fields.Name] = [$"The default policy is called \"{ScopedExternalPolicy.DefaultName}\"; its name does not change."];
+        }
+
+        return errors;
+    }
 }

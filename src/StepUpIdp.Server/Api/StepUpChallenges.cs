@@ -16,10 +16,20 @@ public static class StepUpChallenges
 {
     /// <summary>
     /// The 401 of an API call with no caller: with <c>WWW-Authenticate: Bearer</c> (RFC 6750 section 3), and
-    /// <c>error="invalid_token"</c> when the call carried a bearer token that did not validate.
+    /// <c>error="invalid_token"</c> when the call carried a bearer token that did not validate; a 503 instead when its
+    /// session cookie could not be checked because Redis is down.
     /// </summary>
     public static IResult Unauthenticated(HttpContext http, string detail)
     {
+        // A session cookie that could not be checked because Redis is down is not "no caller": the person is signed in
+        // and should try again, not sign in again (docs/sessions.md, "When Redis is down"). The cookie is kept.
+        if (SignInSessions.StoreWasUnavailable(http))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.VerificationUnavailable,
+                "Verification is temporarily unavailable, so your sign-in cannot be checked; try again in a minute.");
+        }
+
         var sentBearer = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
         http.Response.Headers.WWWAuthenticate = sentBearer ? "Bearer error=\"invalid_token\"" : "Bearer";
         return ProblemTypes.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, detail);

@@ -83,6 +83,7 @@ public static class StepUpIdpHost
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddHttpContextAccessor(); // AuditLog records the client address of the request
         services.AddScoped<AuditLog>();
         services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<SessionTokenCheck>();

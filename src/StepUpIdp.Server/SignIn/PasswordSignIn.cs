@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using StepUpIdp.Domain.Accounts;
+using StepUpIdp.Domain.Audit;
+using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Telemetry;
+using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.SignIn;
@@ -37,6 +40,7 @@ public sealed class PasswordSignIn(
     AccountDirectory directory,
     StepUpDbContext db,
     IPasswordHasher<Account> hasher,
+    AuditLog audit,
     TimeProvider clock,
     ILogger<PasswordSignIn> logger)
 {
@@ -64,18 +68,35 @@ public sealed class PasswordSignIn(
         {
             Log.PasswordSignInFailed(logger, check == PasswordCheck.Locked ? "locked" : "wrong-password");
             IdpMetrics.SignIn(check == PasswordCheck.Locked ? "locked" : "wrong_password");
+            await AuditAsync(account.Id, AuditOutcomes.Failure, check == PasswordCheck.Locked ? "password; account locked" : "password; wrong password", cancellationToken);
             return new PasswordSignInResult.Failed();
         }
 
         if (account.DeactivatedAt is not null)
         {
             Log.PasswordSignInFailed(logger, "deactivated");
+            await AuditAsync(account.Id, AuditOutcomes.Denied, "password; account deactivated", cancellationToken);
             return new PasswordSignInResult.Deactivated();
         }
 
         await ClearFailuresAsync(account.Id, cancellationToken);
         IdpMetrics.SignIn("success");
+        await AuditAsync(account.Id, AuditOutcomes.Success, "password", cancellationToken);
         return new PasswordSignInResult.Succeeded(account);
+    }
+
+    /// <summary>
+    /// A sign-in of a known account is written to the audit log of every organisation it belongs to (docs/decisions.md,
+    /// "Audit log"): a sign-in is not yet for one app, and each organisation sees its own people's. An unknown address
+    /// belongs to no organisation, so only the log line records it.
+    /// </summary>
+    private async Task AuditAsync(string accountId, string outcome, string detail, CancellationToken cancellationToken)
+    {
+        foreach (var (orgId, _) in await PersonalDetails.OrganisationsOfAsync(db, accountId, cancellationToken))
+        {
+            await audit.WriteAsync(new AuditEvent(orgId, AuditActions.SignedIn, outcome, ActorId: accountId, SubjectId: accountId, Detail: detail),
+                cancellationToken);
+        }
     }
 
     /// <summary>

@@ -1,10 +1,14 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StepUpIdp.Domain.Audit;
 using StepUpIdp.Domain.Sessions;
 using StepUpIdp.Domain.Verification;
+using StepUpIdp.Infrastructure.Audit;
+using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Sessions;
 using StepUpIdp.Server.Hosting;
@@ -21,6 +25,8 @@ public sealed class SignInSessions(
     ISessionStore store,
     IConnectionMultiplexer redis,
     LogoutNotifier logouts,
+    StepUpDbContext db,
+    AuditLog audit,
     IOptions<IdpOptions> options,
     TimeProvider clock,
     ILogger<SignInSessions> logger)
@@ -198,6 +204,7 @@ public sealed class SignInSessions(
         {
             SessionLog.Ended(logger, sessionId);
             await logouts.QueueAsync([ended], onlyOrganisation: null, http);
+            await AuditEndedAsync(accountId, [ended], http);
         }
 
         return ended;
@@ -208,7 +215,42 @@ public sealed class SignInSessions(
     {
         var ended = await store.EndAllAsync(accountId, keepSessionId);
         await logouts.QueueAsync(ended, onlyOrganisation: null, http);
+        await AuditEndedAsync(accountId, ended, http);
         return ended.Count;
+    }
+
+    /// <summary>
+    /// Writes <c>session.ended</c> for each ended session to every organisation that had a part in it (docs/sessions.md,
+    /// "Ending sessions"): those the account is a member of, those it verified for in the session, and those whose apps got tokens
+    /// from it (a guest's).
+    /// </summary>
+    /// <param name="http">The request that ended them: the person's own (signing out, ending a session, a new password); none for
+    /// a timeout or an admin, whose own action is audited beside it.</param>
+    private async Task AuditEndedAsync(string accountId, IReadOnlyCollection<SignInSession> ended, HttpContext? http)
+    {
+        if (ended.Count == 0)
+        {
+            return;
+        }
+
+        var clients = ended.SelectMany(s => s.Clients).Distinct(StringComparer.Ordinal).ToList();
+        var members = await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId).Select(m => m.OrganisationId).ToListAsync();
+        var appOrgs = clients.Count == 0 ? []
+            : await db.Apps.AsNoTracking().Where(a => clients.Contains(a.ClientId)).Select(a => new { a.ClientId, a.OrganisationId }).ToListAsync();
+        foreach (var session in ended)
+        {
+            var orgs = members
+                .Concat(session.Verifications.Select(v => v.OrganisationId))
+                .Concat(appOrgs.Where(a => session.Clients.Contains(a.ClientId, StringComparer.Ordinal)).Select(a => a.OrganisationId))
+                .Distinct(StringComparer.Ordinal);
+            foreach (var org in orgs)
+            {
+                // The id is the session's sid, which its apps already hold; the cookie never appears.
+                await audit.WriteAsync(new AuditEvent(org, AuditActions.SessionEnded, AuditOutcomes.Success,
+                    ActorId: http is null ? null : accountId, SubjectId: accountId,
+                    Detail: $"session {session.Id} ({session.Device ?? "unknown device"}, signed in {session.AuthTime:u})"), CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>

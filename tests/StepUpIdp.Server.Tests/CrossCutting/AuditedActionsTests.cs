@@ -156,7 +156,63 @@ public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<Sh
         Assert.Contains(audit, e => e is { Action: "verification.locked", Outcome: "denied" } && e.Subject == bob);
     }
 
-    private sealed record Entry(string Action, string Outcome, string? Actor, string? Subject, string? Detail);
+    [Fact]
+    public async Task Every_audit_line_names_the_client_address_the_request_came_from()
+    {
+        // The admin's browser signs in from an address of its own; the API call comes through a trusted proxy (loopback).
+        using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+        var app = $"{_org.Id}-addressed";
+        using var register = new HttpRequestMessage(HttpMethod.Post, $"api/orgs/{_org.Id}/apps")
+        {
+            Content = JsonContent.Create(new { clientId = app, name = "Addressed", type = "public", redirectUris = new[] { "http://127.0.0.1:9/addressed/cb" } }),
+        };
+        register.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        Assert.Equal(HttpStatusCode.Created, (await admin.SendAsync(register)).StatusCode);
+
+        var audit = await AuditAsync(admin);
+
+        var actor = await AccountIdAsync(_org.Admin);
+        Assert.Contains(audit, e => e is { Action: "verification.verified" } && e.Subject == actor && e.ClientAddress == _from.ToString());
+        var lines = (await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit")).GetProperty("entries").EnumerateArray();
+        Assert.All(lines, line => Assert.Equal(_org.Id, line.GetProperty("org").GetString())); // who, what, when, org, outcome, client address
+        Assert.Contains(audit, e => e is { Action: "app.registered" } && e.Detail!.StartsWith(app, StringComparison.Ordinal) && e.ClientAddress == "203.0.113.7");
+    }
+
+    [Fact]
+    public async Task A_password_sign_in_is_audited_in_the_persons_organisation_whether_it_fails_or_succeeds()
+    {
+        using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+        using var browser = new Browser(_from);
+        var wrong = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member, "not-the-Passw0rd-at-all");
+        Assert.Equal("/account/signin", wrong.Url.AbsolutePath);
+        var right = await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member);
+        Assert.NotEqual("/account/signin", right.Url.AbsolutePath);
+
+        var audit = await AuditAsync(admin);
+
+        var member = await AccountIdAsync(_org.Member);
+        Assert.Contains(audit, e => e is { Action: "account.signed_in", Outcome: "failure", Detail: "password; wrong password" }
+            && e.Subject == member && e.ClientAddress == _from.ToString());
+        Assert.Contains(audit, e => e is { Action: "account.signed_in", Outcome: "success", Detail: "password" } && e.Subject == member);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_and_is_audited()
+    {
+        using var admin = await AdminClient.ForAsync(_idp, _org.Admin, _org.Id, from: _from);
+        using var browser = new Browser(_from);
+        await browser.SignInAsync(await browser.OpenAsync(new Uri(_idp.Address, "account/signin")), _org.Member);
+        var signOut = await browser.OpenAsync(new Uri(_idp.Address, "account/signout"));
+        await browser.SubmitAsync(signOut, new Dictionary<string, string>(), "#sign-out-form");
+
+        var audit = await AuditAsync(admin);
+
+        var member = await AccountIdAsync(_org.Member);
+        Assert.Contains(audit, e => e is { Action: "session.ended", Outcome: "success" } && e.Subject == member && e.Actor == member
+            && e.ClientAddress == _from.ToString());
+    }
+
+    private sealed record Entry(string Action, string Outcome, string? Actor, string? Subject, string? Detail, string? ClientAddress = null);
 
     /// <summary>The org's audit log as its admin reads it (newest first).</summary>
     private async Task<IReadOnlyList<Entry>> AuditAsync(HttpClient admin)
@@ -164,7 +220,7 @@ public sealed class AuditedActionsTests(SharedIdpHost shared) : IClassFixture<Sh
         var page = await admin.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/audit?pageSize=200");
         return page.GetProperty("entries").EnumerateArray().Select(e => new Entry(
             e.GetProperty("action").GetString()!, e.GetProperty("outcome").GetString()!, e.GetProperty("actor").GetString(),
-            e.GetProperty("subject").GetString(), e.GetProperty("detail").GetString())).ToList();
+            e.GetProperty("subject").GetString(), e.GetProperty("detail").GetString(), e.GetProperty("clientAddress").GetString())).ToList();
     }
 
     /// <summary>The same lines read from the log the API reads, for a host of a test's own with no admin signed in.</summary>

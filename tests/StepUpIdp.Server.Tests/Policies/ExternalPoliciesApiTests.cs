@@ -136,6 +136,27 @@ public sealed class ExternalPoliciesApiTests(SharedIdpHost shared) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_default_policy_read_from_the_list_is_previewed_and_replaced_by_its_id()
+    {
+        var path = $"api/orgs/{_org.Id}/external-policies/default";
+        var listed = (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-policies")).GetProperty("policies")[0];
+        var changed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(listed.GetRawText())!;
+        changed["reverifyEvery"] = JsonSerializer.SerializeToElement("PT1H");
+
+        using var preview = await _alice.PostAsJsonAsync(path + "/preview", changed);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        using var put = await _alice.PutAsJsonAsync(path, changed);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(("default", "PT1H"), ((await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString(),
+            (await _alice.GetFromJsonAsync<JsonElement>($"api/orgs/{_org.Id}/external-policy")).GetProperty("reverifyEvery").GetString()));
+
+        changed["domains"] = JsonSerializer.SerializeToElement(new[] { "partner.test" });
+        using var withDomains = await _alice.PutAsJsonAsync(path, changed);
+        Assert.Equal(HttpStatusCode.BadRequest, withDomains.StatusCode);
+        Assert.True((await withDomains.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("domains", out _));
+    }
+
+    [Fact]
     public async Task Only_the_orgs_admins_see_or_change_its_policies()
     {
         using var bob = await AdminClient.ForAsync(_idp, _org.External, _org.Id, from: _from);

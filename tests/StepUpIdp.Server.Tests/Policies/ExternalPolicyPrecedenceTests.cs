@@ -34,8 +34,9 @@ public sealed class ExternalPolicyPrecedenceTests : IAsyncLifetime
         _idp = new IdpHost(smtp: _mail, clock: _clock);
         await _idp.RegisterPublicAppAsync("acme-wiki", "acme", Callback, AppEnforcement.Enforced);
         await _idp.GrantAsync("acme-wiki", "bob@partner.test", AppRole.User);
+        await _idp.AddAccountAsync("carol@other.test"); // an external member of acme on a domain no policy lists
         await _idp.GrantAsync("acme-wiki", "carol@other.test", AppRole.User);
-        await _idp.GrantAsync("demo-api", "carol@other.test", AppRole.User); // in the demo data she is a member only
+        await _idp.GrantAsync("demo-api", "carol@other.test", AppRole.User);
         _alice = await AdminClient.ForAsync(_idp, "alice@acme.test");
     }
 

@@ -70,6 +70,30 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.NotNull(CodeFlow.ReadCallback(callback).Code);
     }
 
+    [SingleRedisServerFact]
+    public async Task A_signed_in_persons_api_call_with_the_browser_session_says_verification_is_unavailable_not_sign_in()
+    {
+        using var alice = new Browser();
+        await alice.SignInAsync(await alice.OpenAsync(new Uri(_idp.Address, "account/signin")), "alice@acme.test");
+        Assert.Equal(HttpStatusCode.OK, (await alice.OpenAsync(new Uri(_idp.Address, "api/me/api-tokens?org=acme"))).Status);
+
+        _link.Cut();
+
+        var tokens = await alice.OpenAsync(new Uri(_idp.Address, "api/me/api-tokens?org=acme"));
+        var rules = await alice.OpenAsync(new Uri(_idp.Address, "api/orgs/acme/api-token-rules"));
+
+        foreach (var answer in new[] { tokens, rules })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+            Assert.Equal("application/problem+json", answer.MediaType);
+            Assert.Contains("https://stepupidp.dev/problems/verification-unavailable", answer.Html, StringComparison.Ordinal);
+        }
+
+        _link.Restore();
+        var back = await RetryUntilAsync(() => alice.OpenAsync(new Uri(_idp.Address, "api/me/api-tokens?org=acme")), page => page.Status == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, back.Status); // the cookie was kept for when Redis is back
+    }
+
     /// <summary>
     /// The client reconnects within a second or two of Redis coming back; ask again until it has, for at most 30 seconds
     /// (a busy machine), and return the last page for the test to assert on.

@@ -341,6 +341,10 @@ namespace StepUpIdp.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
