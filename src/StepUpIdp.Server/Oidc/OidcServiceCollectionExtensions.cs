@@ -107,6 +107,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
+                server.AddEventHandler(ScopeBeyondGrant.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

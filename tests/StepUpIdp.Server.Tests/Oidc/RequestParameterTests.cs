@@ -157,6 +157,27 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_refresh_asking_for_a_scope_it_was_not_granted_is_invalid_scope_and_the_refresh_token_still_works()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var code = CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid offline_access"))).Code!;
+        var (_, first) = await flow.RedeemAsync(code);
+        var refreshToken = first.GetProperty("refresh_token").GetString()!;
+
+        using var http = new HttpClient();
+        using var widened = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = "demo-spa", ["refresh_token"] = refreshToken, ["scope"] = "openid email",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, widened.StatusCode);
+        using var error = JsonDocument.Parse(await widened.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_scope", error.RootElement.GetProperty("error").GetString()); // RFC 6749 sections 5.2 and 6
+
+        var (status, _) = await flow.RefreshAsync(refreshToken);
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task The_form_post_answer_may_run_its_own_submit_script()
     {
         var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
