@@ -108,6 +108,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
                 server.AddEventHandler(ScopeBeyondGrant.Descriptor);
+                server.AddEventHandler(RegistrationParameter.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

@@ -194,6 +194,9 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     [Theory]
     [InlineData("response_type=token", "unsupported_response_type")]
     [InlineData("scope=openid%20root", "invalid_scope")]
+    [InlineData("request=eyJhbGciOiJub25lIn0.e30.", "request_not_supported")]
+    [InlineData("request_uri=https%3A%2F%2F127.0.0.1%3A8765%2Frequest", "request_uri_not_supported")]
+    [InlineData("registration=%7B%22client_name%22%3A%22x%22%7D", "registration_not_supported")]
     public async Task An_error_found_in_checking_the_request_goes_back_to_the_app_with_its_state(string change, string expected)
     {
         var query = $"client_id=demo-spa&redirect_uri={Uri.EscapeDataString(Callback.ToString())}&response_type=code&scope=openid&state=s1"
