@@ -133,6 +133,23 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         Assert.Contains("insufficient_scope", refused.Headers.WwwAuthenticate.ToString());
     }
 
+    [Theory]
+    [InlineData("openid")]
+    [InlineData("profile")]
+    public async Task A_client_credentials_request_for_a_scope_of_a_person_or_one_not_permitted_is_invalid_scope(string scope)
+    {
+        // openid would otherwise bring an ID token about the client itself, and a token userinfo answers for.
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret", ["scope"] = scope,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_scope", body.RootElement.GetProperty("error").GetString());
+        Assert.False(body.RootElement.TryGetProperty("id_token", out _));
+    }
+
     [Fact]
     public async Task A_refresh_for_fewer_scopes_gets_tokens_for_those_scopes_only_and_keeps_the_rest_for_later()
     {
@@ -194,6 +211,7 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     [Theory]
     [InlineData("response_type=token", "unsupported_response_type")]
     [InlineData("scope=openid%20root", "invalid_scope")]
+    [InlineData("scope=openid%20directory.read", "invalid_scope")]
     [InlineData("request=eyJhbGciOiJub25lIn0.e30.", "request_not_supported")]
     [InlineData("request_uri=https%3A%2F%2F127.0.0.1%3A8765%2Frequest", "request_uri_not_supported")]
     [InlineData("registration=%7B%22client_name%22%3A%22x%22%7D", "registration_not_supported")]
