@@ -109,6 +109,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
                 server.AddEventHandler(ScopeBeyondGrant.Descriptor);
                 server.AddEventHandler(RegistrationParameter.Descriptor);
+                server.AddEventHandler(BodylessUserInfoPost.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

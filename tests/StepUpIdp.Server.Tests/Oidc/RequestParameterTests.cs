@@ -151,6 +151,29 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task Userinfo_answers_a_post_with_the_token_in_the_header_and_no_body()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid"))).Code!);
+        var accessToken = tokens.GetProperty("access_token").GetString();
+        var subject = Tokens.Read(tokens.GetProperty("id_token").GetString()!).Subject;
+
+        using var http = new HttpClient();
+        using var bodyless = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo"));
+        bodyless.Headers.Authorization = new("Bearer", accessToken);
+        using var answer = await http.SendAsync(bodyless);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        using var claims = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.Equal(subject, claims.RootElement.GetProperty("sub").GetString());
+
+        // A body that is not a form is still refused.
+        using var json = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo")) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        json.Headers.Authorization = new("Bearer", accessToken);
+        using var refused = await http.SendAsync(json);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_refresh_for_fewer_scopes_gets_tokens_for_those_scopes_only_and_keeps_the_rest_for_later()
     {
         var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
