@@ -110,6 +110,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(ScopeBeyondGrant.Descriptor);
                 server.AddEventHandler(RegistrationParameter.Descriptor);
                 server.AddEventHandler(BodylessUserInfoPost.Descriptor);
+                server.AddEventHandler(BearerTokenSentOnce.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

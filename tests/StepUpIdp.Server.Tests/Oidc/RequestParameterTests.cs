@@ -174,6 +174,29 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task Userinfo_refuses_an_access_token_sent_both_in_the_header_and_in_the_body()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid"))).Code!);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+
+        using var http = new HttpClient();
+        using var twice = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = accessToken }),
+        };
+        twice.Headers.Authorization = new("Bearer", accessToken);
+        using var refused = await http.SendAsync(twice);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", refused.Headers.WwwAuthenticate.ToString()); // RFC 6750 section 3.1
+
+        // Either way alone is answered.
+        using var inBody = await http.PostAsync(new Uri(_idp.Address, "connect/userinfo"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = accessToken }));
+        Assert.Equal(HttpStatusCode.OK, inBody.StatusCode);
+    }
+
+    [Fact]
     public async Task A_refresh_for_fewer_scopes_gets_tokens_for_those_scopes_only_and_keeps_the_rest_for_later()
     {
         var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
