@@ -135,6 +135,7 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
 
     [Theory]
     [InlineData("openid")]
+    [InlineData("offline_access")]
     [InlineData("profile")]
     public async Task A_client_credentials_request_for_a_scope_of_a_person_or_one_not_permitted_is_invalid_scope(string scope)
     {
