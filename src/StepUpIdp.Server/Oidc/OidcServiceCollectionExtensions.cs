@@ -111,6 +111,7 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(RegistrationParameter.Descriptor);
                 server.AddEventHandler(BodylessUserInfoPost.Descriptor);
                 server.AddEventHandler(BearerTokenSentOnce.Descriptor);
+                server.AddEventHandler(HostErrorsWithoutForeignUri.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

@@ -280,6 +280,21 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("prompt=none")]
+    [InlineData("max_age=soon")]
+    public async Task An_error_the_idp_decides_carries_no_error_uri_about_another_error(string change)
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }); // no session: login_required
+        using var answer = await http.GetAsync(flow.AuthorizeUri("openid", change));
+
+        var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Headers.Location!.Query);
+        Assert.True(parameters.ContainsKey("error"), answer.Headers.Location.ToString());
+        // OpenIddict put the page of "The authorization was denied by the end user" here.
+        Assert.False(parameters.ContainsKey("error_uri"), answer.Headers.Location.ToString());
+    }
+
+    [Theory]
     [InlineData("client_id=nope&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback")]
     [InlineData("client_id=demo-spa&redirect_uri=https%3A%2F%2Fevil.example%2Fcallback")]
     [InlineData("client_id=demo-spa&client_id=demo-api&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback")]
