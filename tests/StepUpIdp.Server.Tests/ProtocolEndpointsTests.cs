@@ -76,6 +76,33 @@ public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture
         Assert.Equal("invalid_client", error.RootElement.GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData("demo-api", "demo-api-secret", "demo-spa", System.Net.HttpStatusCode.BadRequest)]
+    [InlineData("demo-api", "demo-api-secret", "demo-api", System.Net.HttpStatusCode.OK)]
+    [InlineData("demo%2Dapi", "demo%2Dapi%2Dsecret", "demo-api", System.Net.HttpStatusCode.OK)] // RFC 6749 2.3.1: form-URL-encoded first
+    public async Task A_basic_authenticated_request_speaks_for_one_client(string id, string secret, string bodyClientId, System.Net.HttpStatusCode expected)
+    {
+        using var http = new HttpClient();
+        foreach (var path in new[] { "connect/token", "connect/introspect", "connect/revoke" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, path))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials", ["client_id"] = bodyClientId, ["token"] = "not-a-token",
+                }),
+            };
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{id}:{secret}")));
+            using var response = await http.SendAsync(request);
+            Assert.True(expected == response.StatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (expected == System.Net.HttpStatusCode.BadRequest)
+            {
+                using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal("invalid_request", error.RootElement.GetProperty("error").GetString());
+            }
+        }
+    }
+
     [Fact]
     public async Task A_confidential_client_introspects_its_token_and_a_revoked_refresh_token_stops_working()
     {

@@ -99,7 +99,7 @@ public static class OidcServiceCollectionExtensions
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
 
-                foreach (var handler in RepeatedParameter.Descriptors.Concat(PkceFormat.Descriptors).Concat(ScopePermissions.Descriptors))
+                foreach (var handler in RepeatedParameter.Descriptors.Concat(PkceFormat.Descriptors).Concat(ScopePermissions.Descriptors).Concat(OneClientPerRequest.Descriptors))
                 {
                     server.AddEventHandler(handler);
                 }
