@@ -53,6 +53,57 @@ public sealed class ProtocolEndpointsTests(SharedIdpHost shared) : IClassFixture
     }
 
     [Fact]
+    public async Task Discovery_advertises_only_the_client_authentication_an_app_can_use_and_a_client_assertion_is_refused()
+    {
+        using var http = new HttpClient();
+        var discovery = await http.GetFromJsonAsync<JsonElement>(new Uri(_idp.Address, ".well-known/openid-configuration"));
+        foreach (var endpoint in new[] { "token", "introspection", "revocation" })
+        {
+            Assert.Equal(["client_secret_basic", "client_secret_post"],
+                discovery.GetProperty(endpoint + "_endpoint_auth_methods_supported").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
+        }
+
+        // No app can register a key set, so a private_key_jwt assertion is not a way in, whatever it says.
+        var response = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "demo-api",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJkZW1vLWFwaSJ9.c2lnbmF0dXJl",
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_client", error.RootElement.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("demo-api", "demo-api-secret", "demo-spa", System.Net.HttpStatusCode.BadRequest)]
+    [InlineData("demo-api", "demo-api-secret", "demo-api", System.Net.HttpStatusCode.OK)]
+    [InlineData("demo%2Dapi", "demo%2Dapi%2Dsecret", "demo-api", System.Net.HttpStatusCode.OK)] // RFC 6749 2.3.1: form-URL-encoded first
+    public async Task A_basic_authenticated_request_speaks_for_one_client(string id, string secret, string bodyClientId, System.Net.HttpStatusCode expected)
+    {
+        using var http = new HttpClient();
+        foreach (var path in new[] { "connect/token", "connect/introspect", "connect/revoke" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, path))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials", ["client_id"] = bodyClientId, ["token"] = "not-a-token",
+                }),
+            };
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{id}:{secret}")));
+            using var response = await http.SendAsync(request);
+            Assert.True(expected == response.StatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (expected == System.Net.HttpStatusCode.BadRequest)
+            {
+                using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal("invalid_request", error.RootElement.GetProperty("error").GetString());
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_confidential_client_introspects_its_token_and_a_revoked_refresh_token_stops_working()
     {
         using var issued = await Tokens.PostFormAsync(new Uri(_idp.Address, "connect/token"), new Dictionary<string, string>

@@ -54,6 +54,15 @@ public static class OidcServiceCollectionExtensions
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
+                // Apps authenticate with a client secret (basic or post) or not at all: no app can register a key set, so
+                // private_key_jwt is neither advertised (RFC 8414 section 2 would also want its signing algorithms) nor
+                // accepted; a client_assertion is invalid_client (docs/relying-party.md, "Protocol details").
+                server.Configure(options =>
+                {
+                    options.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+                    options.ClientAssertionTypes.Remove(ClientAssertionTypes.JwtBearer);
+                });
+
                 // Only the prompt values the sign-in actually honours are advertised and accepted (OIDC Core 3.1.2.1):
                 // there is no consent screen and no account chooser.
                 server.Configure(options =>
@@ -90,7 +99,7 @@ public static class OidcServiceCollectionExtensions
                 // Access tokens are signed JWTs (RFC 9068 style) so relying APIs can validate them with the JWKS.
                 server.DisableAccessTokenEncryption();
 
-                foreach (var handler in RepeatedParameter.Descriptors.Concat(PkceFormat.Descriptors))
+                foreach (var handler in RepeatedParameter.Descriptors.Concat(PkceFormat.Descriptors).Concat(ScopePermissions.Descriptors).Concat(OneClientPerRequest.Descriptors))
                 {
                     server.AddEventHandler(handler);
                 }
@@ -98,6 +107,11 @@ public static class OidcServiceCollectionExtensions
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);
+                server.AddEventHandler(ScopeBeyondGrant.Descriptor);
+                server.AddEventHandler(RegistrationParameter.Descriptor);
+                server.AddEventHandler(BodylessUserInfoPost.Descriptor);
+                server.AddEventHandler(BearerTokenSentOnce.Descriptor);
+                server.AddEventHandler(HostErrorsWithoutForeignUri.Descriptor);
                 server.AddEventHandler(InactiveForUnsupportedTokens.Descriptor);
                 server.AddEventHandler(RedirectedAuthorizationErrors.Descriptor);
                 server.AddEventHandler(DiscoveryMetadataHandler.Descriptor);

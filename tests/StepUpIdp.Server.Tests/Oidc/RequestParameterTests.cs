@@ -133,6 +133,70 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         Assert.Contains("insufficient_scope", refused.Headers.WwwAuthenticate.ToString());
     }
 
+    [Theory]
+    [InlineData("openid")]
+    [InlineData("offline_access")]
+    [InlineData("profile")]
+    public async Task A_client_credentials_request_for_a_scope_of_a_person_or_one_not_permitted_is_invalid_scope(string scope)
+    {
+        // openid would otherwise bring an ID token about the client itself, and a token userinfo answers for.
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "demo-api", ["client_secret"] = "demo-api-secret", ["scope"] = scope,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_scope", body.RootElement.GetProperty("error").GetString());
+        Assert.False(body.RootElement.TryGetProperty("id_token", out _));
+    }
+
+    [Fact]
+    public async Task Userinfo_answers_a_post_with_the_token_in_the_header_and_no_body()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid"))).Code!);
+        var accessToken = tokens.GetProperty("access_token").GetString();
+        var subject = Tokens.Read(tokens.GetProperty("id_token").GetString()!).Subject;
+
+        using var http = new HttpClient();
+        using var bodyless = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo"));
+        bodyless.Headers.Authorization = new("Bearer", accessToken);
+        using var answer = await http.SendAsync(bodyless);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        using var claims = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.Equal(subject, claims.RootElement.GetProperty("sub").GetString());
+
+        // A body that is not a form is still refused.
+        using var json = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo")) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        json.Headers.Authorization = new("Bearer", accessToken);
+        using var refused = await http.SendAsync(json);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Userinfo_refuses_an_access_token_sent_both_in_the_header_and_in_the_body()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var (_, tokens) = await flow.RedeemAsync(CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid"))).Code!);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+
+        using var http = new HttpClient();
+        using var twice = new HttpRequestMessage(HttpMethod.Post, new Uri(_idp.Address, "connect/userinfo"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = accessToken }),
+        };
+        twice.Headers.Authorization = new("Bearer", accessToken);
+        using var refused = await http.SendAsync(twice);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", refused.Headers.WwwAuthenticate.ToString()); // RFC 6750 section 3.1
+
+        // Either way alone is answered.
+        using var inBody = await http.PostAsync(new Uri(_idp.Address, "connect/userinfo"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = accessToken }));
+        Assert.Equal(HttpStatusCode.OK, inBody.StatusCode);
+    }
+
     [Fact]
     public async Task A_refresh_for_fewer_scopes_gets_tokens_for_those_scopes_only_and_keeps_the_rest_for_later()
     {
@@ -157,6 +221,27 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_refresh_asking_for_a_scope_it_was_not_granted_is_invalid_scope_and_the_refresh_token_still_works()
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        var code = CodeFlow.ReadCallback(await _dave.OpenAsync(flow.AuthorizeUri("openid offline_access"))).Code!;
+        var (_, first) = await flow.RedeemAsync(code);
+        var refreshToken = first.GetProperty("refresh_token").GetString()!;
+
+        using var http = new HttpClient();
+        using var widened = await http.PostAsync(new Uri(_idp.Address, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = "demo-spa", ["refresh_token"] = refreshToken, ["scope"] = "openid email",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, widened.StatusCode);
+        using var error = JsonDocument.Parse(await widened.Content.ReadAsStringAsync());
+        Assert.Equal("invalid_scope", error.RootElement.GetProperty("error").GetString()); // RFC 6749 sections 5.2 and 6
+
+        var (status, _) = await flow.RefreshAsync(refreshToken);
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
     public async Task The_form_post_answer_may_run_its_own_submit_script()
     {
         var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
@@ -173,6 +258,10 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
     [Theory]
     [InlineData("response_type=token", "unsupported_response_type")]
     [InlineData("scope=openid%20root", "invalid_scope")]
+    [InlineData("scope=openid%20directory.read", "invalid_scope")]
+    [InlineData("request=eyJhbGciOiJub25lIn0.e30.", "request_not_supported")]
+    [InlineData("request_uri=https%3A%2F%2F127.0.0.1%3A8765%2Frequest", "request_uri_not_supported")]
+    [InlineData("registration=%7B%22client_name%22%3A%22x%22%7D", "registration_not_supported")]
     public async Task An_error_found_in_checking_the_request_goes_back_to_the_app_with_its_state(string change, string expected)
     {
         var query = $"client_id=demo-spa&redirect_uri={Uri.EscapeDataString(Callback.ToString())}&response_type=code&scope=openid&state=s1"
@@ -188,6 +277,21 @@ public sealed class RequestParameterTests(SharedIdpHost shared) : IClassFixture<
         var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query + location.Fragment.Replace('#', '&'));
         Assert.Equal(expected, parameters["error"].ToString());
         Assert.Equal("s1", parameters["state"].ToString());
+    }
+
+    [Theory]
+    [InlineData("prompt=none")]
+    [InlineData("max_age=soon")]
+    public async Task An_error_the_idp_decides_carries_no_error_uri_about_another_error(string change)
+    {
+        var flow = new CodeFlow(_idp.Address, "demo-spa", Callback);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }); // no session: login_required
+        using var answer = await http.GetAsync(flow.AuthorizeUri("openid", change));
+
+        var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Headers.Location!.Query);
+        Assert.True(parameters.ContainsKey("error"), answer.Headers.Location.ToString());
+        // OpenIddict put the page of "The authorization was denied by the end user" here.
+        Assert.False(parameters.ContainsKey("error_uri"), answer.Headers.Location.ToString());
     }
 
     [Theory]
