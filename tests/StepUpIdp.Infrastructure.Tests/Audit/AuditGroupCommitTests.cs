@@ -24,6 +24,7 @@ public sealed class AuditGroupCommitTests : IAsyncLifetime
         services.AddStepUpDatabase(new ConfigurationBuilder().Build(), _folder);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditGroupCommit>();
+        services.AddHttpContextAccessor(); // as the host registers it: AuditLog reads the request's client address
         services.AddScoped<AuditLog>();
         _services = services.BuildServiceProvider();
         await using var scope = _services.CreateAsyncScope();
