@@ -244,11 +244,7 @@ public sealed class GroupEditor(
     public async Task<PersonOutcome> AddMemberAsync(string organisationId, string adminId, string groupId, string accountId, Uri root,
         CancellationToken cancellationToken)
     {
-        if (!await db.Groups.AnyAsync(g => g.Id == groupId && g.OrganisationId == organisationId, cancellationToken))
-        {
-            return new PersonOutcome.NotFound(PersonOutcome.NotFound.Group);
-        }
-
+        // AddMembersAsync answers a missing group itself.
         return await people.FindAsync(organisationId, accountId, cancellationToken) is { } person
             ? (await AddMembersAsync(organisationId, adminId, groupId, [person.Email], root, cancellationToken)).Outcome
             : new PersonOutcome.NotFound();

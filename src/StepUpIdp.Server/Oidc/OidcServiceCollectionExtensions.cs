@@ -104,6 +104,11 @@ public static class OidcServiceCollectionExtensions
                     server.AddEventHandler(handler);
                 }
 
+                foreach (var replaced in ScopePermissions.Replaced)
+                {
+                    server.RemoveEventHandler(replaced);
+                }
+
                 server.AddEventHandler(RefuseInvalidLogoutHint.Descriptor);
                 server.AddEventHandler(SignInAuthorizationCheck.ForServer.Descriptor);
                 server.AddEventHandler(NarrowedRefreshAudiences.Descriptor);

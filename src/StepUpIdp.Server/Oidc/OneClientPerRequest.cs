@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Microsoft.AspNetCore;
 using OpenIddict.Server;
@@ -45,7 +46,7 @@ public sealed class OneClientPerRequest<TContext> : IOpenIddictServerHandler<TCo
         {
             var credentials = Encoding.ASCII.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
             var colon = credentials.IndexOf(':', StringComparison.Ordinal);
-            return colon <= 0 ? null : Uri.UnescapeDataString(credentials[..colon].Replace("+", "%20", StringComparison.Ordinal));
+            return colon <= 0 ? null : WebUtility.UrlDecode(credentials[..colon]);
         }
         catch (FormatException)
         {

@@ -10,7 +10,9 @@ namespace StepUpIdp.Server.Oidc;
 /// the token endpoint; OpenIddict answers <c>invalid_request</c>, which tells the app its request was malformed. And
 /// <c>openid</c> is for a person's sign-in: a client-credentials request for it is <c>invalid_scope</c> too, where
 /// OpenIddict, which never checks that protocol scope, issued an ID token about the client itself and a token that
-/// userinfo answered for; so is <c>offline_access</c>. Both run just before OpenIddict's own permission check. docs/relying-party.md, "Protocol details".
+/// userinfo answered for; so is <c>offline_access</c>. The permission checks take the place of OpenIddict's own
+/// (<see cref="Replaced"/>), which made the same look-ups with the wrong error; the client-credentials check runs before
+/// OpenIddict's grant-type permission check. docs/relying-party.md, "Protocol details".
 /// </summary>
 public static class ScopePermissions
 {
@@ -18,7 +20,7 @@ public static class ScopePermissions
     [
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
             .UseScopedHandler<ForAuthorization>()
-            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateScopePermissions.Descriptor.Order - 1)
+            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateScopePermissions.Descriptor.Order)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build(),
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
@@ -28,9 +30,16 @@ public static class ScopePermissions
             .Build(),
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
             .UseScopedHandler<ForToken>()
-            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateScopePermissions.Descriptor.Order - 1)
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateScopePermissions.Descriptor.Order)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build(),
+    ];
+
+    /// <summary>OpenIddict's scope-permission checks, removed: the handlers above make them in their place.</summary>
+    public static IEnumerable<OpenIddictServerHandlerDescriptor> Replaced { get; } =
+    [
+        OpenIddictServerHandlers.Authentication.ValidateScopePermissions.Descriptor,
+        OpenIddictServerHandlers.Exchange.ValidateScopePermissions.Descriptor,
     ];
 
     public sealed class ForAuthorization(IOpenIddictApplicationManager applications) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
@@ -75,7 +84,7 @@ public static class ScopePermissions
     private static string? PersonalScope(OpenIddictRequest request) =>
         request.HasScope(Scopes.OpenId) ? Scopes.OpenId : request.HasScope(Scopes.OfflineAccess) ? Scopes.OfflineAccess : null;
 
-    /// <summary>The first requested scope the client may not use; <c>openid</c> and <c>offline_access</c> are checked by OpenIddict.</summary>
+    /// <summary>The first requested scope the client may not use; <c>openid</c> and <c>offline_access</c> are protocol scopes, judged elsewhere.</summary>
     private static async ValueTask<string?> UnpermittedAsync(IOpenIddictApplicationManager applications, OpenIddictRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.ClientId) || string.IsNullOrEmpty(request.Scope)

@@ -5,7 +5,6 @@ using StepUpIdp.Domain.Audit;
 using StepUpIdp.Infrastructure.Audit;
 using StepUpIdp.Infrastructure.Data;
 using StepUpIdp.Infrastructure.Telemetry;
-using StepUpIdp.Server.Passwords;
 using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.SignIn;
@@ -86,13 +85,13 @@ public sealed class PasswordSignIn(
     }
 
     /// <summary>
-    /// A sign-in of a known account is written to the audit log of every organisation it belongs to (docs/decisions.md,
+    /// A sign-in of a known account is written to the audit log of every organisation it belongs to or holds a role in (docs/decisions.md,
     /// "Audit log"): a sign-in is not yet for one app, and each organisation sees its own people's. An unknown address
     /// belongs to no organisation, so only the log line records it.
     /// </summary>
     private async Task AuditAsync(string accountId, string outcome, string detail, CancellationToken cancellationToken)
     {
-        foreach (var (orgId, _) in await PersonalDetails.OrganisationsOfAsync(db, accountId, cancellationToken))
+        foreach (var orgId in await directory.OrganisationsOfAsync(accountId, cancellationToken))
         {
             await audit.WriteAsync(new AuditEvent(orgId, AuditActions.SignedIn, outcome, ActorId: accountId, SubjectId: accountId, Detail: detail),
                 cancellationToken);

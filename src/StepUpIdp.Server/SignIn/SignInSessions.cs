@@ -13,6 +13,7 @@ using StepUpIdp.Infrastructure.Redis;
 using StepUpIdp.Infrastructure.Redis.Sessions;
 using StepUpIdp.Server.Hosting;
 using StepUpIdp.Server.Sessions;
+using StepUpIdp.Server.Tenancy;
 
 namespace StepUpIdp.Server.SignIn;
 
@@ -25,6 +26,7 @@ public sealed class SignInSessions(
     ISessionStore store,
     IConnectionMultiplexer redis,
     LogoutNotifier logouts,
+    AccountDirectory directory,
     StepUpDbContext db,
     AuditLog audit,
     IOptions<IdpOptions> options,
@@ -221,7 +223,7 @@ public sealed class SignInSessions(
 
     /// <summary>
     /// Writes <c>session.ended</c> for each ended session to every organisation that had a part in it (docs/sessions.md,
-    /// "Ending sessions"): those the account is a member of, those it verified for in the session, and those whose apps got tokens
+    /// "Ending sessions"): those the account is a member of or holds a role in, those it verified for in the session, and those whose apps got tokens
     /// from it (a guest's).
     /// </summary>
     /// <param name="http">The request that ended them: the person's own (signing out, ending a session, a new password); none for
@@ -234,7 +236,7 @@ public sealed class SignInSessions(
         }
 
         var clients = ended.SelectMany(s => s.Clients).Distinct(StringComparer.Ordinal).ToList();
-        var members = await db.OrganisationMembers.AsNoTracking().Where(m => m.AccountId == accountId).Select(m => m.OrganisationId).ToListAsync();
+        var members = await directory.OrganisationsOfAsync(accountId, CancellationToken.None);
         var appOrgs = clients.Count == 0 ? []
             : await db.Apps.AsNoTracking().Where(a => clients.Contains(a.ClientId)).Select(a => new { a.ClientId, a.OrganisationId }).ToListAsync();
         foreach (var session in ended)

@@ -89,7 +89,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     {
         var memberOf = MemberOf(accountId);
         var grantedBy = GrantedBy(accountId);
-        var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
+        var domain = LowerDomainOf(email);
         var organisations = await db.Organisations.AsNoTracking()
             .Where(o => memberOf.Contains(o.Id) || grantedBy.Contains(o.Id) || o.VerifiedDomains.Any(d => d.Domain == domain))
             .OrderBy(o => o.Id)
@@ -111,6 +111,9 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The address's domain as verified domains are stored (lower case); empty when it has none.</summary>
+    private static string LowerDomainOf(string email) => (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
+
     private IQueryable<string> MemberOf(string accountId) =>
         db.OrganisationMembers.Where(m => m.AccountId == accountId).Select(m => m.OrganisationId);
 
@@ -126,7 +129,7 @@ public sealed class AccountDirectory(StepUpDbContext db, ExternalPolicyStore pol
     /// </summary>
     public async Task<string?> ManagingOrganisationNameAsync(string email, CancellationToken cancellationToken)
     {
-        var domain = (EmailAddress.DomainOf(email) ?? string.Empty).ToLowerInvariant();
+        var domain = LowerDomainOf(email);
         return await db.Organisations.AsNoTracking()
             .Where(o => o.VerifiedDomains.Any(d => d.Domain == domain))
             .OrderBy(o => o.Id)
